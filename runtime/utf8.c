@@ -1,0 +1,157 @@
+/* UTF-8 validation, code points and grapheme clusters: see lexc/utf8.h. */
+#include "config.h"
+
+#include <lexc/utf8.h>
+
+#include <stdint.h>
+#include <string.h>
+#include <utf8proc.h>
+
+static const uint64_t HIGH_BITS = 0x8080808080808080ull;
+
+/* Length of the run of ASCII bytes at the start of s[0..len), 8 at a time. */
+static size_t ascii_prefix(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, sizeof w);
+		if (w & HIGH_BITS)
+			break;
+	}
+	while (i < len && s[i] < 0x80)
+		i++;
+	return i;
+}
+
+bool lexc_utf8_is_ascii(const char *s, size_t len)
+{
+	return ascii_prefix((const unsigned char *)s, len) == len;
+}
+
+/* Length of the well-formed sequence at s[0..len) that starts with a
+ * non-ASCII byte, or 0 when it is ill-formed (Unicode table 3-7). */
+static size_t sequence_length(const unsigned char *s, size_t len)
+{
+	unsigned char c = s[0];
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t n;
+	if (c >= 0xC2 && c <= 0xDF) {
+		n = 2;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3;
+		if (c == 0xE0)
+			lo = 0xA0; /* overlong */
+		else if (c == 0xED)
+			hi = 0x9F; /* surrogates */
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4;
+		if (c == 0xF0)
+			lo = 0x90; /* overlong */
+		else if (c == 0xF4)
+			hi = 0x8F; /* above U+10FFFF */
+	} else {
+		return 0;
+	}
+	if (len < n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t k = 2; k < n; k++)
+		if ((s[k] & 0xC0) != 0x80)
+			return 0;
+	return n;
+}
+
+size_t lexc_utf8_check(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+	while (i < len) {
+		if (s[i] < 0x80) {
+			i += ascii_prefix(s + i, len - i);
+			continue;
+		}
+		size_t n = sequence_length(s + i, len - i);
+		if (n == 0)
+			return i;
+		i += n;
+	}
+	return len;
+}
+
+size_t lexc_utf8_codepoints(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t continuation = 0;
+	for (size_t i = 0; i < len; i++)
+		continuation += (s[i] & 0xC0) == 0x80;
+	return len - continuation;
+}
+
+/* Graphemes of pure ASCII: every byte is a cluster except that CR LF is one. */
+static size_t ascii_graphemes(const char *s, size_t len)
+{
+	size_t n = len;
+	for (size_t i = 1; i < len; i++)
+		if (s[i] == '\n' && s[i - 1] == '\r')
+			n--;
+	return n;
+}
+
+size_t lexc_graphemes_count_upto(const char *s, size_t len, size_t stop)
+{
+	if (len == 0)
+		return 0;
+	if (lexc_utf8_is_ascii(s, len))
+		return ascii_graphemes(s, len);
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t left = (utf8proc_ssize_t)len;
+	utf8proc_int32_t prev = -1, cp;
+	utf8proc_int32_t state = 0;
+	size_t count = 0;
+	while (left > 0) {
+		utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+		if (n <= 0) {
+			/* Not UTF-8: count each bad byte as a cluster of its own. */
+			n = 1;
+			cp = -1;
+		}
+		if (prev < 0 || cp < 0 || utf8proc_grapheme_break_stateful(prev, cp, &state)) {
+			if (++count > stop)
+				return count;
+		}
+		prev = cp;
+		if (cp < 0)
+			state = 0;
+		p += n;
+		left -= n;
+	}
+	return count;
+}
+
+size_t lexc_graphemes_count(const char *s, size_t len)
+{
+	return lexc_graphemes_count_upto(s, len, SIZE_MAX);
+}
+
+bool lexc_graphemes_within(const char *s, size_t len, size_t min, size_t max)
+{
+	/* Clusters never outnumber code points, and code points never outnumber
+	 * bytes; a non-empty string has at least one cluster. */
+	bool max_ok = max == SIZE_MAX || len <= max;
+	bool min_ok = min == 0 || (min == 1 && len > 0);
+	if (max_ok && min_ok)
+		return true;
+	if (!max_ok && lexc_utf8_codepoints(s, len) <= max) {
+		if (min_ok)
+			return true;
+		max_ok = true;
+	}
+	size_t stop = max == SIZE_MAX ? SIZE_MAX : max;
+	size_t n = lexc_graphemes_count_upto(s, len, stop);
+	return (max_ok || n <= max) && n >= min;
+}
+
+const char *lexc_unicode_version(void)
+{
+	return utf8proc_unicode_version();
+}

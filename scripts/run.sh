@@ -1,0 +1,25 @@
+#!/bin/sh
+# Quick start, command 1: install what is missing, build everything, and run
+# the main job. Until `lexc gen` and webhookd exist, the main job is lexc on
+# the project's lexicons: every document's NSID is checked with
+# `lexc syntax nsid` and against its path under lexicons/.
+set -eu
+. "$(dirname "$0")/deps.sh"
+. "$(dirname "$0")/build.sh"
+deps_ensure build
+lexc_build
+cd "$top"
+lexc=build/lexc
+$lexc --version
+status=0
+for f in $(find lexicons -name '*.json' | sort); do
+	id=$(sed -n 's/^[[:space:]]*"id"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' "$f" | head -n 1)
+	verdict=$($lexc syntax nsid "$id") || status=1
+	want=$(echo "${f#lexicons/}" | sed 's/\.json$//' | tr / .)
+	if [ "$id" != "$want" ]; then
+		verdict="$verdict; path says $want"
+		status=1
+	fi
+	printf '%-50s %-36s %s\n' "$f" "$id" "$verdict"
+done
+exit $status

@@ -1,0 +1,81 @@
+#!/bin/sh
+# Runs every libFuzzer target of a build configured with --enable-fuzzing.
+#   tests/fuzz/run.sh BUILDDIR SECONDS [JOBS]
+# Each target runs SECONDS of wall time (JOBS targets at once; 2 keeps both
+# cores busy), seeded from the interop vectors, with its corpus kept in
+# BUILDDIR/fuzz-corpus/TARGET. Prints one line per target with its exec
+# count; exits non-zero if any target finds a crash.
+set -u
+builddir=$1
+seconds=$2
+jobs=${3:-1}
+srcdir=$(cd "$(dirname "$0")/../.." && pwd)
+vectors="$srcdir/tests/data/interop/syntax"
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
+seed() { # seed TARGET VECTOR_PREFIX...
+	dir="$builddir/fuzz-corpus/$1"
+	mkdir -p "$dir"
+	shift
+	for prefix in "$@"; do
+		for f in "$vectors/${prefix}"_*.txt; do
+			[ -f "$f" ] || continue
+			i=0
+			grep -v '^#' "$f" | grep -v '^$' | while IFS= read -r line; do
+				i=$((i + 1))
+				printf '%s' "$line" >"$dir/$(basename "$f" .txt)-$i"
+			done
+		done
+	done
+}
+
+run_one() { # run_one TARGET
+	t=$1
+	dir="$builddir/fuzz-corpus/$t"
+	log="$results/$t.log"
+	"$builddir/tests/fuzz/$t" -max_total_time="$seconds" -print_final_stats=1 \
+		-artifact_prefix="$builddir/fuzz-artifacts-$t-" -max_len=4096 "$dir" >"$log" 2>&1
+	status=$?
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1)
+	corpus=$(ls "$dir" | wc -l)
+	if [ $status -eq 0 ]; then
+		echo "$t: ok, ${execs:-?} execs, $cov, corpus $corpus" >"$results/$t.result"
+	else
+		echo "$t: FAILED (exit $status), ${execs:-?} execs" >"$results/$t.result"
+		tail -n 40 "$log" >>"$results/$t.result"
+	fi
+}
+
+targets=""
+for t in at_identifier:"atidentifier did handle" at_uri:aturi cid:cid datetime:datetime \
+	did:did handle:handle nsid:nsid tid:tid record_key:"recordkey tid" uri:uri \
+	language:language; do
+	name="fuzz_format_${t%%:*}"
+	# shellcheck disable=SC2086
+	seed "$name" ${t#*:}
+	targets="$targets $name"
+done
+mkdir -p "$builddir/fuzz-corpus/fuzz_utf8"
+cp "$vectors"/*.txt "$builddir/fuzz-corpus/fuzz_utf8/" 2>/dev/null
+targets="$targets fuzz_utf8"
+
+running=0
+for t in $targets; do
+	run_one "$t" &
+	running=$((running + 1))
+	if [ "$running" -ge "$jobs" ]; then
+		wait
+		running=0
+	fi
+done
+wait
+failed=0
+passed=0
+for t in $targets; do
+	cat "$results/$t.result"
+	if grep -q FAILED "$results/$t.result"; then failed=$((failed + 1)); else passed=$((passed + 1)); fi
+done
+echo "fuzz: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
