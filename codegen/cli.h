@@ -11,5 +11,7 @@ enum {
 
 /* Each subcommand gets argv with argv[0] being its own name. */
 int lexc_cmd_syntax(int argc, char **argv);
+int lexc_cmd_lint(int argc, char **argv);
+int lexc_cmd_validate(int argc, char **argv);
 
 #endif /* LEXC_CODEGEN_CLI_H */

@@ -15,6 +15,8 @@ static const struct {
 	const char *summary;
 } commands[] = {
         {"syntax", lexc_cmd_syntax, "check strings against a lexicon string format"},
+        {"lint", lexc_cmd_lint, "check lexicon documents"},
+        {"validate", lexc_cmd_validate, "validate JSON values against a lexicon type"},
 };
 
 static void usage(FILE *out)

@@ -7,5 +7,9 @@
 #include <lexc/error.h>
 #include <lexc/utf8.h>
 #include <lexc/format.h>
+#include <lexc/base64.h>
+#include <lexc/json.h>
+#include <lexc/type.h>
+#include <lexc/codec.h>
 
 #endif /* LEXC_LEXC_H */

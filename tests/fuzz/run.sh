@@ -35,7 +35,7 @@ run_one() { # run_one TARGET
 	dir="$builddir/fuzz-corpus/$t"
 	log="$results/$t.log"
 	"$builddir/tests/fuzz/$t" -max_total_time="$seconds" -print_final_stats=1 \
-		-artifact_prefix="$builddir/fuzz-artifacts-$t-" -max_len=4096 "$dir" >"$log" 2>&1
+		-artifact_prefix="$builddir/fuzz-artifacts-$t-" -max_len=${FUZZ_MAX_LEN:-16384} "$dir" >"$log" 2>&1
 	status=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1)
@@ -60,6 +60,21 @@ done
 mkdir -p "$builddir/fuzz-corpus/fuzz_utf8"
 cp "$vectors"/*.txt "$builddir/fuzz-corpus/fuzz_utf8/" 2>/dev/null
 targets="$targets fuzz_utf8"
+
+# JSON: the data-driven valid and invalid documents.
+mkdir -p "$builddir/fuzz-corpus/fuzz_json"
+for f in "$srcdir"/tests/data/json/valid/*.json "$srcdir"/tests/data/json/invalid/*.json; do
+	[ -f "$f" ] && cp "$f" "$builddir/fuzz-corpus/fuzz_json/$(basename "$(dirname "$f")")-$(basename "$f")"
+done
+targets="$targets fuzz_json"
+
+# Lexicon front end: the bad-lexicon cases and a slice of the official corpus.
+mkdir -p "$builddir/fuzz-corpus/fuzz_lexicon"
+for f in "$srcdir"/tests/data/lint/*.json "$srcdir"/tests/data/interop/lexicon/catalog/*.json \
+	"$srcdir"/tests/data/lexicons-atproto/app/bsky/feed/*.json; do
+	[ -f "$f" ] && cp "$f" "$builddir/fuzz-corpus/fuzz_lexicon/$(echo "$f" | tr / _)"
+done
+targets="$targets fuzz_lexicon"
 
 running=0
 for t in $targets; do

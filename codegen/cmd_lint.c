@@ -1,0 +1,133 @@
+/* lexc lint [-v] [--external DIR]... LEXICON_DIR_OR_FILE...: loads lexicon
+ * documents, checks every document rule, resolves refs and prints the
+ * diagnostics of the whole run, sorted, on standard error. */
+#include "config.h"
+
+#include "cli.h"
+#include "schema.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void lint_usage(FILE *out)
+{
+	fprintf(out,
+	        "usage: lexc lint [-v] [--external DIR]... LEXICON_DIR_OR_FILE...\n\n"
+	        "Checks lexicon documents: a directory is searched recursively for *.json files.\n"
+	        "Every document rule is checked and every ref resolved; problems are printed on\n"
+	        "standard error as FILE: JSONPATH: message, sorted by file and document order.\n\n"
+	        "options:\n"
+	        "  --external DIR  also load DIR (or a file), only to resolve refs: its problems\n"
+	        "                  are reported only for the documents that are referred to\n"
+	        "  -v, --verbose   print a summary on standard output\n"
+	        "  -h, --help      print this help\n\n"
+	        "Exit status: 0 no errors (warnings allowed), 1 some lexicon is invalid,\n"
+	        "2 usage error or unreadable path.\n");
+}
+
+typedef struct lint_args {
+	const char **inputs, **externals;
+	size_t n_inputs, n_externals;
+	bool verbose, help;
+} lint_args;
+
+/* Fills `a` from argv; returns false (after a message) on a usage error. */
+static bool lint_parse_args(int argc, char **argv, lint_args *a)
+{
+	bool options = true;
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		if (!options || arg[0] != '-' || strcmp(arg, "-") == 0) {
+			a->inputs[a->n_inputs++] = arg;
+		} else if (strcmp(arg, "--") == 0) {
+			options = false;
+		} else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+			a->help = true;
+		} else if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
+			a->verbose = true;
+		} else if (strncmp(arg, "--external=", 11) == 0 && arg[11] != '\0') {
+			a->externals[a->n_externals++] = arg + 11;
+		} else if (strcmp(arg, "--external") == 0 && i + 1 < argc) {
+			a->externals[a->n_externals++] = argv[++i];
+		} else {
+			fprintf(stderr, "lexc lint: %s '%s'\n",
+			        strncmp(arg, "--external", 10) == 0 ? "missing directory after"
+			                                            : "unknown option",
+			        arg);
+			return false;
+		}
+	}
+	if (a->n_inputs == 0 && !a->help) {
+		fprintf(stderr, "lexc lint: no lexicon files or directories given\n");
+		return false;
+	}
+	return true;
+}
+
+static void lint_summary(const schema_set *set, size_t errors, size_t warnings)
+{
+	size_t docs = 0, external = 0, reached = 0, defs = 0;
+	for (size_t i = 0; i < set->n_docs; i++) {
+		const schema_doc *d = set->docs[i];
+		if (d->external) {
+			external++;
+			reached += d->reachable;
+		} else {
+			docs++;
+			defs += d->n_defs;
+		}
+	}
+	printf("%zu documents, %zu defs checked; %zu external documents, %zu referenced; "
+	       "%zu errors, %zu warnings\n",
+	       docs, defs, external, reached, errors, warnings);
+}
+
+static int lint_run(const lint_args *a)
+{
+	schema_set *set = schema_set_new();
+	for (size_t i = 0; i < a->n_inputs; i++)
+		schema_set_add_path(set, a->inputs[i], false);
+	for (size_t i = 0; i < a->n_externals; i++)
+		schema_set_add_path(set, a->externals[i], true);
+	size_t errors = schema_set_finish(set);
+	size_t warnings = diag_count(&set->diags, DIAG_WARNING);
+	diag_print(&set->diags, stderr);
+	if (errors + warnings > 0)
+		fprintf(stderr, "lexc lint: %zu error%s, %zu warning%s\n", errors,
+		        errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+	if (a->verbose)
+		lint_summary(set, errors, warnings);
+	int status = set->n_io_errors > 0 ? LEXC_EXIT_USAGE
+	             : errors > 0         ? LEXC_EXIT_INVALID
+	                                  : LEXC_EXIT_OK;
+	schema_set_free(set);
+	if (fflush(stdout) != 0) {
+		perror("lexc lint: standard output");
+		return LEXC_EXIT_USAGE;
+	}
+	return status;
+}
+
+int lexc_cmd_lint(int argc, char **argv)
+{
+	lint_args a = {0};
+	a.inputs = calloc((size_t)argc, sizeof *a.inputs);
+	a.externals = calloc((size_t)argc, sizeof *a.externals);
+	int status;
+	if (a.inputs == NULL || a.externals == NULL) {
+		fputs("lexc lint: out of memory\n", stderr);
+		status = LEXC_EXIT_USAGE;
+	} else if (!lint_parse_args(argc, argv, &a)) {
+		lint_usage(stderr);
+		status = LEXC_EXIT_USAGE;
+	} else if (a.help) {
+		lint_usage(stdout);
+		status = LEXC_EXIT_OK;
+	} else {
+		status = lint_run(&a);
+	}
+	free(a.inputs);
+	free(a.externals);
+	return status;
+}

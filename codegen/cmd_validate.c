@@ -1,0 +1,296 @@
+/* lexc validate -L LEXICON_DIR REF [FILE...]: validates JSON values against
+ * a lexicon type with the same engine and descriptors generated code uses
+ * (lowered in memory from the lexicon files). */
+#include "config.h"
+
+#include "cli.h"
+#include "lower.h"
+#include "schema.h"
+
+#include <lexc/codec.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_LEXICON_DIRS = 64 };
+
+typedef enum target_part { PART_DEFAULT, PART_OUTPUT, PART_PARAMS } target_part;
+
+typedef struct validate_opts {
+	const char *dirs[MAX_LEXICON_DIRS];
+	size_t n_dirs;
+	const char *ref;
+	target_part part;
+	bool lines; /* every input is JSON Lines */
+	char **files;
+	int n_files;
+} validate_opts;
+
+static void validate_usage(FILE *out)
+{
+	fprintf(out,
+	        "usage: lexc validate -L LEXICON_DIR [-L DIR...] [--output | --params] [--lines]\n"
+	        "                     REF [FILE...]\n\n"
+	        "Validates JSON values against REF (NSID or NSID#def): a record, an object,\n"
+	        "or a procedure's input (--output: a query's or procedure's output; --params:\n"
+	        "a query's parameters given as a JSON object). Each FILE holds one document;\n"
+	        "standard input, '-', *.jsonl files and all files with --lines hold one value\n"
+	        "per line. Prints 'ok' or 'invalid: PATH: MESSAGE' per value.\n"
+	        "Exit status: 0 all valid, 1 some invalid, 2 usage or lexicon errors.\n");
+}
+
+static int parse_args(int argc, char **argv, validate_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	int i = 1;
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			validate_usage(stdout);
+			return -1;
+		} else if (strcmp(a, "-L") == 0 || strcmp(a, "--lexicons") == 0) {
+			if (i + 1 >= argc || o->n_dirs == MAX_LEXICON_DIRS)
+				return LEXC_EXIT_USAGE;
+			o->dirs[o->n_dirs++] = argv[++i];
+		} else if (strncmp(a, "-L", 2) == 0 && a[2] != '\0') {
+			if (o->n_dirs == MAX_LEXICON_DIRS)
+				return LEXC_EXIT_USAGE;
+			o->dirs[o->n_dirs++] = a + 2;
+		} else if (strcmp(a, "--output") == 0) {
+			o->part = PART_OUTPUT;
+		} else if (strcmp(a, "--params") == 0) {
+			o->part = PART_PARAMS;
+		} else if (strcmp(a, "--lines") == 0) {
+			o->lines = true;
+		} else if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			fprintf(stderr, "lexc validate: unknown option '%s'\n", a);
+			return LEXC_EXIT_USAGE;
+		} else {
+			break;
+		}
+	}
+	if (i >= argc || o->n_dirs == 0)
+		return LEXC_EXIT_USAGE;
+	o->ref = argv[i++];
+	o->files = argv + i;
+	o->n_files = argc - i;
+	return 0;
+}
+
+/* Finds the schema node REF names and the part asked for. Prints why not
+ * and returns NULL on failure. */
+static const schema_node *find_target(const schema_set *set, const validate_opts *o)
+{
+	const char *hash = strchr(o->ref, '#');
+	size_t id_len = hash != NULL ? (size_t)(hash - o->ref) : strlen(o->ref);
+	const char *def_name = hash != NULL ? hash + 1 : "main";
+	const schema_doc *doc = schema_set_find_doc(set, o->ref, id_len);
+	if (doc == NULL) {
+		fprintf(stderr, "lexc validate: no lexicon with id '%.*s'\n", (int)id_len, o->ref);
+		return NULL;
+	}
+	const schema_def *def = schema_doc_find_def(doc, def_name, strlen(def_name));
+	if (def == NULL) {
+		fprintf(stderr, "lexc validate: %s has no def '%s'\n", doc->id, def_name);
+		return NULL;
+	}
+	const schema_node *n = def->node;
+	const schema_body *body = NULL;
+	switch (n->kind) {
+	case SCHEMA_QUERY:
+	case SCHEMA_PROCEDURE:
+		if (o->part == PART_PARAMS) {
+			if (n->u.xrpc.parameters == NULL)
+				fprintf(stderr, "lexc validate: %s has no parameters\n",
+				        def->full_name);
+			return n->u.xrpc.parameters;
+		}
+		body = o->part == PART_OUTPUT || n->kind == SCHEMA_QUERY ? n->u.xrpc.output
+		                                                         : n->u.xrpc.input;
+		if (n->kind == SCHEMA_QUERY && o->part != PART_OUTPUT) {
+			fprintf(stderr, "lexc validate: %s is a query: use --output or --params\n",
+			        def->full_name);
+			return NULL;
+		}
+		if (body == NULL || body->schema == NULL) {
+			fprintf(stderr, "lexc validate: %s has no JSON %s schema\n", def->full_name,
+			        o->part == PART_OUTPUT ? "output" : "input");
+			return NULL;
+		}
+		return body->schema;
+	case SCHEMA_SUBSCRIPTION:
+	case SCHEMA_TOKEN:
+	case SCHEMA_PERMISSION_SET:
+		fprintf(stderr, "lexc validate: %s is a %s, which has no JSON values to validate\n",
+		        def->full_name, schema_kind_name(n->kind));
+		return NULL;
+	default:
+		if (o->part != PART_DEFAULT) {
+			fprintf(stderr,
+			        "lexc validate: --output and --params need a query or procedure\n");
+			return NULL;
+		}
+		return n;
+	}
+}
+
+typedef struct validator {
+	const lexc_type *type;
+	lexc_arena arena;
+	void *slot;
+	size_t valid, invalid;
+} validator;
+
+/* Validates one JSON value and prints its verdict. */
+static void validate_one(validator *v, const char *json, size_t len)
+{
+	lexc_error err;
+	lexc_error_clear(&err);
+	lexc_status st;
+	if (v->type->kind == LEXC_KIND_OBJECT) {
+		void *out = lexc_arena_alloc(&v->arena, v->type->u.object.size);
+		st = out != NULL ? lexc_decode(v->type, json, len, &v->arena, out, &err)
+		                 : lexc_error_set(&err, LEXC_NO_MEMORY, "out of memory");
+	} else {
+		/* A union or other non-object body: decode into a scratch slot. */
+		lexc_json_reader r;
+		lexc_json_reader_init(&r, json, len, &v->arena, &err);
+		lexc_json_reader_set_flags(&r, LEXC_JSON_REJECT_EMPTY_KEYS);
+		memset(v->slot, 0, sizeof(lexc_union) + sizeof(lexc_blob));
+		st = lexc_decode_from(v->type, &r, &v->arena, v->slot, &err);
+		if (st == LEXC_OK && lexc_json_next(&r) != LEXC_JSON_END)
+			st = err.code != LEXC_OK ? err.code : LEXC_INVALID_REQUEST;
+	}
+	if (st == LEXC_OK) {
+		fputs("ok\n", stdout);
+		v->valid++;
+	} else {
+		char msg[LEXC_ERROR_PATH_MAX + LEXC_ERROR_MESSAGE_MAX + 4];
+		lexc_error_format(&err, msg, sizeof msg);
+		printf("invalid: %s\n", msg);
+		v->invalid++;
+	}
+	lexc_arena_reset(&v->arena);
+}
+
+static bool is_jsonl_name(const char *name)
+{
+	size_t n = strlen(name);
+	return strcmp(name, "-") == 0 || (n > 6 && strcmp(name + n - 6, ".jsonl") == 0);
+}
+
+/* One value per line; blank lines are skipped. */
+static bool validate_lines(validator *v, FILE *in, const char *name)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	while ((n = getline(&line, &cap, in)) >= 0) {
+		size_t len = (size_t)n;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			len--;
+		if (len == 0)
+			continue;
+		validate_one(v, line, len);
+	}
+	bool ok = !ferror(in);
+	if (!ok)
+		fprintf(stderr, "lexc validate: reading %s failed\n", name);
+	free(line);
+	return ok;
+}
+
+static bool validate_document(validator *v, FILE *in, const char *name)
+{
+	size_t cap = 1 << 16, len = 0;
+	char *buf = malloc(cap);
+	if (buf == NULL)
+		return false;
+	size_t got;
+	while ((got = fread(buf + len, 1, cap - len, in)) > 0) {
+		len += got;
+		if (len == cap) {
+			char *nb = realloc(buf, cap * 2);
+			if (nb == NULL) {
+				free(buf);
+				fprintf(stderr, "lexc validate: %s: out of memory\n", name);
+				return false;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	bool ok = !ferror(in);
+	if (ok)
+		validate_one(v, buf, len);
+	else
+		fprintf(stderr, "lexc validate: reading %s failed\n", name);
+	free(buf);
+	return ok;
+}
+
+int lexc_cmd_validate(int argc, char **argv)
+{
+	validate_opts o;
+	int rc = parse_args(argc, argv, &o);
+	if (rc < 0)
+		return LEXC_EXIT_OK;
+	if (rc != 0) {
+		validate_usage(stderr);
+		return LEXC_EXIT_USAGE;
+	}
+	schema_set *set = schema_set_new();
+	for (size_t i = 0; i < o.n_dirs; i++)
+		schema_set_add_path(set, o.dirs[i], false);
+	size_t errors = schema_set_finish(set);
+	if (errors != 0 || set->n_io_errors != 0) {
+		diag_print(&set->diags, stderr);
+		fprintf(stderr, "lexc validate: the lexicons have %zu error(s)\n", errors);
+		schema_set_free(set);
+		return LEXC_EXIT_USAGE;
+	}
+	const schema_node *target = find_target(set, &o);
+	lower *l = target != NULL ? lower_new(&set->arena) : NULL;
+	validator v = {.type = l != NULL ? lower_node(l, target) : NULL};
+	if (v.type == NULL) {
+		if (target != NULL)
+			fprintf(stderr, "lexc validate: %s does not describe JSON values\n", o.ref);
+		schema_set_free(set);
+		return LEXC_EXIT_USAGE;
+	}
+	lexc_arena_init(&v.arena);
+	_Alignas(max_align_t) unsigned char slot[sizeof(lexc_union) + sizeof(lexc_blob)];
+	v.slot = slot;
+	static char outbuf[1 << 16];
+	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+
+	bool io_ok = true;
+	if (o.n_files == 0) {
+		io_ok = validate_lines(&v, stdin, "standard input");
+	} else {
+		for (int i = 0; i < o.n_files; i++) {
+			const char *name = o.files[i];
+			bool std = strcmp(name, "-") == 0;
+			FILE *in = std ? stdin : fopen(name, "rb");
+			if (in == NULL) {
+				perror(name);
+				io_ok = false;
+				continue;
+			}
+			io_ok &= o.lines || is_jsonl_name(name) ? validate_lines(&v, in, name)
+			                                        : validate_document(&v, in, name);
+			if (!std)
+				fclose(in);
+		}
+	}
+	fflush(stdout);
+	lexc_arena_free(&v.arena);
+	schema_set_free(set);
+	if (!io_ok)
+		return LEXC_EXIT_USAGE;
+	return v.invalid == 0 ? LEXC_EXIT_OK : LEXC_EXIT_INVALID;
+}

@@ -1,0 +1,642 @@
+/* The decoder: JSON tokens → C value, validating every constraint as it
+ * reads. One pass over the input, except that a union object whose `$type`
+ * is not its first key is scanned once ahead to find it, and an `unknown`
+ * object is scanned once to check its shape before it is kept verbatim. */
+#include "config.h"
+
+#include "codec_internal.h"
+
+#include <lexc/base64.h>
+#include <lexc/codec.h>
+
+#include <string.h>
+
+typedef struct decoder {
+	lexc_json_reader *r;
+	lexc_arena *a;
+	lexc_error *err;
+} decoder;
+
+static lexc_status decode_object_body(decoder *d, const lexc_type *t, void *obj);
+static lexc_status decode_value(decoder *d, const lexc_type *t, void *slot, lexc_json_token tok,
+                                const lexc_json_mark *before);
+
+/* A type error: "expected a string, got number". */
+static lexc_status expected(decoder *d, const char *what, lexc_json_token got)
+{
+	if (got == LEXC_JSON_ERROR)
+		return d->err != NULL ? d->err->code : LEXC_INVALID_REQUEST;
+	return lexc_error_set(d->err, LEXC_INVALID_REQUEST, "expected %s, got %s", what,
+	                      lexc_json_token_name(got));
+}
+
+/* The reader failed: its error is already in d->err. */
+static lexc_status reader_failed(decoder *d)
+{
+	if (d->err != NULL && d->err->code != LEXC_OK)
+		return d->err->code;
+	return lexc_error_set(d->err, LEXC_INVALID_REQUEST, "invalid JSON");
+}
+
+static lexc_status rule_failed(decoder *d)
+{
+	return d->err != NULL ? d->err->code : LEXC_INVALID_REQUEST;
+}
+
+static lexc_status no_memory(decoder *d)
+{
+	return lexc_error_set(d->err, LEXC_NO_MEMORY, "out of memory");
+}
+
+static bool key_is(const lexc_json_reader *r, const char *lit)
+{
+	size_t n = strlen(lit);
+	return r->str_len == n && memcmp(r->str, lit, n) == 0;
+}
+
+/* Copies s[0..len) into the arena, NUL-terminated. */
+static lexc_status copy_string(decoder *d, const char *s, size_t len, lexc_str *out)
+{
+	char *p = lexc_arena_strndup(d->a, s, len);
+	if (p == NULL)
+		return no_memory(d);
+	out->ptr = p;
+	out->len = len;
+	return LEXC_OK;
+}
+
+/* Copies the current string token into the arena. */
+static lexc_status take_string(decoder *d, lexc_str *out)
+{
+	return copy_string(d, d->r->str, d->r->str_len, out);
+}
+
+static lexc_status decode_string(decoder *d, const lexc_string_rules *rules, lexc_str *out,
+                                 lexc_json_token tok)
+{
+	if (tok != LEXC_JSON_STRING)
+		return expected(d, "a string", tok);
+	if (!codec_check_string(rules, d->r->str, d->r->str_len, d->err))
+		return rule_failed(d);
+	return take_string(d, out);
+}
+
+static lexc_status decode_integer(decoder *d, const lexc_integer_rules *rules, int64_t *out,
+                                  lexc_json_token tok)
+{
+	if (tok != LEXC_JSON_NUMBER)
+		return expected(d, "an integer", tok);
+	if (!d->r->integral)
+		return lexc_error_set(d->err, LEXC_INVALID_REQUEST, "%s",
+		                      d->r->out_of_range ? "integer out of the 64-bit range"
+		                                         : "expected an integer, got a fraction");
+	if (!codec_check_integer(rules, d->r->integer, d->err))
+		return rule_failed(d);
+	*out = d->r->integer;
+	return LEXC_OK;
+}
+
+static lexc_status decode_boolean(decoder *d, const lexc_boolean_rules *rules, bool *out,
+                                  lexc_json_token tok)
+{
+	if (tok != LEXC_JSON_TRUE && tok != LEXC_JSON_FALSE)
+		return expected(d, "a boolean", tok);
+	bool v = tok == LEXC_JSON_TRUE;
+	if (!codec_check_boolean(rules, v, d->err))
+		return rule_failed(d);
+	*out = v;
+	return LEXC_OK;
+}
+
+/* {"<key>": "<string>"}: the one-key wrappers of $bytes and $link. The
+ * string stays in d->r->str. */
+static lexc_status decode_wrapper(decoder *d, const char *key, const char *what,
+                                  lexc_json_token tok)
+{
+	if (tok != LEXC_JSON_OBJECT_START)
+		return expected(d, what, tok);
+	tok = lexc_json_next(d->r);
+	if (tok == LEXC_JSON_ERROR)
+		return reader_failed(d);
+	if (tok != LEXC_JSON_KEY || !key_is(d->r, key))
+		return lexc_error_set(d->err, LEXC_INVALID_REQUEST, "expected %s", what);
+	tok = lexc_json_next(d->r);
+	if (tok != LEXC_JSON_STRING)
+		return expected(d, "a string", tok);
+	return LEXC_OK;
+}
+
+static lexc_status wrapper_end(decoder *d, const char *what)
+{
+	lexc_json_token tok = lexc_json_next(d->r);
+	if (tok == LEXC_JSON_ERROR)
+		return reader_failed(d);
+	if (tok != LEXC_JSON_OBJECT_END)
+		return lexc_error_set(d->err, LEXC_INVALID_REQUEST, "%s has extra properties",
+		                      what);
+	return LEXC_OK;
+}
+
+static lexc_status decode_bytes(decoder *d, const lexc_bytes_rules *rules, lexc_bytes *out,
+                                lexc_json_token tok)
+{
+	static const char what[] = "a bytes object {\"$bytes\": \"<base64>\"}";
+	lexc_status st = decode_wrapper(d, "$bytes", what, tok);
+	if (st != LEXC_OK)
+		return st;
+	unsigned char *bytes = NULL;
+	size_t n = 0;
+	const char *reason = NULL;
+	if (!lexc_base64_decode_arena(d->a, d->r->str, d->r->str_len, &bytes, &n, &reason))
+		return lexc_error_set(d->err, LEXC_INVALID_REQUEST, "invalid base64 in $bytes: %s",
+		                      reason != NULL ? reason : "malformed");
+	if (!codec_check_bytes(rules, n, d->err))
+		return rule_failed(d);
+	out->ptr = bytes;
+	out->len = n;
+	return wrapper_end(d, "$bytes object");
+}
+
+static lexc_status decode_cid_link(decoder *d, lexc_str *out, lexc_json_token tok)
+{
+	static const char what[] = "a link object {\"$link\": \"<cid>\"}";
+	lexc_status st = decode_wrapper(d, "$link", what, tok);
+	if (st != LEXC_OK)
+		return st;
+	if (!codec_check_cid(d->r->str, d->r->str_len, d->err))
+		return rule_failed(d);
+	st = take_string(d, out);
+	if (st != LEXC_OK)
+		return st;
+	return wrapper_end(d, "$link object");
+}
+
+/* A blob: {"$type":"blob","ref":{"$link":cid},"mimeType":s,"size":n} or
+ * the legacy {"cid":s,"mimeType":s}. Keys may come in any order. */
+static lexc_status decode_blob(decoder *d, const lexc_blob_rules *rules, lexc_blob *out,
+                               lexc_json_token tok)
+{
+	if (tok != LEXC_JSON_OBJECT_START)
+		return expected(d, "a blob object", tok);
+	bool has_type = false, has_ref = false, has_mime = false, has_size = false;
+	bool has_cid = false;
+	lexc_status st;
+	for (;;) {
+		tok = lexc_json_next(d->r);
+		if (tok == LEXC_JSON_OBJECT_END)
+			break;
+		if (tok != LEXC_JSON_KEY)
+			return reader_failed(d);
+		if (key_is(d->r, "$type")) {
+			tok = lexc_json_next(d->r);
+			if (tok != LEXC_JSON_STRING || !key_is(d->r, "blob"))
+				return lexc_error_set(d->err, LEXC_INVALID_REQUEST,
+				                      "blob $type must be \"blob\"");
+			has_type = true;
+		} else if (key_is(d->r, "ref")) {
+			st = decode_cid_link(d, &out->ref, lexc_json_next(d->r));
+			if (st != LEXC_OK) {
+				lexc_error_path_prepend_key(d->err, "ref", 3);
+				return st;
+			}
+			has_ref = true;
+		} else if (key_is(d->r, "cid")) {
+			tok = lexc_json_next(d->r);
+			if (tok != LEXC_JSON_STRING)
+				return expected(d, "a CID string in blob cid", tok);
+			if ((st = take_string(d, &out->ref)) != LEXC_OK)
+				return st;
+			has_cid = true;
+		} else if (key_is(d->r, "mimeType")) {
+			tok = lexc_json_next(d->r);
+			if (tok != LEXC_JSON_STRING)
+				return expected(d, "a string in blob mimeType", tok);
+			if ((st = take_string(d, &out->mime_type)) != LEXC_OK)
+				return st;
+			has_mime = true;
+		} else if (key_is(d->r, "size")) {
+			tok = lexc_json_next(d->r);
+			if (tok != LEXC_JSON_NUMBER || !d->r->integral)
+				return expected(d, "an integer in blob size", tok);
+			out->size = d->r->integer;
+			has_size = true;
+		} else if (!lexc_json_skip_value(d->r, NULL, NULL)) {
+			return reader_failed(d);
+		}
+	}
+	if (has_type && has_ref && has_mime && has_size && !has_cid) {
+		out->legacy = false;
+	} else if (!has_type && has_cid && has_mime && !has_ref) {
+		out->legacy = true;
+		out->size = -1;
+	} else {
+		return lexc_error_set(
+		        d->err, LEXC_INVALID_REQUEST,
+		        "expected a blob: {\"$type\": \"blob\", \"ref\", \"mimeType\", "
+		        "\"size\"}");
+	}
+	if (!codec_check_blob(rules, out, d->err))
+		return rule_failed(d);
+	return LEXC_OK;
+}
+
+/* Scans the object whose '{' was just read for its `$type`, then rewinds
+ * to `before` (saved before the '{') and reads the '{' again. *type gets
+ * the value (a view into the input or the arena); len 0 when absent. */
+static lexc_status peek_type(decoder *d, const lexc_json_mark *before, lexc_str *type,
+                             bool *is_blob_or_link)
+{
+	type->ptr = NULL;
+	type->len = 0;
+	*is_blob_or_link = false;
+	for (;;) {
+		lexc_json_token tok = lexc_json_next(d->r);
+		if (tok == LEXC_JSON_OBJECT_END)
+			break;
+		if (tok != LEXC_JSON_KEY)
+			return reader_failed(d);
+		if (key_is(d->r, "$bytes") || key_is(d->r, "$link"))
+			*is_blob_or_link = true;
+		if (key_is(d->r, "$type")) {
+			tok = lexc_json_next(d->r);
+			if (tok != LEXC_JSON_STRING)
+				return lexc_error_set(d->err, LEXC_INVALID_REQUEST,
+				                      "$type must be a string");
+			type->ptr = d->r->str;
+			type->len = d->r->str_len;
+			if (type->len == 4 && memcmp(type->ptr, "blob", 4) == 0)
+				*is_blob_or_link = true;
+			continue;
+		}
+		if (!lexc_json_skip_value(d->r, NULL, NULL))
+			return reader_failed(d);
+	}
+	if (!lexc_json_restore(d->r, before) || lexc_json_next(d->r) != LEXC_JSON_OBJECT_START)
+		return reader_failed(d);
+	return LEXC_OK;
+}
+
+static bool ends_with_main(const lexc_str *s)
+{
+	return s->len >= 5 && memcmp(s->ptr + s->len - 5, "#main", 5) == 0;
+}
+
+static lexc_status decode_union(decoder *d, const lexc_union_rules *rules, lexc_union *out,
+                                lexc_json_token tok, const lexc_json_mark *before)
+{
+	if (tok != LEXC_JSON_OBJECT_START)
+		return expected(d, "an object (union)", tok);
+	lexc_str type;
+	bool odd_shape;
+	lexc_status st = peek_type(d, before, &type, &odd_shape);
+	if (st != LEXC_OK)
+		return st;
+	if (type.len == 0)
+		return lexc_error_set(d->err, LEXC_INVALID_REQUEST,
+		                      "union value is missing its $type");
+	if (ends_with_main(&type))
+		return lexc_error_set(d->err, LEXC_INVALID_REQUEST,
+		                      "$type must not end with #main (write the bare NSID)");
+	/* The peeked view stays valid (input or arena); copy it for the value. */
+	if ((st = copy_string(d, type.ptr, type.len, &type)) != LEXC_OK)
+		return st;
+	int kind = codec_find_variant(rules, type.ptr, type.len);
+	if (kind == 0) {
+		if (rules->closed)
+			return lexc_error_set(d->err, LEXC_INVALID_REQUEST,
+			                      "$type \"%.*s\" is not one of the union's variants",
+			                      type.len > 100 ? 100 : (int)type.len, type.ptr);
+		const char *raw;
+		size_t raw_len;
+		if (!lexc_json_skip_current(d->r, &raw, &raw_len))
+			return reader_failed(d);
+		out->kind = 0;
+		out->value = NULL;
+		out->type = type;
+		out->raw.ptr = lexc_arena_strndup(d->a, raw, raw_len);
+		if (out->raw.ptr == NULL)
+			return no_memory(d);
+		out->raw.len = raw_len;
+		return LEXC_OK;
+	}
+	const lexc_type *vt = rules->variants[kind - 1].type;
+	void *obj = lexc_arena_calloc(d->a, 1, vt->u.object.size);
+	if (obj == NULL)
+		return no_memory(d);
+	st = decode_object_body(d, vt, obj);
+	if (st != LEXC_OK)
+		return st;
+	out->kind = kind;
+	out->value = obj;
+	out->type = type;
+	out->raw.ptr = NULL;
+	out->raw.len = 0;
+	return LEXC_OK;
+}
+
+static lexc_status decode_unknown(decoder *d, lexc_str *out, lexc_json_token tok,
+                                  const lexc_json_mark *before)
+{
+	if (tok != LEXC_JSON_OBJECT_START)
+		return expected(d, "an object", tok);
+	lexc_str type;
+	bool odd_shape;
+	lexc_status st = peek_type(d, before, &type, &odd_shape);
+	if (st != LEXC_OK)
+		return st;
+	if (odd_shape)
+		return lexc_error_set(d->err, LEXC_INVALID_REQUEST,
+		                      "unknown value must not be a blob, bytes or link object");
+	const char *raw;
+	size_t raw_len;
+	if (!lexc_json_skip_current(d->r, &raw, &raw_len))
+		return reader_failed(d);
+	out->ptr = lexc_arena_strndup(d->a, raw, raw_len);
+	if (out->ptr == NULL)
+		return no_memory(d);
+	out->len = raw_len;
+	return LEXC_OK;
+}
+
+/* Reads the first token of the next value. Types that look ahead inside
+ * their object (unions, unknown) get the position before it saved, since
+ * the reader can only rewind into a container that is still open. */
+static lexc_json_token next_value(decoder *d, const lexc_type *t, lexc_json_mark *before)
+{
+	if (t->kind == LEXC_KIND_UNION || t->kind == LEXC_KIND_UNKNOWN)
+		lexc_json_save(d->r, before);
+	return lexc_json_next(d->r);
+}
+
+static lexc_status decode_array(decoder *d, const lexc_array_rules *rules, void **items,
+                                size_t *count, lexc_json_token tok)
+{
+	if (tok != LEXC_JSON_ARRAY_START)
+		return expected(d, "an array", tok);
+	size_t n = 0, cap = 0, size = rules->item_size;
+	char *buf = NULL;
+	lexc_json_mark before;
+	for (;;) {
+		tok = next_value(d, rules->items, &before);
+		if (tok == LEXC_JSON_ARRAY_END)
+			break;
+		if (n == rules->max_length) { /* stop reading a hostile array early */
+			codec_check_array_length(rules, n + 1, d->err);
+			return rule_failed(d);
+		}
+		if (n == cap) {
+			size_t ncap = cap != 0 ? cap * 2 : 4;
+			char *nb = lexc_arena_realloc(d->a, buf, cap * size, ncap * size);
+			if (nb == NULL)
+				return no_memory(d);
+			memset(nb + cap * size, 0, (ncap - cap) * size);
+			buf = nb;
+			cap = ncap;
+		}
+		lexc_status st = decode_value(d, rules->items, buf + n * size, tok, &before);
+		if (st != LEXC_OK) {
+			lexc_error_path_prepend_index(d->err, n);
+			return st;
+		}
+		n++;
+	}
+	if (!codec_check_array_length(rules, n, d->err))
+		return rule_failed(d);
+	*items = buf;
+	*count = n;
+	return LEXC_OK;
+}
+
+/* Decodes one value whose first token `tok` was read, into `slot`: the
+ * member for scalars, the struct itself for objects (zeroed by caller).
+ * `before` is the reader position before `tok` (see next_value). */
+static lexc_status decode_value(decoder *d, const lexc_type *t, void *slot, lexc_json_token tok,
+                                const lexc_json_mark *before)
+{
+	if (tok == LEXC_JSON_ERROR)
+		return reader_failed(d);
+	switch (t->kind) {
+	case LEXC_KIND_BOOLEAN:
+		return decode_boolean(d, &t->u.boolean, slot, tok);
+	case LEXC_KIND_INTEGER:
+		return decode_integer(d, &t->u.integer, slot, tok);
+	case LEXC_KIND_STRING:
+		return decode_string(d, &t->u.string, slot, tok);
+	case LEXC_KIND_BYTES:
+		return decode_bytes(d, &t->u.bytes, slot, tok);
+	case LEXC_KIND_CID_LINK:
+		return decode_cid_link(d, slot, tok);
+	case LEXC_KIND_BLOB:
+		return decode_blob(d, &t->u.blob, slot, tok);
+	case LEXC_KIND_OBJECT:
+		if (tok != LEXC_JSON_OBJECT_START)
+			return expected(d, "an object", tok);
+		return decode_object_body(d, t, slot);
+	case LEXC_KIND_UNION:
+		return decode_union(d, &t->u.union_, slot, tok, before);
+	case LEXC_KIND_UNKNOWN:
+		return decode_unknown(d, slot, tok, before);
+	case LEXC_KIND_ARRAY:
+		break; /* arrays live in two members; decode_field handles them */
+	}
+	return lexc_error_set(d->err, LEXC_INTERNAL_SERVER_ERROR, "descriptor of kind %d misplaced",
+	                      (int)t->kind);
+}
+
+static void set_flag(void *obj, uint32_t off, bool v)
+{
+	if (off != LEXC_NO_OFFSET)
+		*(bool *)CODEC_AT(obj, off) = v;
+}
+
+static lexc_status decode_field(decoder *d, const lexc_field *f, void *obj)
+{
+	const lexc_type *t = f->type;
+	lexc_json_mark before;
+	lexc_json_token tok = next_value(d, t, &before);
+	lexc_status st;
+	if (tok == LEXC_JSON_NULL && f->nullable) {
+		set_flag(obj, f->null_offset, true);
+		st = LEXC_OK;
+	} else if (t->kind == LEXC_KIND_ARRAY) {
+		st = decode_array(d, &t->u.array, CODEC_AT(obj, f->offset),
+		                  CODEC_AT(obj, f->count_offset), tok);
+	} else if (t->kind == LEXC_KIND_OBJECT) {
+		void *child = NULL;
+		if (tok == LEXC_JSON_OBJECT_START) {
+			child = lexc_arena_calloc(d->a, 1, t->u.object.size);
+			if (child == NULL)
+				return no_memory(d);
+		}
+		st = decode_value(d, t, child, tok, &before);
+		*(void **)CODEC_AT(obj, f->offset) = child;
+	} else {
+		st = decode_value(d, t, CODEC_AT(obj, f->offset), tok, &before);
+	}
+	if (st != LEXC_OK) {
+		lexc_error_path_prepend_key(d->err, f->name.ptr, f->name.len);
+		return st;
+	}
+	set_flag(obj, f->has_offset, true);
+	return LEXC_OK;
+}
+
+/* Keeps an undeclared property as raw JSON in the object's lexc_extra. */
+static lexc_status keep_extra(decoder *d, const lexc_object_rules *o, void *obj)
+{
+	lexc_str key;
+	lexc_status st = take_string(d, &key);
+	if (st != LEXC_OK)
+		return st;
+	const char *raw;
+	size_t raw_len;
+	if (!lexc_json_skip_value(d->r, &raw, &raw_len)) {
+		lexc_error_path_prepend_key(d->err, key.ptr, key.len);
+		return reader_failed(d);
+	}
+	if (o->extra_offset == LEXC_NO_OFFSET)
+		return LEXC_OK;
+	lexc_extra *x = CODEC_AT(obj, o->extra_offset);
+	lexc_extra_field *nf =
+	        lexc_arena_realloc(d->a, x->fields, x->n * sizeof *nf, (x->n + 1) * sizeof *nf);
+	if (nf == NULL)
+		return no_memory(d);
+	nf[x->n].key = key;
+	nf[x->n].json.ptr = lexc_arena_strndup(d->a, raw, raw_len);
+	if (nf[x->n].json.ptr == NULL)
+		return no_memory(d);
+	nf[x->n].json.len = raw_len;
+	x->fields = nf;
+	x->n++;
+	return LEXC_OK;
+}
+
+/* `$type` inside an object: records and union variants must name
+ * themselves; plain objects may carry it. */
+static lexc_status check_own_type(decoder *d, const lexc_object_rules *o)
+{
+	lexc_json_token tok = lexc_json_next(d->r);
+	if (tok != LEXC_JSON_STRING)
+		return lexc_error_set(d->err, LEXC_INVALID_REQUEST, "$type must be a string");
+	const lexc_str *want = &o->type_name;
+	if (want->len != 0 &&
+	    (d->r->str_len != want->len || memcmp(d->r->str, want->ptr, want->len) != 0))
+		return lexc_error_set(d->err, LEXC_INVALID_REQUEST, "$type must be \"%.*s\"",
+		                      (int)want->len, want->ptr);
+	return LEXC_OK;
+}
+
+static lexc_status apply_default(const lexc_field *f, void *obj)
+{
+	const lexc_type *t = f->type;
+	void *slot = CODEC_AT(obj, f->offset);
+	bool applied = false;
+	if (t->kind == LEXC_KIND_STRING && t->u.string.has_default) {
+		*(lexc_str *)slot = t->u.string.default_value;
+		applied = true;
+	} else if (t->kind == LEXC_KIND_INTEGER && t->u.integer.has_default) {
+		*(int64_t *)slot = t->u.integer.default_value;
+		applied = true;
+	} else if (t->kind == LEXC_KIND_BOOLEAN && t->u.boolean.has_default) {
+		*(bool *)slot = t->u.boolean.default_value;
+		applied = true;
+	}
+	if (applied)
+		set_flag(obj, f->has_offset, true);
+	return LEXC_OK;
+}
+
+/* Small objects track seen fields in a word; larger ones in the arena. */
+enum { SEEN_INLINE_WORDS = 4 };
+
+static lexc_status decode_object_body(decoder *d, const lexc_type *t, void *obj)
+{
+	const lexc_object_rules *o = &t->u.object;
+	uint64_t seen_inline[SEEN_INLINE_WORDS] = {0};
+	uint64_t *seen = seen_inline;
+	size_t words = (o->n_fields + 63) / 64;
+	if (words > SEEN_INLINE_WORDS) {
+		seen = lexc_arena_calloc(d->a, words, sizeof *seen);
+		if (seen == NULL)
+			return no_memory(d);
+	}
+	bool saw_type = false;
+	lexc_status st;
+	for (;;) {
+		lexc_json_token tok = lexc_json_next(d->r);
+		if (tok == LEXC_JSON_OBJECT_END)
+			break;
+		if (tok != LEXC_JSON_KEY)
+			return reader_failed(d);
+		const lexc_field *f = codec_find_field(o, d->r->str, d->r->str_len);
+		if (f != NULL) {
+			size_t i = (size_t)(f - o->fields);
+			seen[i / 64] |= (uint64_t)1 << (i % 64);
+			st = decode_field(d, f, obj);
+		} else if (d->r->str_len == 0) {
+			st = lexc_error_set(d->err, LEXC_INVALID_REQUEST,
+			                    "object keys must not be empty");
+		} else if (key_is(d->r, "$type")) {
+			saw_type = true;
+			st = check_own_type(d, o);
+			if (st != LEXC_OK)
+				lexc_error_path_prepend_key(d->err, "$type", 5);
+		} else if (d->r->str[0] == '$') {
+			/* Reserved keys the schema does not know are ignored. */
+			st = lexc_json_skip_value(d->r, NULL, NULL) ? LEXC_OK : reader_failed(d);
+		} else {
+			st = keep_extra(d, o, obj);
+		}
+		if (st != LEXC_OK)
+			return st;
+	}
+	if (o->is_record && !saw_type)
+		return lexc_error_set(d->err, LEXC_INVALID_REQUEST, "record is missing its $type");
+	for (size_t i = 0; i < o->n_fields; i++) {
+		if (seen[i / 64] & ((uint64_t)1 << (i % 64)))
+			continue;
+		const lexc_field *f = &o->fields[i];
+		if (f->required)
+			return lexc_error_set(d->err, LEXC_INVALID_REQUEST,
+			                      "missing required property \"%.*s\"",
+			                      (int)f->name.len, f->name.ptr);
+		apply_default(f, obj);
+	}
+	return LEXC_OK;
+}
+
+lexc_status lexc_decode_from(const lexc_type *t, lexc_json_reader *r, lexc_arena *arena, void *slot,
+                             lexc_error *err)
+{
+	decoder d = {r, arena, err};
+	lexc_status st;
+	lexc_json_mark before;
+	lexc_json_token tok = next_value(&d, t, &before);
+	if (t->kind == LEXC_KIND_ARRAY)
+		st = lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR,
+		                    "a top-level array needs lexc_decode_array");
+	else
+		st = decode_value(&d, t, slot, tok, &before);
+	if (st != LEXC_OK && err != NULL && err->path[0] == '\0')
+		memcpy(err->path, "$", 2); /* an error at the root */
+	return st;
+}
+
+lexc_status lexc_decode(const lexc_type *t, const char *json, size_t len, lexc_arena *arena,
+                        void *out, lexc_error *err)
+{
+	if (t->kind != LEXC_KIND_OBJECT)
+		return lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR,
+		                      "lexc_decode needs an object type");
+	memset(out, 0, t->u.object.size);
+	lexc_json_reader r;
+	lexc_json_reader_init(&r, json, len, arena, err);
+	/* The data model has no empty keys, also inside values kept raw. */
+	lexc_json_reader_set_flags(&r, LEXC_JSON_REJECT_EMPTY_KEYS);
+	lexc_status st = lexc_decode_from(t, &r, arena, out, err);
+	if (st != LEXC_OK)
+		return st;
+	if (lexc_json_next(&r) != LEXC_JSON_END)
+		return err != NULL && err->code != LEXC_OK ? err->code : LEXC_INVALID_REQUEST;
+	return LEXC_OK;
+}

@@ -1,0 +1,299 @@
+/* The encoder and the validator: one walk over a C value by its
+ * descriptor. With a writer it emits compact JSON as it checks; without one
+ * it only checks. Either way the rules are codec_check_* (rules.c), the
+ * same the decoder applies. */
+#include "config.h"
+
+#include "codec_internal.h"
+
+#include <lexc/codec.h>
+#include <lexc/utf8.h>
+
+#include <string.h>
+
+typedef struct encoder {
+	lexc_json_writer *w; /* NULL: validate only */
+	lexc_error *err;
+} encoder;
+
+static lexc_status walk_value(encoder *e, const lexc_type *t, const void *slot);
+static lexc_status walk_object(encoder *e, const lexc_type *t, const void *obj, bool with_type);
+
+static lexc_status invalid(encoder *e, const char *msg)
+{
+	return lexc_error_set(e->err, LEXC_INVALID_REQUEST, "%s", msg);
+}
+
+static lexc_status rule_failed(encoder *e)
+{
+	return e->err != NULL ? e->err->code : LEXC_INVALID_REQUEST;
+}
+
+/* A writer call failed: out of memory (the writer said so in its error). */
+static lexc_status write_failed(encoder *e)
+{
+	if (e->err != NULL && e->err->code != LEXC_OK)
+		return e->err->code;
+	return lexc_error_set(e->err, LEXC_NO_MEMORY, "out of memory while encoding");
+}
+
+#define EMIT(e, call)                                                                              \
+	do {                                                                                       \
+		if ((e)->w != NULL && !(call))                                                     \
+			return write_failed(e);                                                    \
+	} while (0)
+
+static lexc_status walk_string(encoder *e, const lexc_string_rules *rules, const lexc_str *s)
+{
+	if (s->ptr == NULL && s->len != 0)
+		return invalid(e, "string has a length but no bytes");
+	const char *p = s->ptr != NULL ? s->ptr : "";
+	if (!lexc_utf8_valid(p, s->len))
+		return invalid(e, "string is not valid UTF-8");
+	if (!codec_check_string(rules, p, s->len, e->err))
+		return rule_failed(e);
+	EMIT(e, lexc_json_write_string(e->w, p, s->len));
+	return LEXC_OK;
+}
+
+static lexc_status walk_cid_link(encoder *e, const lexc_str *cid)
+{
+	if (cid->ptr == NULL || !codec_check_cid(cid->ptr, cid->len, e->err))
+		return cid->ptr == NULL ? invalid(e, "missing CID") : rule_failed(e);
+	EMIT(e, lexc_json_write_object_start(e->w));
+	EMIT(e, lexc_json_write_key(e->w, "$link", 5));
+	EMIT(e, lexc_json_write_string(e->w, cid->ptr, cid->len));
+	EMIT(e, lexc_json_write_object_end(e->w));
+	return LEXC_OK;
+}
+
+static lexc_status walk_blob(encoder *e, const lexc_blob_rules *rules, const lexc_blob *b)
+{
+	if (b->ref.ptr == NULL || b->mime_type.ptr == NULL)
+		return invalid(e, "blob needs a ref and a mimeType");
+	if (!lexc_utf8_valid(b->mime_type.ptr, b->mime_type.len))
+		return invalid(e, "blob mimeType is not valid UTF-8");
+	if (!codec_check_blob(rules, b, e->err))
+		return rule_failed(e);
+	if (b->legacy) {
+		/* The legacy form is read but never written; without a size it
+		 * cannot be upgraded. */
+		return invalid(e, "legacy blob without a size cannot be encoded");
+	}
+	EMIT(e, lexc_json_write_object_start(e->w));
+	EMIT(e, lexc_json_write_key(e->w, "$type", 5));
+	EMIT(e, lexc_json_write_string(e->w, "blob", 4));
+	EMIT(e, lexc_json_write_key(e->w, "ref", 3));
+	lexc_status st = walk_cid_link(e, &b->ref);
+	if (st != LEXC_OK)
+		return st;
+	EMIT(e, lexc_json_write_key(e->w, "mimeType", 8));
+	EMIT(e, lexc_json_write_string(e->w, b->mime_type.ptr, b->mime_type.len));
+	EMIT(e, lexc_json_write_key(e->w, "size", 4));
+	EMIT(e, lexc_json_write_integer(e->w, b->size));
+	EMIT(e, lexc_json_write_object_end(e->w));
+	return LEXC_OK;
+}
+
+static lexc_status walk_union(encoder *e, const lexc_union_rules *rules, const lexc_union *u)
+{
+	if (u->kind == 0) {
+		if (rules->closed)
+			return invalid(e, "closed union needs one of its variants");
+		if (u->raw.ptr == NULL || u->raw.len == 0)
+			return invalid(e, "open union value has neither a variant nor raw JSON");
+		/* Kept verbatim from a decode: the reader validated it then. */
+		EMIT(e, lexc_json_write_raw(e->w, u->raw.ptr, u->raw.len));
+		return LEXC_OK;
+	}
+	if (u->kind < 0 || (size_t)u->kind > rules->n_variants || u->value == NULL)
+		return invalid(e, "union kind out of range or without a value");
+	return walk_object(e, rules->variants[u->kind - 1].type, u->value, true);
+}
+
+static lexc_status walk_array(encoder *e, const lexc_array_rules *rules, const void *items,
+                              size_t n)
+{
+	if (n > 0 && items == NULL)
+		return invalid(e, "array has a count but no items");
+	if (!codec_check_array_length(rules, n, e->err))
+		return rule_failed(e);
+	EMIT(e, lexc_json_write_array_start(e->w));
+	for (size_t i = 0; i < n; i++) {
+		const void *slot = (const char *)items + i * rules->item_size;
+		lexc_status st = walk_value(e, rules->items, slot);
+		if (st != LEXC_OK) {
+			lexc_error_path_prepend_index(e->err, i);
+			return st;
+		}
+	}
+	EMIT(e, lexc_json_write_array_end(e->w));
+	return LEXC_OK;
+}
+
+/* `slot` holds one value; for objects it is the struct itself. */
+static lexc_status walk_value(encoder *e, const lexc_type *t, const void *slot)
+{
+	switch (t->kind) {
+	case LEXC_KIND_BOOLEAN: {
+		bool v = *(const bool *)slot;
+		if (!codec_check_boolean(&t->u.boolean, v, e->err))
+			return rule_failed(e);
+		EMIT(e, lexc_json_write_bool(e->w, v));
+		return LEXC_OK;
+	}
+	case LEXC_KIND_INTEGER: {
+		int64_t v = *(const int64_t *)slot;
+		if (!codec_check_integer(&t->u.integer, v, e->err))
+			return rule_failed(e);
+		EMIT(e, lexc_json_write_integer(e->w, v));
+		return LEXC_OK;
+	}
+	case LEXC_KIND_STRING:
+		return walk_string(e, &t->u.string, slot);
+	case LEXC_KIND_BYTES: {
+		const lexc_bytes *b = slot;
+		if (b->ptr == NULL && b->len != 0)
+			return invalid(e, "bytes have a length but no data");
+		if (!codec_check_bytes(&t->u.bytes, b->len, e->err))
+			return rule_failed(e);
+		EMIT(e, lexc_json_write_object_start(e->w));
+		EMIT(e, lexc_json_write_key(e->w, "$bytes", 6));
+		EMIT(e, lexc_json_write_base64(e->w, b->ptr, b->len));
+		EMIT(e, lexc_json_write_object_end(e->w));
+		return LEXC_OK;
+	}
+	case LEXC_KIND_CID_LINK:
+		return walk_cid_link(e, slot);
+	case LEXC_KIND_BLOB:
+		return walk_blob(e, &t->u.blob, slot);
+	case LEXC_KIND_OBJECT:
+		return walk_object(e, t, slot, false);
+	case LEXC_KIND_UNION:
+		return walk_union(e, &t->u.union_, slot);
+	case LEXC_KIND_UNKNOWN: {
+		const lexc_str *raw = slot;
+		if (raw->ptr == NULL || raw->len == 0 || raw->ptr[0] != '{')
+			return invalid(e, "unknown value must be a JSON object");
+		EMIT(e, lexc_json_write_raw(e->w, raw->ptr, raw->len));
+		return LEXC_OK;
+	}
+	case LEXC_KIND_ARRAY:
+		break;
+	}
+	return lexc_error_set(e->err, LEXC_INTERNAL_SERVER_ERROR, "descriptor of kind %d misplaced",
+	                      (int)t->kind);
+}
+
+static bool flag(const void *obj, uint32_t off)
+{
+	return off != LEXC_NO_OFFSET && *(const bool *)CODEC_AT_CONST(obj, off);
+}
+
+/* Whether a required member holds a value (pointer kinds can be empty). */
+static bool required_present(const lexc_field *f, const void *obj)
+{
+	const void *slot = CODEC_AT_CONST(obj, f->offset);
+	switch (f->type->kind) {
+	case LEXC_KIND_OBJECT:
+		return *(void *const *)slot != NULL;
+	case LEXC_KIND_STRING:
+	case LEXC_KIND_CID_LINK:
+	case LEXC_KIND_UNKNOWN:
+		return ((const lexc_str *)slot)->ptr != NULL;
+	case LEXC_KIND_UNION: {
+		const lexc_union *u = slot;
+		return u->kind != 0 || u->raw.ptr != NULL;
+	}
+	case LEXC_KIND_BLOB:
+		return ((const lexc_blob *)slot)->ref.ptr != NULL;
+	default:
+		return true; /* scalars and arrays always hold a value */
+	}
+}
+
+static lexc_status walk_field(encoder *e, const lexc_field *f, const void *obj)
+{
+	const void *slot = CODEC_AT_CONST(obj, f->offset);
+	lexc_status st;
+	EMIT(e, lexc_json_write_key(e->w, f->name.ptr, f->name.len));
+	if (flag(obj, f->null_offset)) {
+		EMIT(e, lexc_json_write_null(e->w));
+		return LEXC_OK;
+	}
+	if (f->type->kind == LEXC_KIND_ARRAY)
+		st = walk_array(e, &f->type->u.array, *(void *const *)slot,
+		                *(const size_t *)CODEC_AT_CONST(obj, f->count_offset));
+	else if (f->type->kind == LEXC_KIND_OBJECT)
+		st = walk_value(e, f->type, *(void *const *)slot);
+	else
+		st = walk_value(e, f->type, slot);
+	if (st != LEXC_OK)
+		lexc_error_path_prepend_key(e->err, f->name.ptr, f->name.len);
+	return st;
+}
+
+static lexc_status walk_object(encoder *e, const lexc_type *t, const void *obj, bool with_type)
+{
+	const lexc_object_rules *o = &t->u.object;
+	if (obj == NULL)
+		return invalid(e, "object is missing");
+	EMIT(e, lexc_json_write_object_start(e->w));
+	if ((with_type || o->is_record) && o->type_name.len != 0) {
+		EMIT(e, lexc_json_write_key(e->w, "$type", 5));
+		EMIT(e, lexc_json_write_string(e->w, o->type_name.ptr, o->type_name.len));
+	}
+	for (size_t i = 0; i < o->n_fields; i++) {
+		const lexc_field *f = &o->fields[i];
+		bool present = f->has_offset == LEXC_NO_OFFSET ? required_present(f, obj)
+		                                               : flag(obj, f->has_offset);
+		if (!present && flag(obj, f->null_offset))
+			present = true;
+		if (!present) {
+			if (f->required)
+				return lexc_error_set(e->err, LEXC_INVALID_REQUEST,
+				                      "missing required property \"%.*s\"",
+				                      (int)f->name.len, f->name.ptr);
+			continue;
+		}
+		lexc_status st = walk_field(e, f, obj);
+		if (st != LEXC_OK)
+			return st;
+	}
+	if (o->extra_offset != LEXC_NO_OFFSET) {
+		const lexc_extra *x = CODEC_AT_CONST(obj, o->extra_offset);
+		for (size_t i = 0; i < x->n; i++) {
+			EMIT(e,
+			     lexc_json_write_key(e->w, x->fields[i].key.ptr, x->fields[i].key.len));
+			EMIT(e, lexc_json_write_raw(e->w, x->fields[i].json.ptr,
+			                            x->fields[i].json.len));
+		}
+	}
+	EMIT(e, lexc_json_write_object_end(e->w));
+	return LEXC_OK;
+}
+
+static lexc_status walk_root(encoder *e, const lexc_type *t, const void *value)
+{
+	lexc_status st;
+	if (t->kind != LEXC_KIND_OBJECT)
+		st = lexc_error_set(e->err, LEXC_INTERNAL_SERVER_ERROR,
+		                    "top-level values must be objects");
+	else
+		st = walk_object(e, t, value, false);
+	if (st != LEXC_OK && e->err != NULL && e->err->path[0] == '\0')
+		memcpy(e->err->path, "$", 2);
+	return st;
+}
+
+lexc_status lexc_validate(const lexc_type *t, const void *value, lexc_error *err)
+{
+	encoder e = {NULL, err};
+	return walk_root(&e, t, value);
+}
+
+lexc_status lexc_encode(const lexc_type *t, const void *value, lexc_json_writer *w, lexc_error *err)
+{
+	encoder e = {w, err};
+	return walk_root(&e, t, value);
+}
