@@ -206,7 +206,8 @@ static void check_integer_enum(check_ctx *c, const schema_node *n)
 		return; /* reported by the parser */
 	int64_t *sorted = schema_alloc(c->set, in->n_enum * sizeof *sorted);
 	memcpy(sorted, in->enum_values, in->n_enum * sizeof *sorted);
-	qsort(sorted, in->n_enum, sizeof *sorted, int64_cmp);
+	if (in->n_enum > 1)
+		qsort(sorted, in->n_enum, sizeof *sorted, int64_cmp);
 	/* Once per repeated value: at the first repeat of each run. */
 	for (size_t i = 1; i < in->n_enum; i++) {
 		bool seen = i >= 2 && sorted[i - 2] == sorted[i - 1];
@@ -283,7 +284,8 @@ static void warn_duplicates(check_ctx *c, const schema_node *n, const schema_str
 		return;
 	const char **sorted = schema_alloc(c->set, l->n * sizeof *sorted);
 	memcpy(sorted, l->items, l->n * sizeof *sorted);
-	qsort(sorted, l->n, sizeof *sorted, strcmp_ptr);
+	if (l->n > 1)
+		qsort(sorted, l->n, sizeof *sorted, strcmp_ptr);
 	for (size_t i = 1; i < l->n; i++) {
 		bool seen = i >= 2 && strcmp(sorted[i - 2], sorted[i - 1]) == 0;
 		if (!seen && strcmp(sorted[i - 1], sorted[i]) == 0)
@@ -438,7 +440,8 @@ static void check_xrpc_errors(check_ctx *c, const schema_node *n)
 			         q(c, e->name));
 		sorted[i] = e;
 	}
-	qsort(sorted, x->n_errors, sizeof *sorted, xrpc_error_cmp);
+	if (x->n_errors > 1)
+		qsort(sorted, x->n_errors, sizeof *sorted, xrpc_error_cmp);
 	for (size_t i = 1; i < x->n_errors; i++)
 		if (strcmp(sorted[i]->name, sorted[i - 1]->name) == 0)
 			check_at(c, sorted[i]->path, sorted[i]->order, DIAG_WARNING,

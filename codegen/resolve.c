@@ -140,7 +140,8 @@ static void check_union_duplicates(resolve_ctx *c, schema_node *n)
 	for (size_t i = 0; i < u->n_refs; i++)
 		if (u->refs[i].target != NULL)
 			keys[k++] = (variant_key){u->refs[i].target, i};
-	qsort(keys, k, sizeof *keys, variant_cmp);
+	if (k > 1)
+		qsort(keys, k, sizeof *keys, variant_cmp);
 	for (size_t i = 1; i < k; i++)
 		if (keys[i].target == keys[i - 1].target)
 			resolve_error(c, n, "union ref %s names %s again",

@@ -503,7 +503,8 @@ static void parse_properties(parse_ctx *c, schema_node *n, const jobj *o, bool w
 		                     schema_path_key(c->set, base, key));
 		ob->by_name[ob->n_props++] = p;
 	}
-	qsort(ob->by_name, ob->n_props, sizeof *ob->by_name, prop_cmp);
+	if (ob->n_props > 1)
+		qsort(ob->by_name, ob->n_props, sizeof *ob->by_name, prop_cmp);
 	mark_props(ob, &ob->required, false);
 	mark_props(ob, &ob->nullable, true);
 }
@@ -832,7 +833,8 @@ static void parse_defs(parse_ctx *c, const jobj *o, const char *id)
 		doc->by_name[doc->n_defs++] = d;
 	}
 	c->def = NULL;
-	qsort(doc->by_name, doc->n_defs, sizeof *doc->by_name, def_cmp);
+	if (doc->n_defs > 1)
+		qsort(doc->by_name, doc->n_defs, sizeof *doc->by_name, def_cmp);
 }
 
 /* "lexicon" must be the integer 1 and "id" a valid NSID. */
@@ -1091,7 +1093,8 @@ bool schema_set_add_path(schema_set *set, const char *path, bool external)
 	if (ok && files.n == 0)
 		diag_add(&set->diags, DIAG_WARNING, path, NULL,
 		         "no *.json files in this directory");
-	qsort(files.paths, files.n, sizeof *files.paths, str_ptr_cmp);
+	if (files.n > 1)
+		qsort(files.paths, files.n, sizeof *files.paths, str_ptr_cmp);
 	for (size_t i = 0; i < files.n; i++)
 		ok &= load_file(set, files.paths[i], external);
 	return ok;
@@ -1120,7 +1123,8 @@ static void index_ids(schema_set *set)
 	for (size_t i = 0; i < set->n_docs; i++)
 		if (set->docs[i]->id != NULL)
 			set->by_id[n++] = set->docs[i];
-	qsort(set->by_id, n, sizeof *set->by_id, doc_id_cmp);
+	if (n > 1)
+		qsort(set->by_id, n, sizeof *set->by_id, doc_id_cmp);
 	size_t out = 0;
 	for (size_t i = 0; i < n; i++) {
 		schema_doc *d = set->by_id[i];

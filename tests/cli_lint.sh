@@ -77,7 +77,7 @@ done
 i=1
 while [ "$i" -le "$n_invalid" ]; do
 	# Each rejection must name the file and a JSON path.
-	expect "interop invalid $i" 1 "^$tmp/invalid-$i.json: \\$[^:]*: " -- \
+	expect "interop invalid $i" 1 "^$tmp/invalid-$i.json: "'[$][^:]*: ' -- \
 		lexc lint "$tmp/invalid-$i.json"
 	echo "interop invalid $i: $(grep -v '^lexc lint:' "$tmp/err" | sed "s|^$tmp/||" |
 		tr '\n' ';')"
