@@ -5,6 +5,7 @@
 #define LEXC_CODEC_INTERNAL_H
 
 #include <lexc/error.h>
+#include <lexc/json.h>
 #include <lexc/type.h>
 
 #include <stdbool.h>
@@ -32,6 +33,23 @@ const lexc_field *codec_find_field(const lexc_object_rules *o, const char *key, 
 /* Binary search of a union's sorted variants; 0 when absent, else the
  * 1-based variant index (the lexc_union kind). */
 int codec_find_variant(const lexc_union_rules *u, const char *type, size_t len);
+
+/* Reader entry points for the decoder's object loop. codec_json_key() is
+ * lexc_json_next() where a key or '}' comes, except that it also consumes
+ * the ':' after a key when present, and that it does not check the key for
+ * duplicates: the caller does, for declared properties with its own flags
+ * (failing with codec_json_duplicate(), which puts the reader in the
+ * reader's own error) and for the other keys with codec_json_key_insert()
+ * (false: the reader failed). */
+lexc_json_token codec_json_key(lexc_json_reader *r);
+bool codec_json_key_insert(lexc_json_reader *r);
+bool codec_json_duplicate(lexc_json_reader *r);
+
+/* Rewinds the reader to `m` like lexc_json_restore(), also after an error
+ * inside the containers opened since (which the input still holds), so that
+ * the decoder can scan them again for the error the two-pass order reports
+ * first. */
+bool codec_json_rewind(lexc_json_reader *r, const lexc_json_mark *m);
 
 /* Member access by offset. */
 #define CODEC_AT(base, off) ((void *)((char *)(base) + (off)))

@@ -281,11 +281,73 @@ static bool ends_with_main(const lexc_str *s)
 	return s->len >= 5 && memcmp(s->ptr + s->len - 5, "#main", 5) == 0;
 }
 
+static lexc_status decode_members(decoder *d, const lexc_type *t, void *obj, bool saw_type);
+
+/* decode_union_fast() found a shape it leaves to the two-pass path. */
+enum { UNION_SLOW = -1 };
+
+/* A union object whose `$type` is its first key (the usual shape), decoded
+ * in one pass. The two-pass path reports the object's first JSON error
+ * before any rule, so on failure the object is scanned again from `before`
+ * for such an error, which then wins. Returns UNION_SLOW, with the reader
+ * back at `before`, for every other shape. */
+static int decode_union_fast(decoder *d, const lexc_union_rules *rules, lexc_union *out,
+                             const lexc_json_mark *before)
+{
+	lexc_json_reader *r = d->r;
+	lexc_json_token tok = lexc_json_next(r);
+	if (tok == LEXC_JSON_ERROR)
+		return reader_failed(d);
+	if (tok != LEXC_JSON_KEY || !key_is(r, "$type"))
+		goto slow;
+	/* As peek_type() says it, even when the reader failed. */
+	if (lexc_json_next(r) != LEXC_JSON_STRING)
+		return lexc_error_set(d->err, LEXC_INVALID_REQUEST, "$type must be a string");
+	lexc_str type = {r->str, r->str_len};
+	if (type.len == 0 || ends_with_main(&type))
+		goto slow;
+	int kind = codec_find_variant(rules, type.ptr, type.len);
+	if (kind == 0)
+		goto slow;
+	const lexc_type *vt = rules->variants[kind - 1].type;
+	const lexc_str *want = &vt->u.object.type_name;
+	if (want->len != 0 && (type.len != want->len || memcmp(type.ptr, want->ptr, type.len) != 0))
+		goto slow;
+	if (codec_find_field(&vt->u.object, "$type", 5) != NULL)
+		goto slow; /* a declared `$type` property: decode_members() reads it */
+	lexc_status st = copy_string(d, type.ptr, type.len, &type);
+	if (st != LEXC_OK)
+		return st;
+	void *obj = lexc_arena_calloc(d->a, 1, vt->u.object.size);
+	if (obj == NULL)
+		return no_memory(d);
+	st = decode_members(d, vt, obj, true);
+	if (st != LEXC_OK) {
+		if (!codec_json_rewind(r, before) || lexc_json_next(r) != LEXC_JSON_OBJECT_START ||
+		    !lexc_json_skip_current(r, NULL, NULL))
+			return reader_failed(d);
+		return st;
+	}
+	out->kind = kind;
+	out->value = obj;
+	out->type = type;
+	out->raw.ptr = NULL;
+	out->raw.len = 0;
+	return LEXC_OK;
+slow:
+	if (!lexc_json_restore(r, before) || lexc_json_next(r) != LEXC_JSON_OBJECT_START)
+		return reader_failed(d);
+	return UNION_SLOW;
+}
+
 static lexc_status decode_union(decoder *d, const lexc_union_rules *rules, lexc_union *out,
                                 lexc_json_token tok, const lexc_json_mark *before)
 {
 	if (tok != LEXC_JSON_OBJECT_START)
 		return expected(d, "an object (union)", tok);
+	int fast = decode_union_fast(d, rules, out, before);
+	if (fast != UNION_SLOW)
+		return (lexc_status)fast;
 	lexc_str type;
 	bool odd_shape;
 	lexc_status st = peek_type(d, before, &type, &odd_shape);
@@ -551,6 +613,13 @@ enum { SEEN_INLINE_WORDS = 4 };
 
 static lexc_status decode_object_body(decoder *d, const lexc_type *t, void *obj)
 {
+	return decode_members(d, t, obj, false);
+}
+
+/* The members after '{' (and after a `$type` already checked when
+ * saw_type). */
+static lexc_status decode_members(decoder *d, const lexc_type *t, void *obj, bool saw_type)
+{
 	const lexc_object_rules *o = &t->u.object;
 	uint64_t seen_inline[SEEN_INLINE_WORDS] = {0};
 	uint64_t *seen = seen_inline;
@@ -560,10 +629,11 @@ static lexc_status decode_object_body(decoder *d, const lexc_type *t, void *obj)
 		if (seen == NULL)
 			return no_memory(d);
 	}
-	bool saw_type = false;
 	lexc_status st;
 	for (;;) {
-		lexc_json_token tok = lexc_json_next(d->r);
+		/* Duplicate keys: declared ones show in `seen`, `$type` in
+		 * saw_type, the reader's key set has the others. */
+		lexc_json_token tok = codec_json_key(d->r);
 		if (tok == LEXC_JSON_OBJECT_END)
 			break;
 		if (tok != LEXC_JSON_KEY)
@@ -571,16 +641,27 @@ static lexc_status decode_object_body(decoder *d, const lexc_type *t, void *obj)
 		const lexc_field *f = codec_find_field(o, d->r->str, d->r->str_len);
 		if (f != NULL) {
 			size_t i = (size_t)(f - o->fields);
-			seen[i / 64] |= (uint64_t)1 << (i % 64);
+			uint64_t bit = (uint64_t)1 << (i % 64);
+			if (seen[i / 64] & bit) {
+				codec_json_duplicate(d->r);
+				return reader_failed(d);
+			}
+			seen[i / 64] |= bit;
 			st = decode_field(d, f, obj);
 		} else if (d->r->str_len == 0) {
 			st = lexc_error_set(d->err, LEXC_INVALID_REQUEST,
 			                    "object keys must not be empty");
 		} else if (key_is(d->r, "$type")) {
+			if (saw_type) {
+				codec_json_duplicate(d->r);
+				return reader_failed(d);
+			}
 			saw_type = true;
 			st = check_own_type(d, o);
 			if (st != LEXC_OK)
 				lexc_error_path_prepend_key(d->err, "$type", 5);
+		} else if (!codec_json_key_insert(d->r)) {
+			return reader_failed(d);
 		} else if (d->r->str[0] == '$') {
 			/* Reserved keys the schema does not know are ignored. */
 			st = lexc_json_skip_value(d->r, NULL, NULL) ? LEXC_OK : reader_failed(d);
@@ -636,7 +717,12 @@ lexc_status lexc_decode(const lexc_type *t, const char *json, size_t len, lexc_a
 	lexc_status st = lexc_decode_from(t, &r, arena, out, err);
 	if (st != LEXC_OK)
 		return st;
-	if (lexc_json_next(&r) != LEXC_JSON_END)
-		return err != NULL && err->code != LEXC_OK ? err->code : LEXC_INVALID_REQUEST;
+	if (lexc_json_next(&r) != LEXC_JSON_END) {
+		if (err == NULL)
+			return LEXC_INVALID_REQUEST;
+		if (err->path[0] == '\0')
+			memcpy(err->path, "$", 2); /* trailing data: the root's fault */
+		return err->code != LEXC_OK ? err->code : LEXC_INVALID_REQUEST;
+	}
 	return LEXC_OK;
 }

@@ -8,6 +8,8 @@
 
 #include "format_internal.h"
 
+#include <string.h>
+
 /*!re2c
 	re2c:api = custom;
 	re2c:api:style = free-form;
@@ -90,12 +92,47 @@ label:
 
 /* ---- did ---- */
 
+/* Identifier bytes that may also end a DID: [a-zA-Z0-9._-]. */
+#define R10_(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1, [c + 4] = 1, [c + 5] = 1, \
+	[c + 6] = 1, [c + 7] = 1, [c + 8] = 1, [c + 9] = 1
+static const unsigned char DID_END_CHAR[256] = {
+        R10_('0'), R10_('A'), R10_('K'), ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+        ['Y'] = 1, ['Z'] = 1, R10_('a'), R10_('k'), ['u'] = 1, ['v'] = 1, ['w'] = 1,
+        ['x'] = 1, ['y'] = 1, ['z'] = 1, ['.'] = 1, ['_'] = 1, ['-'] = 1,
+};
+#undef R10_
+
+static inline bool did_end_char(unsigned char c)
+{
+	return DID_END_CHAR[c];
+}
+
+/* The common DID, "did:" [a-z]+ ":" and an identifier of [a-zA-Z0-9._-]
+ * only, is valid whatever its bytes; false leaves everything else (valid
+ * or not) to the scanner. */
+static inline bool did_quick(const char *s, size_t len)
+{
+	if (len < 7 || memcmp(s, "did:", 4) != 0)
+		return false;
+	size_t i = 4;
+	while (i < len && s[i] >= 'a' && s[i] <= 'z')
+		i++;
+	if (i == 4 || i + 1 >= len || s[i] != ':')
+		return false;
+	for (i++; i < len; i++)
+		if (!did_end_char((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
 enum lexc_did_err lexc_did_scan_(const char *s, size_t len)
 {
 	const char *cur = s, *lim = s + len, *mar;
 
 	if (len > LEXC_DID_MAX)
 		return LEXC_DID_TOO_LONG;
+	if (did_quick(s, len))
+		return LEXC_DID_OK;
 	/*!re2c
 	"did:" [a-z]+ ":" { goto ident; }
 	"did:" [a-z]*     { return cur == lim ? LEXC_DID_NO_IDENT : LEXC_DID_METHOD; }

@@ -8,6 +8,8 @@
  * 0 from a real NUL byte with YYLESSTHAN. */
 #include "config.h"
 
+#include "codec_internal.h"
+
 #include <lexc/json.h>
 #include <lexc/utf8.h>
 
@@ -50,6 +52,7 @@ enum {
 	ST_DONE,      /* after the top-level value: only whitespace may follow */
 	ST_OBJ_FIRST, /* after '{': a key or '}' */
 	ST_OBJ_COLON, /* after a key: ':' then a value */
+	ST_OBJ_VALUE, /* after a key and its ':' (codec_json_key): a value */
 	ST_OBJ_NEXT,  /* after a member: ',' then a key, or '}' */
 	ST_ARR_FIRST, /* after '[': a value or ']' */
 	ST_ARR_NEXT,  /* after an element: ',' then a value, or ']' */
@@ -60,6 +63,10 @@ enum {
 /* Internal flag: lexc_json_skip_*() is running, so string values need no
  * unescaped copy and numbers no value. */
 #define FLAG_SKIPPING (1u << 31)
+/* Internal flag: codec_json_key() is running; the caller keeps track of
+ * duplicate keys (codec_json_key_insert()). */
+#define FLAG_NO_KEYSET (1u << 30)
+#define FLAGS_INTERNAL (FLAG_SKIPPING | FLAG_NO_KEYSET)
 
 /* Objects with up to SMALL_KEYS keys are checked for duplicates by a scan
  * of fingerprints; bigger ones get a hash table (SipHash with a random key,
@@ -86,9 +93,11 @@ struct lexc_json_key_ {
 
 #if defined(__GNUC__)
 #define JSON_COLD __attribute__((cold, noinline))
+#define JSON_NOINLINE __attribute__((noinline))
 #define JSON_FORMAT(a, b) __attribute__((format(printf, a, b)))
 #else
 #define JSON_COLD
+#define JSON_NOINLINE
 #define JSON_FORMAT(a, b)
 #endif
 
@@ -400,6 +409,30 @@ static const unsigned char STRING_STOP[128] = {STOP8, STOP8, STOP8, STOP8, ['"']
 #define JSON_SSE2 1
 #endif
 
+/* Length of the well-formed UTF-8 sequence at p (its first byte is
+ * non-ASCII), or 0 when it is ill-formed: Unicode table 3-7, as
+ * lexc_utf8_check(). */
+static inline size_t utf8_sequence(const char *p, const char *lim)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t left = (size_t)(lim - p);
+	unsigned c = s[0];
+	if (c < 0xC2 || c > 0xF4)
+		return 0;
+	if (c < 0xE0)
+		return left >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
+	unsigned lo = 0x80, hi = 0xBF;
+	if (c == 0xE0 || c == 0xF0)
+		lo = c == 0xE0 ? 0xA0 : 0x90; /* overlong */
+	else if (c == 0xED || c == 0xF4)
+		hi = c == 0xED ? 0x9F : 0x8F; /* surrogates, above U+10FFFF */
+	if (left < 3 || s[1] < lo || s[1] > hi || (s[2] & 0xC0) != 0x80)
+		return 0;
+	if (c < 0xF0)
+		return 3;
+	return left >= 4 && (s[3] & 0xC0) == 0x80 ? 4 : 0;
+}
+
 /* Validates the run of non-ASCII bytes at p. Every multi-byte UTF-8
  * sequence is made of such bytes only, so checking maximal runs one by one
  * is checking the whole string. Returns the end of the run, or NULL with
@@ -441,9 +474,17 @@ static inline const char *scan_plain(const char *p, const char *lim, const char 
 			unsigned kh = h != 0 ? (unsigned)__builtin_ctz(h) : 32;
 			if (km < kh)
 				return p + km;
-			p = utf8_run(p + kh, lim, bad);
-			if (p == NULL)
-				return NULL;
+			/* Non-ASCII: validate sequence by sequence here, then
+			 * back to 16 at a time. */
+			p += kh;
+			do {
+				size_t n = utf8_sequence(p, lim);
+				if (n == 0) {
+					*bad = p;
+					return NULL;
+				}
+				p += n;
+			} while (p < lim && (unsigned char)*p >= 0x80);
 		}
 #else
 		while (lim - p >= 8) {
@@ -732,12 +773,10 @@ static void number_value(lexc_json_reader *r, const char *s, const char *e)
 
 static inline const char *skip_ws(const char *p, const char *lim)
 {
-	while (p < lim) {
-		char c = *p;
-		if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
-			break;
+	/* One test for the usual case: a byte above ' ' is no whitespace. */
+	while (p < lim && (unsigned char)*p <= ' ' &&
+	       (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
 		p++;
-	}
 	return p;
 }
 
@@ -796,10 +835,137 @@ void lexc_json_reader_set_max_depth(lexc_json_reader *r, unsigned depth)
 
 void lexc_json_reader_set_flags(lexc_json_reader *r, unsigned flags)
 {
-	r->flags_ = (r->flags_ & FLAG_SKIPPING) | (flags & ~FLAG_SKIPPING);
+	r->flags_ = (r->flags_ & FLAGS_INTERNAL) | (flags & ~FLAGS_INTERNAL);
 }
 
+static lexc_json_token next_slow(lexc_json_reader *r);
+
+/* The common tokens without the state machine's full generality: a value
+ * after ':' or in an array (short strings, plain integers, '{', '['), and
+ * '}' or ']'. Everything else, errors included, goes to next_slow(), from
+ * an untouched reader. */
 lexc_json_token lexc_json_next(lexc_json_reader *r)
+{
+	const char *cur = skip_ws(r->cur_, r->lim_), *lim = r->lim_;
+	int state = r->state_, next;
+	switch (state) {
+	case ST_OBJ_VALUE:
+		next = ST_OBJ_NEXT;
+		break;
+	case ST_OBJ_COLON:
+		if (cur >= lim || *cur != ':')
+			return next_slow(r);
+		cur = skip_ws(cur + 1, lim);
+		next = ST_OBJ_NEXT;
+		break;
+	case ST_ARR_NEXT:
+		if (cur < lim && *cur == ']')
+			goto close;
+		if (cur >= lim || *cur != ',')
+			return next_slow(r);
+		cur = skip_ws(cur + 1, lim);
+		next = ST_ARR_NEXT;
+		break;
+	case ST_ARR_FIRST:
+		if (cur < lim && *cur == ']')
+			goto close;
+		next = ST_ARR_NEXT;
+		break;
+	case ST_OBJ_NEXT:
+	case ST_OBJ_FIRST:
+		if (cur < lim && *cur == '}')
+			goto close;
+		if (state == ST_OBJ_NEXT) {
+			if (cur >= lim || *cur != ',')
+				return next_slow(r);
+			cur = skip_ws(cur + 1, lim);
+		}
+		goto key;
+	default:
+		return next_slow(r);
+	}
+	if (cur >= lim)
+		return next_slow(r);
+	unsigned char c = (unsigned char)*cur;
+	if (c == '"') {
+		const char *end = quick_string_end(cur + 1, lim);
+		r->offset = (size_t)(cur - r->json_);
+		r->state_ = next;
+		if (end != NULL) {
+			r->str = cur + 1;
+			r->str_len = (size_t)(end - cur - 1);
+			cur = end + 1;
+		} else {
+			cur = scan_string(r, cur + 1, !(r->flags_ & FLAG_SKIPPING));
+			if (cur == NULL)
+				return LEXC_JSON_ERROR;
+		}
+		r->cur_ = cur;
+		return r->token = LEXC_JSON_STRING;
+	}
+	if (c == '{' || c == '[') {
+		if (r->depth >= r->max_depth_ || r->depth == r->frames_cap_)
+			return next_slow(r);
+		bool object = c == '{';
+		lexc_json_frame_ *f = &r->frames_[r->depth++];
+		f->keybase = r->nkeys_;
+		f->table = NULL;
+		f->mask = 0;
+		f->serial = ++r->frame_serial_;
+		f->object = object;
+		r->offset = (size_t)(cur - r->json_);
+		r->state_ = object ? ST_OBJ_FIRST : ST_ARR_FIRST;
+		r->cur_ = cur + 1;
+		return r->token = object ? LEXC_JSON_OBJECT_START : LEXC_JSON_ARRAY_START;
+	}
+	/* Integers -?[1-9][0-9]{0,17}: exact in int64 without overflow checks. */
+	const char *p = cur + (c == '-');
+	if (p >= lim || *p < '1' || *p > '9')
+		return next_slow(r);
+	uint64_t v = (uint64_t)(*p++ - '0');
+	for (int nd = 1; p < lim && is_digit(*p) && nd < 18; nd++)
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	if (p < lim && (is_digit(*p) || *p == '.' || *p == '+' || *p == '-' || *p == '_' ||
+	                ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')))
+		return next_slow(r); /* fraction, exponent, or an error */
+	r->offset = (size_t)(cur - r->json_);
+	r->state_ = next;
+	r->str = cur;
+	r->str_len = (size_t)(p - cur);
+	if (!(r->flags_ & FLAG_SKIPPING)) {
+		r->integral = true;
+		r->out_of_range = false;
+		r->integer = c == '-' ? -(int64_t)v : (int64_t)v;
+	}
+	r->cur_ = p;
+	return r->token = LEXC_JSON_NUMBER;
+
+key: {
+	/* Plain non-empty keys of up to 15 bytes. */
+	const char *end = cur < lim && *cur == '"' ? quick_string_end(cur + 1, lim) : NULL;
+	if (end == NULL || end == cur + 1)
+		return next_slow(r);
+	r->offset = (size_t)(cur - r->json_);
+	r->str = cur + 1;
+	r->str_len = (size_t)(end - cur - 1);
+	if (!(r->flags_ & FLAG_NO_KEYSET) && !key_insert(r, r->str, r->str_len))
+		return LEXC_JSON_ERROR;
+	r->state_ = ST_OBJ_COLON;
+	r->cur_ = end + 1;
+	return r->token = LEXC_JSON_KEY;
+}
+
+close:
+	if ((*cur == '}') != (state == ST_OBJ_NEXT || state == ST_OBJ_FIRST))
+		return next_slow(r);
+	r->offset = (size_t)(cur - r->json_);
+	r->token = *cur == '}' ? LEXC_JSON_OBJECT_END : LEXC_JSON_ARRAY_END;
+	r->cur_ = cur + 1;
+	pop(r);
+	return r->token;
+}
+
+static JSON_NOINLINE lexc_json_token next_slow(lexc_json_reader *r)
 {
 	const char *cur = skip_ws(r->cur_, r->lim_), *lim = r->lim_, *mar, *tok;
 	(void)mar;
@@ -816,6 +982,9 @@ lexc_json_token lexc_json_next(lexc_json_reader *r)
 		if (cur < lim && *cur == '}')
 			goto close;
 		return unexpected(r, cur, "expected ',' or '}' after an object member");
+	case ST_OBJ_VALUE:
+		r->state_ = ST_OBJ_NEXT;
+		goto value;
 	case ST_OBJ_COLON:
 		if (cur < lim && *cur == ':') {
 			cur = skip_ws(cur + 1, lim);
@@ -874,7 +1043,7 @@ key:
 	}
 	if (r->str_len == 0 && (r->flags_ & LEXC_JSON_REJECT_EMPTY_KEYS))
 		return fail(r, r->json_ + r->offset, "empty object key");
-	if (!key_insert(r, r->str, r->str_len))
+	if (!(r->flags_ & FLAG_NO_KEYSET) && !key_insert(r, r->str, r->str_len))
 		return LEXC_JSON_ERROR;
 	r->state_ = ST_OBJ_COLON;
 	r->cur_ = cur;
@@ -1048,6 +1217,61 @@ bool lexc_json_restore(lexc_json_reader *r, const lexc_json_mark *m)
 	r->cur_ = m->cur_;
 	r->state_ = m->state_;
 	return true;
+}
+
+lexc_json_token codec_json_key(lexc_json_reader *r)
+{
+	const char *cur = r->cur_, *lim = r->lim_;
+	int state = r->state_;
+	if (state != ST_OBJ_NEXT && state != ST_OBJ_FIRST)
+		goto slow;
+	cur = skip_ws(cur, lim);
+	if (state == ST_OBJ_NEXT) {
+		if (cur >= lim || *cur != ',')
+			goto slow;
+		cur = skip_ws(cur + 1, lim);
+	}
+	if (cur >= lim || *cur != '"')
+		goto slow;
+	/* Plain keys of up to 15 bytes; the rest (and "") take the slow path. */
+	const char *end = quick_string_end(cur + 1, lim);
+	if (end == NULL || end == cur + 1)
+		goto slow;
+	r->offset = (size_t)(cur - r->json_);
+	r->str = cur + 1;
+	r->str_len = (size_t)(end - cur - 1);
+	cur = skip_ws(end + 1, lim);
+	if (cur < lim && *cur == ':') {
+		r->cur_ = cur + 1;
+		r->state_ = ST_OBJ_VALUE;
+	} else {
+		r->cur_ = end + 1;
+		r->state_ = ST_OBJ_COLON;
+	}
+	return r->token = LEXC_JSON_KEY;
+slow:
+	r->flags_ |= FLAG_NO_KEYSET;
+	lexc_json_token t = lexc_json_next(r);
+	r->flags_ &= ~FLAG_NO_KEYSET;
+	return t;
+}
+
+bool codec_json_key_insert(lexc_json_reader *r)
+{
+	return key_insert(r, r->str, r->str_len);
+}
+
+bool codec_json_duplicate(lexc_json_reader *r)
+{
+	duplicate(r, r->str, r->str_len);
+	return false;
+}
+
+bool codec_json_rewind(lexc_json_reader *r, const lexc_json_mark *m)
+{
+	if (r->state_ == ST_ERROR)
+		r->state_ = m->state_;
+	return lexc_json_restore(r, m);
 }
 
 const char *lexc_json_token_name(lexc_json_token t)

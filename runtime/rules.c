@@ -172,6 +172,25 @@ static int key_cmp(const char *a, size_t alen, const char *b, size_t blen)
 	return alen < blen ? -1 : alen > blen;
 }
 
+/* Short keys compared inline: a libc call costs more than the bytes. */
+static inline bool bytes_equal(const char *a, const char *b, size_t len)
+{
+	if (len > 16)
+		return memcmp(a, b, len) == 0;
+	size_t i = 0;
+	for (; i + 4 <= len; i += 4) {
+		uint32_t x, y;
+		memcpy(&x, a + i, 4);
+		memcpy(&y, b + i, 4);
+		if (x != y)
+			return false;
+	}
+	for (; i < len; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
 /* Up to this many fields a scan that compares lengths first beats binary
  * search: most keys are rejected without touching their bytes. */
 enum { FIELD_SCAN_MAX = 12 };
@@ -181,8 +200,7 @@ const lexc_field *codec_find_field(const lexc_object_rules *o, const char *key, 
 	if (o->n_fields <= FIELD_SCAN_MAX) {
 		for (size_t i = 0; i < o->n_fields; i++) {
 			const lexc_str *name = &o->fields[i].name;
-			if (name->len == len && (len == 0 || (name->ptr[0] == key[0] &&
-			                                      memcmp(name->ptr, key, len) == 0)))
+			if (name->len == len && bytes_equal(name->ptr, key, len))
 				return &o->fields[i];
 		}
 		return NULL;

@@ -357,6 +357,14 @@ static const struct error_case error_cases[] = {
          "$.embed: $type must not end with #main (write the bare NSID)"},
         {MINIMAL ",\"embed\":{\"$type\":\"test.image\",\"alt\":\"abcd\"}}",
          "$.embed.alt: longer than maxGraphemes 3"},
+        /* The union's first JSON error wins over its rules, as when `$type`
+         * is not first and the object is scanned ahead. */
+        {MINIMAL ",\"embed\":{\"$type\":\"test.image\",\"alt\":\"abcd\",\"x\":}}",
+         "$.embed: invalid JSON at byte 122: expected a value"},
+        {MINIMAL ",\"embed\":{\"$type\":\"test.image\",\"alt\":\"abcd\",\"alt\":\"x\"}}",
+         "$.embed: invalid JSON at byte 118: duplicate key \"alt\""},
+        {MINIMAL ",\"note\":\"a\",\"note\":\"b\"}",
+         "$: invalid JSON at byte 86: duplicate key \"note\""},
         {MINIMAL ",\"embed\":[]}", "$.embed: expected an object (union), got array"},
         {MINIMAL ",\"data\":{\"$bytes\":\"\"}}", "$.data: shorter than minLength 1 bytes"},
         {MINIMAL ",\"data\":{\"$bytes\":\"aGVsbG8gd29ybGQ\"}}",

@@ -76,6 +76,24 @@ for f in "$srcdir"/tests/data/lint/*.json "$srcdir"/tests/data/interop/lexicon/c
 done
 targets="$targets fuzz_lexicon"
 
+# Decoders: a selector byte, then a record or input (see fuzz_decode.c).
+dir="$builddir/fuzz-corpus/fuzz_decode"
+mkdir -p "$dir"
+i=0
+for sel in 0 1 2; do
+	case $sel in
+	0) src="$srcdir/tests/data/validate/bench-posts-sample.jsonl" ;;
+	1) src="$srcdir/tests/data/validate/createWebhook-input.jsonl" ;;
+	2) src="$srcdir/tests/data/validate/interop-record-valid.jsonl" ;;
+	esac
+	[ -f "$src" ] || continue
+	while IFS= read -r line; do
+		i=$((i + 1))
+		printf '%d%s' "$sel" "$line" >"$dir/seed-$i"
+	done <"$src"
+done
+targets="$targets fuzz_decode"
+
 running=0
 for t in $targets; do
 	run_one "$t" &
