@@ -13,5 +13,6 @@ enum {
 int lexc_cmd_syntax(int argc, char **argv);
 int lexc_cmd_lint(int argc, char **argv);
 int lexc_cmd_validate(int argc, char **argv);
+int lexc_cmd_gen(int argc, char **argv);
 
 #endif /* LEXC_CODEGEN_CLI_H */

@@ -9,6 +9,7 @@
 
 #include <lexc/codec.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,9 +142,68 @@ static const schema_node *find_target(const schema_set *set, const validate_opts
 typedef struct validator {
 	const lexc_type *type;
 	lexc_arena arena;
-	void *slot;
 	size_t valid, invalid;
 } validator;
+
+/* Scratch slot for a value that is not an object: big enough for any. */
+typedef union value_slot {
+	lexc_union u;
+	lexc_blob b;
+	lexc_bytes y;
+	lexc_str s;
+	int64_t i;
+	bool flag;
+} value_slot;
+
+/* Decodes the next value of a non-object type from `r`. The engine decodes
+ * arrays only as members, so a top-level array (an array def) is read here
+ * element by element with the engine's own messages and limits. */
+static lexc_status decode_value(validator *v, const lexc_type *t, lexc_json_reader *r,
+                                lexc_error *err)
+{
+	if (t->kind == LEXC_KIND_OBJECT) {
+		void *obj = lexc_arena_calloc(&v->arena, 1, t->u.object.size);
+		if (obj == NULL)
+			return lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
+		return lexc_decode_from(t, r, &v->arena, obj, err);
+	}
+	if (t->kind != LEXC_KIND_ARRAY) {
+		value_slot slot;
+		memset(&slot, 0, sizeof slot);
+		return lexc_decode_from(t, r, &v->arena, &slot, err);
+	}
+	const lexc_array_rules *a = &t->u.array;
+	lexc_json_token tok = lexc_json_next(r);
+	if (tok == LEXC_JSON_ERROR)
+		return err->code;
+	if (tok != LEXC_JSON_ARRAY_START)
+		return lexc_error_set(err, LEXC_INVALID_REQUEST, "expected an array, got %s",
+		                      lexc_json_token_name(tok));
+	for (size_t n = 0;; n++) {
+		lexc_json_mark m;
+		lexc_json_save(r, &m);
+		tok = lexc_json_next(r);
+		if (tok == LEXC_JSON_ERROR)
+			return err->code;
+		if (tok == LEXC_JSON_ARRAY_END) {
+			if (n < a->min_length)
+				return lexc_error_set(err, LEXC_INVALID_REQUEST,
+				                      "fewer than minLength %zu items",
+				                      a->min_length);
+			return LEXC_OK;
+		}
+		if (n == a->max_length) /* stop reading a hostile array early */
+			return lexc_error_set(err, LEXC_INVALID_REQUEST,
+			                      "more than maxLength %zu items", a->max_length);
+		if (!lexc_json_restore(r, &m))
+			return lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR, "cannot rewind");
+		lexc_status st = decode_value(v, a->items, r, err);
+		if (st != LEXC_OK) {
+			lexc_error_path_prepend_index(err, n);
+			return st;
+		}
+	}
+}
 
 /* Validates one JSON value and prints its verdict. */
 static void validate_one(validator *v, const char *json, size_t len)
@@ -156,14 +216,15 @@ static void validate_one(validator *v, const char *json, size_t len)
 		st = out != NULL ? lexc_decode(v->type, json, len, &v->arena, out, &err)
 		                 : lexc_error_set(&err, LEXC_NO_MEMORY, "out of memory");
 	} else {
-		/* A union or other non-object body: decode into a scratch slot. */
+		/* A union, array or scalar def: the same checks as lexc_decode(). */
 		lexc_json_reader r;
 		lexc_json_reader_init(&r, json, len, &v->arena, &err);
 		lexc_json_reader_set_flags(&r, LEXC_JSON_REJECT_EMPTY_KEYS);
-		memset(v->slot, 0, sizeof(lexc_union) + sizeof(lexc_blob));
-		st = lexc_decode_from(v->type, &r, &v->arena, v->slot, &err);
+		st = decode_value(v, v->type, &r, &err);
 		if (st == LEXC_OK && lexc_json_next(&r) != LEXC_JSON_END)
 			st = err.code != LEXC_OK ? err.code : LEXC_INVALID_REQUEST;
+		if (st != LEXC_OK && err.path[0] == '\0')
+			memcpy(err.path, "$", 2); /* an error at the root, as lexc_decode() says */
 	}
 	if (st == LEXC_OK) {
 		fputs("ok\n", stdout);
@@ -183,23 +244,38 @@ static bool is_jsonl_name(const char *name)
 	return strcmp(name, "-") == 0 || (n > 6 && strcmp(name + n - 6, ".jsonl") == 0);
 }
 
+/* A line of only JSON whitespace counts as blank. */
+static bool is_blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			return false;
+	return true;
+}
+
+static void read_failed(const char *name, int err)
+{
+	fprintf(stderr, "lexc validate: cannot read %s: %s\n", name, strerror(err));
+}
+
 /* One value per line; blank lines are skipped. */
 static bool validate_lines(validator *v, FILE *in, const char *name)
 {
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
+	errno = 0;
 	while ((n = getline(&line, &cap, in)) >= 0) {
 		size_t len = (size_t)n;
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			len--;
-		if (len == 0)
-			continue;
-		validate_one(v, line, len);
+		if (!is_blank(line, len))
+			validate_one(v, line, len);
+		errno = 0;
 	}
 	bool ok = !ferror(in);
 	if (!ok)
-		fprintf(stderr, "lexc validate: reading %s failed\n", name);
+		read_failed(name, errno != 0 ? errno : EIO);
 	free(line);
 	return ok;
 }
@@ -208,9 +284,12 @@ static bool validate_document(validator *v, FILE *in, const char *name)
 {
 	size_t cap = 1 << 16, len = 0;
 	char *buf = malloc(cap);
-	if (buf == NULL)
+	if (buf == NULL) {
+		fprintf(stderr, "lexc validate: %s: out of memory\n", name);
 		return false;
+	}
 	size_t got;
+	errno = 0;
 	while ((got = fread(buf + len, 1, cap - len, in)) > 0) {
 		len += got;
 		if (len == cap) {
@@ -228,7 +307,7 @@ static bool validate_document(validator *v, FILE *in, const char *name)
 	if (ok)
 		validate_one(v, buf, len);
 	else
-		fprintf(stderr, "lexc validate: reading %s failed\n", name);
+		read_failed(name, errno != 0 ? errno : EIO);
 	free(buf);
 	return ok;
 }
@@ -263,8 +342,6 @@ int lexc_cmd_validate(int argc, char **argv)
 		return LEXC_EXIT_USAGE;
 	}
 	lexc_arena_init(&v.arena);
-	_Alignas(max_align_t) unsigned char slot[sizeof(lexc_union) + sizeof(lexc_blob)];
-	v.slot = slot;
 	static char outbuf[1 << 16];
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 
@@ -277,7 +354,8 @@ int lexc_cmd_validate(int argc, char **argv)
 			bool std = strcmp(name, "-") == 0;
 			FILE *in = std ? stdin : fopen(name, "rb");
 			if (in == NULL) {
-				perror(name);
+				fprintf(stderr, "lexc validate: cannot open %s: %s\n", name,
+				        strerror(errno));
 				io_ok = false;
 				continue;
 			}
@@ -287,7 +365,11 @@ int lexc_cmd_validate(int argc, char **argv)
 				fclose(in);
 		}
 	}
-	fflush(stdout);
+	/* Verdicts that never reached their reader must not look like success. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "lexc validate: standard output: %s\n", strerror(errno));
+		io_ok = false;
+	}
 	lexc_arena_free(&v.arena);
 	schema_set_free(set);
 	if (!io_ok)

@@ -186,6 +186,39 @@ static lexc_str object_type_name(const schema_node *n, const schema_node *record
 
 /* Fills an object descriptor from an object or params node; `record` is
  * the record node when the object is a record's body. */
+/* The kind a node lowers to, without lowering it: the layout of an object
+ * must be known before its field types are lowered, because a recursive
+ * type (an array of the object inside itself) needs the object's size. */
+static lexc_kind kind_of(const schema_node *n)
+{
+	n = lower_resolve(n);
+	switch (n != NULL ? n->kind : SCHEMA_INVALID) {
+	case SCHEMA_BOOLEAN:
+		return LEXC_KIND_BOOLEAN;
+	case SCHEMA_INTEGER:
+		return LEXC_KIND_INTEGER;
+	case SCHEMA_STRING:
+		return LEXC_KIND_STRING;
+	case SCHEMA_BYTES:
+		return LEXC_KIND_BYTES;
+	case SCHEMA_CID_LINK:
+		return LEXC_KIND_CID_LINK;
+	case SCHEMA_BLOB:
+		return LEXC_KIND_BLOB;
+	case SCHEMA_ARRAY:
+		return LEXC_KIND_ARRAY;
+	case SCHEMA_UNION:
+		return LEXC_KIND_UNION;
+	case SCHEMA_UNKNOWN:
+		return LEXC_KIND_UNKNOWN;
+	default:
+		return LEXC_KIND_OBJECT; /* objects, params, records: a pointer */
+	}
+}
+
+/* Fills an object descriptor from an object or params node; `record` is
+ * the record node when the object is a record's body. The layout comes
+ * first (it depends only on the fields' kinds), then the field types. */
 static void lower_object(lower *l, lexc_type *t, const schema_node *n, const schema_node *record)
 {
 	const schema_object *o = &n->u.object;
@@ -196,30 +229,31 @@ static void lower_object(lower *l, lexc_type *t, const schema_node *n, const sch
 	for (size_t i = 0; i < o->n_props; i++) {
 		const schema_prop *p = &o->props[i];
 		lexc_field *f = &fields[i];
+		lexc_type slot = {.kind = kind_of(p->type)};
 		f->name = str_of(p->name);
 		f->required = p->required;
 		f->nullable = p->nullable && n->kind == SCHEMA_OBJECT;
-		f->type = lower_node(l, p->type);
 		f->has_offset = f->null_offset = f->count_offset = LEXC_NO_OFFSET;
 		if (!f->required)
 			f->has_offset = place(&size, &align, sizeof(bool), alignof(bool));
 		if (f->nullable)
 			f->null_offset = place(&size, &align, sizeof(bool), alignof(bool));
-		if (f->type != NULL && f->type->kind == LEXC_KIND_ARRAY)
+		if (slot.kind == LEXC_KIND_ARRAY)
 			f->count_offset = place(&size, &align, sizeof(size_t), alignof(size_t));
-		size_t ms = f->type != NULL ? lexc_type_slot_size(f->type) : sizeof(void *);
-		size_t ma = f->type != NULL ? lexc_type_slot_align(f->type) : alignof(void *);
-		f->offset = place(&size, &align, ms, ma);
+		f->offset = place(&size, &align, lexc_type_slot_size(&slot),
+		                  lexc_type_slot_align(&slot));
 	}
 	r->extra_offset = place(&size, &align, sizeof(lexc_extra), alignof(lexc_extra));
 	r->size = align_up(size, align);
 	r->align = align;
+	r->is_record = record != NULL;
+	r->type_name = object_type_name(n, record);
+	for (size_t i = 0; i < o->n_props; i++)
+		fields[i].type = lower_node(l, o->props[i].type);
 	if (o->n_props > 1)
 		qsort(fields, o->n_props, sizeof *fields, field_cmp);
 	r->fields = fields;
 	r->n_fields = o->n_props;
-	r->is_record = record != NULL;
-	r->type_name = object_type_name(n, record);
 }
 
 const lexc_type *lower_node(lower *l, const schema_node *n)

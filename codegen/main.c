@@ -17,6 +17,7 @@ static const struct {
         {"syntax", lexc_cmd_syntax, "check strings against a lexicon string format"},
         {"lint", lexc_cmd_lint, "check lexicon documents"},
         {"validate", lexc_cmd_validate, "validate JSON values against a lexicon type"},
+        {"gen", lexc_cmd_gen, "generate C for lexicon documents"},
 };
 
 static void usage(FILE *out)

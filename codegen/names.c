@@ -39,6 +39,9 @@ bool names_is_reserved(const char *s, size_t len)
 	char buf[32];
 	if (len == 0 || len >= sizeof buf)
 		return false;
+	/* The one uppercase macro of <stddef.h>, which generated code includes. */
+	if (len == 4 && memcmp(s, "NULL", 4) == 0)
+		return true;
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 	return bsearch(buf, reserved, sizeof reserved / sizeof reserved[0], sizeof reserved[0],

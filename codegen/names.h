@@ -1,11 +1,10 @@
 /* C names for lexicon things (doc/naming.md has the scheme):
  *
- *   NSID segments joined by '_'        place.stream.server.defs → place_stream_server_defs
- *   "__" before a def name             …defs#rewriteRule        →
- * place_stream_server_defs__rewriteRule main is the bare NSID              app.bsky.feed.post#main
- * → app_bsky_feed_post
- *   "__" before a role                 …createWebhook input     →
- * place_stream_server_createWebhook__input properties keep their spelling     createdAt → createdAt
+ *   NSID segments joined by '_'     place.stream.server.defs → place_stream_server_defs
+ *   "__" before a def name          …defs#rewriteRule → place_stream_server_defs__rewriteRule
+ *   main is the bare NSID           app.bsky.feed.post#main → app_bsky_feed_post
+ *   "__" before a role              …createWebhook input → place_stream_server_createWebhook__input
+ *   properties keep their spelling  createdAt → createdAt
  *
  * Characters C forbids become '_', a leading digit gets a '_' in front,
  * and C keywords, standard macros and names the generator itself uses get

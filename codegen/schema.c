@@ -1056,6 +1056,13 @@ static bool walk_dir(schema_set *set, const char *dir, const dir_stack *up, path
 		const char *p = path_join(set, dir, e->d_name);
 		struct stat st;
 		if (stat(p, &st) != 0) {
+			/* A dangling symlink is only a problem where a lexicon was meant. */
+			int err = errno;
+			struct stat lst;
+			if (err == ENOENT && lstat(p, &lst) == 0 && S_ISLNK(lst.st_mode) &&
+			    !has_json_suffix(e->d_name))
+				continue;
+			errno = err;
 			io_error(set, p, "cannot stat");
 			ok = false;
 		} else if (S_ISDIR(st.st_mode)) {

@@ -211,6 +211,17 @@ echo 'not json' >"$tmp/tree/a/notes.txt"
 echo 'not json' >"$tmp/tree/.hidden/x.json"
 run lexc lint -v "$tmp/tree"
 if [ "$status" -eq 0 ] && grep -q '^1 documents' "$tmp/out"; then pass; else fail "tree walk"; fi
+# A dangling symlink is no lexicon unless it is named *.json.
+ln -s "$tmp/nowhere" "$tmp/tree/a/stale-link"
+run lexc lint -v "$tmp/tree"
+if [ "$status" -eq 0 ] && grep -q '^1 documents' "$tmp/out"; then
+	pass
+else
+	fail "dangling link"
+fi
+ln -s "$tmp/nowhere" "$tmp/tree/a/gone.json"
+expect "dangling *.json link" 2 "a/gone.json: cannot stat: No such file" -- lexc lint "$tmp/tree"
+rm "$tmp/tree/a/stale-link" "$tmp/tree/a/gone.json"
 mkdir -p "$tmp/empty"
 expect "empty directory" 0 "empty: warning: no \*.json files in this directory" -- \
 	lexc lint "$tmp/empty"

@@ -75,6 +75,102 @@ st=$?
 printf 'ok\ninvalid: $.limit: greater than maximum 100\n' >"$tmp/want"
 check "--params" 1 $st "$tmp/want" "$tmp/out"
 
+# Lowering: every constraint kind of constraints/, one valid and one invalid
+# value each (string length, graphemes, format, enum, knownValues, const,
+# default; integer range, enum, const, default; boolean const, default;
+# bytes, blob accept/maxSize, array, required, nullable, refs to #main,
+# closed and open unions by bare NSID, unknown, cid-link, the record $type).
+lexc validate -L "$data/constraints" com.example.constraints \
+	"$data/constraints-record.jsonl" >"$tmp/out" 2>"$tmp/err"
+check "constraints" 1 $? "$data/constraints-record.expected" "$tmp/out"
+
+# Defs that are not objects: an array def and a string def, as documents.
+printf '[1,5]\n[]\n[1,2,3]\n[6]\n{}\n[1,\n' >"$tmp/list.jsonl"
+lexc validate -L "$data/constraints" 'com.example.constraints#list' \
+	"$tmp/list.jsonl" >"$tmp/out" 2>"$tmp/err"
+st=$?
+cat >"$tmp/want" <<'EOF'
+ok
+invalid: $: fewer than minLength 1 items
+invalid: $: more than maxLength 2 items
+invalid: $[0]: greater than maximum 5
+invalid: $: expected an array, got object
+invalid: $: invalid JSON at byte 3: unexpected end of input
+EOF
+check "array def" 1 $st "$tmp/want" "$tmp/out"
+printf '"abc"\n"abcd"\n"a" 1\n' >"$tmp/label.jsonl"
+lexc validate -L "$data/constraints" 'com.example.constraints#label' \
+	"$tmp/label.jsonl" >"$tmp/out" 2>"$tmp/err"
+st=$?
+cat >"$tmp/want" <<'EOF'
+ok
+invalid: $: longer than maxLength 3
+invalid: $: invalid JSON at byte 4: trailing data after the JSON value
+EOF
+check "string def" 1 $st "$tmp/want" "$tmp/out"
+
+# JSON Lines: CRLF endings, and lines of only whitespace are blank lines.
+printf '"a"\r\n  \r\n\t\n\r\n"abcd"\r\n' |
+	lexc validate -L "$data/constraints" 'com.example.constraints#label' \
+		>"$tmp/out" 2>"$tmp/err"
+st=$?
+printf 'ok\ninvalid: $: longer than maxLength 3\n' >"$tmp/want"
+check "CRLF and blank lines" 1 $st "$tmp/want" "$tmp/out"
+
+# Empty input: nothing to validate on stdin; an empty document is invalid.
+lexc validate -L "$data/constraints" 'com.example.constraints#label' \
+	</dev/null >"$tmp/out" 2>"$tmp/err"
+st=$?
+: >"$tmp/want"
+check "empty stdin" 0 $st "$tmp/want" "$tmp/out"
+: >"$tmp/empty.json"
+lexc validate -L "$data/constraints" 'com.example.constraints#label' \
+	"$tmp/empty.json" >"$tmp/out" 2>"$tmp/err"
+st=$?
+printf 'invalid: $: invalid JSON at byte 0: unexpected end of input\n' >"$tmp/want"
+check "empty document" 1 $st "$tmp/want" "$tmp/out"
+
+# A huge line (8 MB string) is one value like any other.
+awk 'BEGIN { s = "x"; while (length(s) < 8388608) s = s s; printf "\"%s\"\n\"ab\"\n", s }' \
+	>"$tmp/huge.jsonl"
+lexc validate -L "$data/constraints" 'com.example.constraints#label' \
+	"$tmp/huge.jsonl" >"$tmp/out" 2>"$tmp/err"
+st=$?
+printf 'invalid: $: longer than maxLength 3\nok\n' >"$tmp/want"
+check "huge line" 1 $st "$tmp/want" "$tmp/out"
+
+# Unreadable inputs and outputs: exit 2, a message naming the file and why.
+io_error() { # io_error NAME WANT_STDERR_PATTERN ARGS...
+	name=$1
+	pattern=$2
+	shift 2
+	lexc validate -L "$data/constraints" 'com.example.constraints#label' "$@" \
+		>"$tmp/out" 2>"$tmp/err"
+	st=$?
+	if [ $st -ne 2 ] || ! grep -q "$pattern" "$tmp/err"; then
+		echo "FAIL $name: status $st (want 2), stderr:"
+		cat "$tmp/err"
+		fails=$((fails + 1))
+	else
+		passes=$((passes + 1))
+	fi
+}
+io_error "missing file" '^lexc validate: cannot open /nonexistent: No such file' /nonexistent
+io_error "directory as file" "^lexc validate: cannot read $data: Is a directory" "$data"
+io_error "directory on stdin" '^lexc validate: cannot read standard input: Is a directory' <"$data"
+if [ -w /dev/full ]; then
+	printf '"a"\n' | lexc validate -L "$data/constraints" 'com.example.constraints#label' \
+		>/dev/full 2>"$tmp/err"
+	st=$?
+	if [ $st -ne 2 ] || ! grep -q '^lexc validate: standard output: No space' "$tmp/err"; then
+		echo "FAIL write error: status $st (want 2)"
+		cat "$tmp/err"
+		fails=$((fails + 1))
+	else
+		passes=$((passes + 1))
+	fi
+fi
+
 # Usage and lexicon errors exit 2 with a message.
 usage() { # usage NAME ARGS...
 	name=$1

@@ -5,6 +5,7 @@
  * turns into double quotes (no test string needs an apostrophe). */
 #include "config.h"
 
+#include "lower.h"
 #include "schema.h"
 
 #include <check.h>
@@ -976,6 +977,137 @@ START_TEST(test_duplicate_ids)
 }
 END_TEST
 
+/* ---- Lowering ------------------------------------------------------------------ */
+
+static const lexc_field *field_of(const lexc_type *t, const char *name)
+{
+	ck_assert_int_eq(t->kind, LEXC_KIND_OBJECT);
+	for (size_t i = 0; i < t->u.object.n_fields; i++)
+		if (strcmp(t->u.object.fields[i].name.ptr, name) == 0)
+			return &t->u.object.fields[i];
+	ck_abort_msg("no field %s", name);
+	return NULL;
+}
+
+static void assert_lstr(lexc_str s, const char *want)
+{
+	ck_assert_uint_eq(s.len, strlen(want));
+	ck_assert(s.len == 0 || memcmp(s.ptr, want, s.len) == 0);
+}
+
+/* Every constraint reaches the descriptor exactly; the engine's own tests
+ * and tests/cli_validate.sh check that descriptors are enforced. */
+START_TEST(test_lowering)
+{
+	schema_set *set = schema_set_new();
+	add(set, "t.json", record_doc, false);
+	add(set, "q.json",
+	    "{'lexicon': 1, 'id': 'com.example.q', 'defs': {'main': {'type': 'query',"
+	    " 'parameters': {'type': 'params', 'required': ['n'], 'nullable': ['n'],"
+	    "  'properties': {'n': {'type': 'integer', 'default': 5},"
+	    "   'b': {'type': 'boolean', 'const': false},"
+	    "   's': {'type': 'string', 'enum': ['x', 'y'], 'const': 'x',"
+	    "         'minLength': 1, 'minGraphemes': 1, 'maxGraphemes': 2},"
+	    "   'l': {'type': 'array', 'items': {'type': 'string'}, 'minLength': 1}}},"
+	    " 'output': {'encoding': 'application/json', 'schema': {'type': 'union',"
+	    "  'refs': ['com.example.post#main']}}}}}",
+	    false);
+	ck_assert_uint_eq(schema_set_finish(set), 0);
+	lower *l = lower_new(&set->arena);
+	const schema_doc *doc = schema_set_find_doc(set, "com.example.post", 16);
+	const lexc_type *rec = lower_def(l, doc->main);
+	ck_assert_int_eq(rec->kind, LEXC_KIND_OBJECT);
+	ck_assert(rec->u.object.is_record);
+	assert_lstr(rec->u.object.type_name, "com.example.post");
+	ck_assert_uint_eq(rec->u.object.n_fields, 11);
+
+	const lexc_field *f = field_of(rec, "text");
+	ck_assert(f->required && !f->nullable);
+	const lexc_string_rules *sr = &f->type->u.string;
+	ck_assert_uint_eq(sr->min_length, 0);
+	ck_assert_uint_eq(sr->max_length, 3000);
+	ck_assert_uint_eq(sr->min_graphemes, 0);
+	ck_assert_uint_eq(sr->max_graphemes, 300);
+	ck_assert_int_eq(sr->format, LEXC_FORMAT_URI);
+	ck_assert_ptr_null(sr->enum_values);
+	ck_assert_uint_eq(sr->n_known, 2);
+	assert_lstr(sr->known_values[1], "b");
+	ck_assert(sr->has_default && !sr->has_const);
+	assert_lstr(sr->default_value, "https://x.y");
+
+	f = field_of(rec, "reply");
+	ck_assert(!f->required && f->nullable);
+	assert_lstr(f->type->u.object.type_name, "com.example.post#replyRef");
+	ck_assert(!f->type->u.object.is_record);
+
+	const lexc_integer_rules *ir = &field_of(rec, "count")->type->u.integer;
+	ck_assert(ir->has_minimum && ir->minimum == 0 && ir->has_maximum && ir->maximum == 10);
+	ck_assert_uint_eq(ir->n_enum, 2);
+	ck_assert(ir->enum_values[0] == 1 && ir->enum_values[1] == 2);
+	ck_assert(ir->has_const && ir->const_value == 2 && !ir->has_default);
+
+	const lexc_boolean_rules *br = &field_of(rec, "flag")->type->u.boolean;
+	ck_assert(br->has_default && br->default_value && !br->has_const);
+
+	const lexc_bytes_rules *yr = &field_of(rec, "data")->type->u.bytes;
+	ck_assert(yr->min_length == 1 && yr->max_length == 8);
+	ck_assert_int_eq(field_of(rec, "link")->type->kind, LEXC_KIND_CID_LINK);
+
+	const lexc_blob_rules *blr = &field_of(rec, "image")->type->u.blob;
+	ck_assert_uint_eq(blr->n_accept, 1);
+	assert_lstr(blr->accept[0], "image/*");
+	ck_assert(blr->has_max_size && blr->max_size == 1000);
+
+	f = field_of(rec, "tags");
+	ck_assert_int_eq(f->type->kind, LEXC_KIND_ARRAY);
+	ck_assert(f->count_offset != LEXC_NO_OFFSET);
+	const lexc_array_rules *ar = &f->type->u.array;
+	ck_assert(ar->min_length == 0 && ar->max_length == 8);
+	ck_assert_int_eq(ar->items->kind, LEXC_KIND_STRING);
+	ck_assert_uint_eq(ar->items->u.string.max_length, SIZE_MAX);
+	ck_assert_uint_eq(ar->items->u.string.max_graphemes, SIZE_MAX);
+	ck_assert_int_eq(ar->items->u.string.format, LEXC_FORMAT_NONE);
+
+	/* Variants by $type, sorted; a record names itself by its bare NSID. */
+	const lexc_union_rules *ur = &field_of(rec, "embed")->type->u.union_;
+	ck_assert(ur->closed);
+	ck_assert_uint_eq(ur->n_variants, 2);
+	assert_lstr(ur->variants[0].type_name, "com.example.post");
+	ck_assert_ptr_eq(ur->variants[0].type, rec);
+	assert_lstr(ur->variants[1].type_name, "com.example.post#replyRef");
+	ck_assert_ptr_eq(ur->variants[1].type, field_of(rec, "reply")->type);
+
+	ck_assert_int_eq(field_of(rec, "extra")->type->kind, LEXC_KIND_UNKNOWN);
+	const lexc_type *in = field_of(rec, "inline")->type;
+	assert_lstr(in->u.object.type_name, "");
+	ck_assert(!in->u.object.is_record);
+	ck_assert(!field_of(in, "x")->required);
+
+	/* Params: never nullable; a ref to nsid#main is the variant "nsid". */
+	const schema_node *q = schema_set_find_doc(set, "com.example.q", 13)->main->node;
+	const lexc_type *pt = lower_node(l, q->u.xrpc.parameters);
+	f = field_of(pt, "n");
+	ck_assert(f->required && !f->nullable && f->null_offset == LEXC_NO_OFFSET);
+	ck_assert(f->type->u.integer.has_default && f->type->u.integer.default_value == 5);
+	br = &field_of(pt, "b")->type->u.boolean;
+	ck_assert(br->has_const && !br->const_value && !br->has_default);
+	sr = &field_of(pt, "s")->type->u.string;
+	ck_assert_uint_eq(sr->n_enum, 2);
+	assert_lstr(sr->enum_values[1], "y");
+	ck_assert(sr->has_const && !sr->has_default);
+	assert_lstr(sr->const_value, "x");
+	ck_assert(sr->min_length == 1 && sr->min_graphemes == 1 && sr->max_graphemes == 2);
+	ck_assert_uint_eq(field_of(pt, "l")->type->u.array.min_length, 1);
+	ck_assert_uint_eq(field_of(pt, "l")->type->u.array.max_length, SIZE_MAX);
+	const lexc_type *out = lower_node(l, q->u.xrpc.output->schema);
+	ck_assert(!out->u.union_.closed);
+	ck_assert_uint_eq(out->u.union_.n_variants, 1);
+	assert_lstr(out->u.union_.variants[0].type_name, "com.example.post");
+	ck_assert_ptr_eq(out->u.union_.variants[0].type, rec);
+	schema_set_free(set);
+}
+END_TEST
+
 /* ---- Ordering --------------------------------------------------------------------------- */
 
 START_TEST(test_diag_order)
@@ -1227,6 +1359,9 @@ static Suite *lint_suite(void)
 	tcase_add_test(refs, test_external);
 	tcase_add_test(refs, test_duplicate_ids);
 	suite_add_tcase(s, refs);
+	TCase *lowering = tcase_create("lowering");
+	tcase_add_test(lowering, test_lowering);
+	suite_add_tcase(s, lowering);
 	TCase *out = tcase_create("output");
 	tcase_add_test(out, test_diag_order);
 	tcase_add_test(out, test_diag_print);

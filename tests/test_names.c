@@ -27,6 +27,8 @@ START_TEST(test_idents)
 	        {"bool", "bool_"},
 	        {"linux", "linux_"},
 	        {"stdin", "stdin_"},
+	        {"NULL", "NULL_"}, /* <stddef.h>, which generated code includes */
+	        {"Null", "Null"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *got = names_ident(&a, cases[i][0], strlen(cases[i][0]));

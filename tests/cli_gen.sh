@@ -1,0 +1,194 @@
+#!/bin/sh
+# lexc gen: golden files (tests/golden/expected must be what lexc gen makes
+# of tests/golden/lexicons: `make update-golden` refreshes it), determinism,
+# files left alone when unchanged, name collisions, lexicon errors, usage
+# errors, --external, and the whole atproto corpus generated in one run and
+# compiled warning-free with $CC and clang.
+set -u
+lexc() { ${LEXC_WRAPPER:-} "$LEXC_BIN" "$@"; }
+golden="$LEXC_SRCDIR/tests/golden"
+corpus="$LEXC_TEST_DATA/lexicons-atproto"
+fails=0
+passes=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+fail() {
+	echo "FAIL $*"
+	fails=$((fails + 1))
+}
+pass() { passes=$((passes + 1)); }
+
+# expect NAME WANT_STATUS GOT_STATUS
+expect() {
+	if [ "$3" -ne "$2" ]; then fail "$1: status $3 (want $2)"; else pass; fi
+}
+
+# contains NAME FILE TEXT
+contains() {
+	if grep -qF -- "$3" "$2"; then pass; else
+		fail "$1: no '$3' in:"
+		head -n 20 "$2"
+	fi
+}
+
+# ---- Golden files ------------------------------------------------------------
+
+lexc gen -o "$tmp/golden" "$golden/lexicons" >"$tmp/out" 2>"$tmp/err"
+expect "golden: gen" 0 $?
+if diff -r "$golden/expected" "$tmp/golden" >"$tmp/diff"; then pass; else
+	fail "golden: output differs from tests/golden/expected (run make update-golden if intended)"
+	head -n 40 "$tmp/diff"
+fi
+
+# ---- Determinism and rewriting ------------------------------------------------
+
+# The same input given another way (files one by one, in reverse order)
+# must give byte-identical output.
+files=$(find "$golden/lexicons" -name '*.json' | sort -r)
+# shellcheck disable=SC2086
+lexc gen -o "$tmp/golden2" $files >"$tmp/out" 2>"$tmp/err"
+expect "determinism: gen" 0 $?
+if diff -r "$tmp/golden" "$tmp/golden2" >"$tmp/diff"; then pass; else
+	fail "determinism: two runs differ"
+	head -n 20 "$tmp/diff"
+fi
+
+# Unchanged files are not rewritten (make must not rebuild them); a changed
+# one is; nothing is removed.
+touch -d '2001-01-01 00:00:00' "$tmp/golden2/com/example/golden/defs.h"
+printf 'x\n' >"$tmp/golden2/com/example/golden/query.c"
+printf 'keep\n' >"$tmp/golden2/stray.h"
+lexc gen -v -o "$tmp/golden2" "$golden/lexicons" >"$tmp/out" 2>"$tmp/err"
+expect "rewrite: gen" 0 $?
+total=$(find "$tmp/golden" -type f | wc -l)
+contains "rewrite: summary" "$tmp/out" "1 files written, $((total - 1)) unchanged"
+if [ -n "$(find "$tmp/golden2/com/example/golden/defs.h" -newermt '2001-01-02')" ]; then
+	fail "rewrite: an unchanged file was rewritten"
+else pass; fi
+if cmp -s "$tmp/golden/com/example/golden/query.c" "$tmp/golden2/com/example/golden/query.c"; then
+	pass
+else fail "rewrite: a changed file was not rewritten"; fi
+if [ -f "$tmp/golden2/stray.h" ]; then pass; else fail "rewrite: a file was removed"; fi
+
+# ---- Collisions ------------------------------------------------------------------
+
+mkdir -p "$tmp/coll1/com/example/coll"
+cat >"$tmp/coll1/com/example/coll/member.json" <<'EOF'
+{"lexicon": 1, "id": "com.example.coll.member", "defs": {"main": {"type": "object",
+ "properties": {"items": {"type": "array", "items": {"type": "string"}},
+                "n_items": {"type": "integer"}}}}}
+EOF
+lexc gen -o "$tmp/coll1-out" "$tmp/coll1" >"$tmp/out" 2>"$tmp/err"
+expect "collision: member" 1 $?
+contains "collision: member message" "$tmp/err" \
+	'member.json: $.defs.main.properties.n_items: C member n_items of com_example_coll_member is already used by $.defs.main.properties.items'
+if [ -e "$tmp/coll1-out" ]; then fail "collision: files were written"; else pass; fi
+
+mkdir -p "$tmp/coll2/com/example/coll"
+cat >"$tmp/coll2/com/example/coll/proc.json" <<'EOF'
+{"lexicon": 1, "id": "com.example.coll.proc", "defs": {
+ "main": {"type": "procedure", "input": {"encoding": "application/json",
+          "schema": {"type": "object", "properties": {}}}},
+ "input": {"type": "object", "properties": {}}}}
+EOF
+lexc gen -o "$tmp/coll2-out" "$tmp/coll2" >"$tmp/out" 2>"$tmp/err"
+expect "collision: def named input" 1 $?
+contains "collision: def message" "$tmp/err" \
+	'proc.json: $.defs.input: C name com_example_coll_proc__input is already used by $.defs.main.input.schema'
+
+mkdir -p "$tmp/coll3/com/exa-mple" "$tmp/coll3/com/exa/mple"
+printf '{"lexicon":1,"id":"com.exa-mple.thing","defs":{"main":{"type":"token"}}}\n' \
+	>"$tmp/coll3/com/exa-mple/thing.json"
+printf '{"lexicon":1,"id":"com.exa.mple.thing","defs":{"main":{"type":"token"}}}\n' \
+	>"$tmp/coll3/com/exa/mple/thing.json"
+lexc gen -o "$tmp/coll3-out" "$tmp/coll3" >"$tmp/out" 2>"$tmp/err"
+expect "collision: two NSIDs" 1 $?
+contains "collision: NSID message" "$tmp/err" \
+	"C name LEXC_GEN_com_exa_mple_thing_H is already used by $tmp/coll3/com/exa-mple/thing.json: \$.id"
+
+# ---- Lexicon and usage errors -------------------------------------------------------
+
+mkdir -p "$tmp/bad/com/example/bad"
+printf '{"lexicon":1,"id":"com.example.bad.ref","defs":{"main":{"type":"object","properties":{"x":{"type":"ref","ref":"com.example.nowhere#x"}}}}}\n' \
+	>"$tmp/bad/com/example/bad/ref.json"
+lexc gen -o "$tmp/bad-out" "$tmp/bad" >"$tmp/out" 2>"$tmp/err"
+expect "unresolved ref" 1 $?
+contains "unresolved ref message" "$tmp/err" 'unresolved ref "com.example.nowhere#x"'
+if [ -e "$tmp/bad-out" ]; then fail "unresolved ref: files were written"; else pass; fi
+
+lexc gen >"$tmp/out" 2>"$tmp/err"
+expect "usage: no input" 2 $?
+lexc gen --bogus "$golden/lexicons" >"$tmp/out" 2>"$tmp/err"
+expect "usage: unknown option" 2 $?
+lexc gen -o "$tmp/out-x" "$tmp/does-not-exist" >"$tmp/out" 2>"$tmp/err"
+expect "usage: missing input" 2 $?
+printf 'x' >"$tmp/file"
+lexc gen -o "$tmp/file/sub" "$golden/lexicons" >"$tmp/out" 2>"$tmp/err"
+expect "unwritable output" 2 $?
+lexc gen --help >"$tmp/out" 2>"$tmp/err"
+expect "help" 0 $?
+contains "help text" "$tmp/out" "usage: lexc gen"
+
+# ---- --external ------------------------------------------------------------------------
+
+mkdir -p "$tmp/ext/com/example/local"
+printf '{"lexicon":1,"id":"com.example.local.thing","defs":{"main":{"type":"object","properties":{"o":{"type":"ref","ref":"com.example.golden.other#thing"}}}}}\n' \
+	>"$tmp/ext/com/example/local/thing.json"
+lexc gen -o "$tmp/ext-out" --external "$golden/lexicons" "$tmp/ext" >"$tmp/out" 2>"$tmp/err"
+expect "external: gen" 0 $?
+n=$(find "$tmp/ext-out" -type f | wc -l)
+if [ "$n" -eq 4 ]; then pass; else fail "external: $n files (want 4: the local document and the method table)"; fi
+contains "external: include" "$tmp/ext-out/com/example/local/thing.c" \
+	'#include "com/example/golden/other.h"'
+
+# ---- The atproto corpus -----------------------------------------------------------------
+
+lexc gen -o "$tmp/corpus" "$corpus" >"$tmp/out" 2>"$tmp/err"
+expect "corpus: gen" 0 $?
+docs=$(find "$corpus" -name '*.json' | wc -l)
+n=$(find "$tmp/corpus" -name '*.[ch]' | wc -l)
+if [ "$n" -eq $((2 * docs + 2)) ]; then pass; else fail "corpus: $n files for $docs documents"; fi
+
+flags="-std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes"
+incs="-I$tmp/corpus -I$LEXC_SRCDIR/runtime -I$LEXC_BUILDDIR/runtime"
+jobs=${LEXC_GEN_JOBS:-2}
+compile_all() { # compile_all COMPILER
+	(cd "$tmp/corpus" && find . -name '*.c' | sort) |
+		xargs -P "$jobs" -n 25 sh -c '
+			cc=$1; shift
+			for f in "$@"; do
+				# shellcheck disable=SC2086
+				$cc '"$flags $incs"' -c "'"$tmp"'/corpus/$f" -o /dev/null 2>&1 ||
+					echo "FAIL compiling $f with $cc"
+			done' sh "$1" >"$tmp/cc.log" 2>&1
+	if grep -q . "$tmp/cc.log"; then
+		fail "corpus: does not compile warning-free with $1"
+		head -n 30 "$tmp/cc.log"
+	else pass; fi
+}
+compile_all "${CC:-cc}"
+case "${CC:-cc}" in
+*clang*) ;;
+*) if command -v clang >/dev/null 2>&1; then compile_all clang; else
+	echo "SKIP: clang not installed, the corpus was compiled with ${CC:-cc} only"
+fi ;;
+esac
+
+# Generated code is already in the project's style (when clang-format is
+# installed; the project targets clang-format 14, Debian 12's).
+if command -v clang-format >/dev/null 2>&1; then
+	cp "$LEXC_SRCDIR/.clang-format" "$tmp/corpus/.clang-format"
+	cp "$LEXC_SRCDIR/.clang-format" "$tmp/golden/.clang-format"
+	(cd "$tmp" && find corpus golden -name '*.[ch]' | xargs -P "$jobs" -n 50 \
+		clang-format --dry-run --Werror) >"$tmp/cf.log" 2>&1
+	if grep -q . "$tmp/cf.log"; then
+		fail "generated code is not clang-formatted"
+		head -n 20 "$tmp/cf.log"
+	else pass; fi
+else
+	echo "SKIP: clang-format not installed"
+fi
+
+echo "cli_gen: $passes passed, $fails failed"
+[ "$fails" -eq 0 ]
