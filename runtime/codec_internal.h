@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Each check returns true when the value passes; otherwise it fills `err`
  * (code LEXC_INVALID_REQUEST, message only: the caller adds the path). */
@@ -22,13 +23,65 @@ bool codec_check_cid(const char *s, size_t len, lexc_error *err);
 bool codec_check_blob(const lexc_blob_rules *r, const lexc_blob *b, lexc_error *err);
 bool codec_check_array_length(const lexc_array_rules *r, size_t n, lexc_error *err);
 
+/* codec_check_blob() for a blob the decoder read: the ref of the current
+ * form came from a $link that decode already checked, so its CID check
+ * (which cannot fail again) is skipped. */
+bool codec_check_blob_decoded(const lexc_blob_rules *r, const lexc_blob *b, lexc_error *err);
+
 /* True when `mime` matches one of `accept`: an exact "type/subtype", a
  * "type/" glob ending in a star, or the star/star glob; compared
  * case-insensitively as MIME types are. */
 bool codec_mime_accepted(const lexc_str *accept, size_t n_accept, const char *mime, size_t len);
 
 /* Binary search of an object's sorted fields; NULL when absent. */
-const lexc_field *codec_find_field(const lexc_object_rules *o, const char *key, size_t len);
+const lexc_field *codec_find_field_sorted(const lexc_object_rules *o, const char *key, size_t len);
+
+/* Up to this many fields a scan that compares lengths first beats binary
+ * search: most keys are rejected without touching their bytes. */
+enum { CODEC_FIELD_SCAN_MAX = 12 };
+
+/* a[0..len) == b[0..len) for short keys without a libc call: two loads
+ * that may overlap cover each length class. */
+static inline bool codec_bytes_equal(const char *a, const char *b, size_t len)
+{
+	uint64_t x8, y8, x8e, y8e;
+	uint32_t x4, y4, x4e, y4e;
+	if (len >= 8) {
+		if (len > 16)
+			return memcmp(a, b, len) == 0;
+		memcpy(&x8, a, 8);
+		memcpy(&y8, b, 8);
+		memcpy(&x8e, a + len - 8, 8);
+		memcpy(&y8e, b + len - 8, 8);
+		return ((x8 ^ y8) | (x8e ^ y8e)) == 0;
+	}
+	if (len >= 4) {
+		memcpy(&x4, a, 4);
+		memcpy(&y4, b, 4);
+		memcpy(&x4e, a + len - 4, 4);
+		memcpy(&y4e, b + len - 4, 4);
+		return ((x4 ^ y4) | (x4e ^ y4e)) == 0;
+	}
+	for (size_t i = 0; i < len; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+/* An object's field named key[0..len); NULL when absent. Inline: the
+ * decoder looks up every key it reads. */
+static inline const lexc_field *codec_find_field(const lexc_object_rules *o, const char *key,
+                                                 size_t len)
+{
+	if (o->n_fields > CODEC_FIELD_SCAN_MAX)
+		return codec_find_field_sorted(o, key, len);
+	for (size_t i = 0; i < o->n_fields; i++) {
+		const lexc_str *name = &o->fields[i].name;
+		if (name->len == len && codec_bytes_equal(name->ptr, key, len))
+			return &o->fields[i];
+	}
+	return NULL;
+}
 
 /* Binary search of a union's sorted variants; 0 when absent, else the
  * 1-based variant index (the lexc_union kind). */

@@ -18,6 +18,7 @@ typedef struct decoder {
 } decoder;
 
 static lexc_status decode_object_body(decoder *d, const lexc_type *t, void *obj);
+static lexc_status decode_members(decoder *d, const lexc_type *t, void *obj, bool saw_type);
 static lexc_status decode_value(decoder *d, const lexc_type *t, void *slot, lexc_json_token tok,
                                 const lexc_json_mark *before);
 
@@ -115,7 +116,12 @@ static lexc_status decode_wrapper(decoder *d, const char *key, const char *what,
 {
 	if (tok != LEXC_JSON_OBJECT_START)
 		return expected(d, what, tok);
-	tok = lexc_json_next(d->r);
+	/* codec_json_key() leaves duplicate checks to us: wrapper_end()
+	 * finds a second `key`; any other key is recorded as the reader
+	 * would (which may fail first) before failing below. */
+	tok = codec_json_key(d->r);
+	if (tok == LEXC_JSON_KEY && !key_is(d->r, key) && !codec_json_key_insert(d->r))
+		return reader_failed(d);
 	if (tok == LEXC_JSON_ERROR)
 		return reader_failed(d);
 	if (tok != LEXC_JSON_KEY || !key_is(d->r, key))
@@ -126,11 +132,16 @@ static lexc_status decode_wrapper(decoder *d, const char *key, const char *what,
 	return LEXC_OK;
 }
 
-static lexc_status wrapper_end(decoder *d, const char *what)
+static lexc_status wrapper_end(decoder *d, const char *key, const char *what)
 {
 	lexc_json_token tok = lexc_json_next(d->r);
 	if (tok == LEXC_JSON_ERROR)
 		return reader_failed(d);
+	/* decode_wrapper() kept its key out of the key set. */
+	if (tok == LEXC_JSON_KEY && key_is(d->r, key)) {
+		codec_json_duplicate(d->r);
+		return reader_failed(d);
+	}
 	if (tok != LEXC_JSON_OBJECT_END)
 		return lexc_error_set(d->err, LEXC_INVALID_REQUEST, "%s has extra properties",
 		                      what);
@@ -154,7 +165,7 @@ static lexc_status decode_bytes(decoder *d, const lexc_bytes_rules *rules, lexc_
 		return rule_failed(d);
 	out->ptr = bytes;
 	out->len = n;
-	return wrapper_end(d, "$bytes object");
+	return wrapper_end(d, "$bytes", "$bytes object");
 }
 
 static lexc_status decode_cid_link(decoder *d, lexc_str *out, lexc_json_token tok)
@@ -168,7 +179,7 @@ static lexc_status decode_cid_link(decoder *d, lexc_str *out, lexc_json_token to
 	st = take_string(d, out);
 	if (st != LEXC_OK)
 		return st;
-	return wrapper_end(d, "$link object");
+	return wrapper_end(d, "$link", "$link object");
 }
 
 /* A blob: {"$type":"blob","ref":{"$link":cid},"mimeType":s,"size":n} or
@@ -182,11 +193,19 @@ static lexc_status decode_blob(decoder *d, const lexc_blob_rules *rules, lexc_bl
 	bool has_cid = false;
 	lexc_status st;
 	for (;;) {
-		tok = lexc_json_next(d->r);
+		/* The flags below find duplicates of the known keys; the key
+		 * set those of the others. */
+		tok = codec_json_key(d->r);
 		if (tok == LEXC_JSON_OBJECT_END)
 			break;
 		if (tok != LEXC_JSON_KEY)
 			return reader_failed(d);
+		if ((key_is(d->r, "$type") && has_type) || (key_is(d->r, "ref") && has_ref) ||
+		    (key_is(d->r, "cid") && has_cid) || (key_is(d->r, "mimeType") && has_mime) ||
+		    (key_is(d->r, "size") && has_size)) {
+			codec_json_duplicate(d->r);
+			return reader_failed(d);
+		}
 		if (key_is(d->r, "$type")) {
 			tok = lexc_json_next(d->r);
 			if (tok != LEXC_JSON_STRING || !key_is(d->r, "blob"))
@@ -220,7 +239,8 @@ static lexc_status decode_blob(decoder *d, const lexc_blob_rules *rules, lexc_bl
 				return expected(d, "an integer in blob size", tok);
 			out->size = d->r->integer;
 			has_size = true;
-		} else if (!lexc_json_skip_value(d->r, NULL, NULL)) {
+		} else if (!codec_json_key_insert(d->r) ||
+		           !lexc_json_skip_value(d->r, NULL, NULL)) {
 			return reader_failed(d);
 		}
 	}
@@ -235,7 +255,7 @@ static lexc_status decode_blob(decoder *d, const lexc_blob_rules *rules, lexc_bl
 		        "expected a blob: {\"$type\": \"blob\", \"ref\", \"mimeType\", "
 		        "\"size\"}");
 	}
-	if (!codec_check_blob(rules, out, d->err))
+	if (!codec_check_blob_decoded(rules, out, d->err))
 		return rule_failed(d);
 	return LEXC_OK;
 }
@@ -281,8 +301,6 @@ static bool ends_with_main(const lexc_str *s)
 	return s->len >= 5 && memcmp(s->ptr + s->len - 5, "#main", 5) == 0;
 }
 
-static lexc_status decode_members(decoder *d, const lexc_type *t, void *obj, bool saw_type);
-
 /* decode_union_fast() found a shape it leaves to the two-pass path. */
 enum { UNION_SLOW = -1 };
 
@@ -295,7 +313,9 @@ static int decode_union_fast(decoder *d, const lexc_union_rules *rules, lexc_uni
                              const lexc_json_mark *before)
 {
 	lexc_json_reader *r = d->r;
-	lexc_json_token tok = lexc_json_next(r);
+	/* A `$type` key stays out of the key set: decode_members() finds a
+	 * second one by saw_type. */
+	lexc_json_token tok = codec_json_key(r);
 	if (tok == LEXC_JSON_ERROR)
 		return reader_failed(d);
 	if (tok != LEXC_JSON_KEY || !key_is(r, "$type"))
@@ -455,7 +475,11 @@ static lexc_status decode_array(decoder *d, const lexc_array_rules *rules, void 
 			buf = nb;
 			cap = ncap;
 		}
-		lexc_status st = decode_value(d, rules->items, buf + n * size, tok, &before);
+		lexc_status st;
+		if (rules->items->kind == LEXC_KIND_OBJECT && tok == LEXC_JSON_OBJECT_START)
+			st = decode_members(d, rules->items, buf + n * size, false); /* by value */
+		else
+			st = decode_value(d, rules->items, buf + n * size, tok, &before);
 		if (st != LEXC_OK) {
 			lexc_error_path_prepend_index(d->err, n);
 			return st;
@@ -514,10 +538,31 @@ static void set_flag(void *obj, uint32_t off, bool v)
 static lexc_status decode_field(decoder *d, const lexc_field *f, void *obj)
 {
 	const lexc_type *t = f->type;
+	lexc_json_reader *r = d->r;
 	lexc_json_mark before;
 	lexc_json_token tok = next_value(d, t, &before);
 	lexc_status st;
-	if (tok == LEXC_JSON_NULL && f->nullable) {
+	/* The common kinds with the expected token, without decode_value();
+	 * every other case takes the general path below. */
+	if (t->kind == LEXC_KIND_STRING && tok == LEXC_JSON_STRING) {
+		if (!codec_check_string(&t->u.string, r->str, r->str_len, d->err))
+			st = rule_failed(d);
+		else
+			st = take_string(d, CODEC_AT(obj, f->offset));
+	} else if (t->kind == LEXC_KIND_OBJECT && tok == LEXC_JSON_OBJECT_START) {
+		void *child = lexc_arena_calloc(d->a, 1, t->u.object.size);
+		if (child == NULL)
+			return no_memory(d);
+		st = decode_members(d, t, child, false);
+		*(void **)CODEC_AT(obj, f->offset) = child;
+	} else if (t->kind == LEXC_KIND_INTEGER && tok == LEXC_JSON_NUMBER && r->integral) {
+		if (!codec_check_integer(&t->u.integer, r->integer, d->err)) {
+			st = rule_failed(d);
+		} else {
+			*(int64_t *)CODEC_AT(obj, f->offset) = r->integer;
+			st = LEXC_OK;
+		}
+	} else if (tok == LEXC_JSON_NULL && f->nullable) {
 		set_flag(obj, f->null_offset, true);
 		st = LEXC_OK;
 	} else if (t->kind == LEXC_KIND_ARRAY) {

@@ -7,6 +7,12 @@
 
 #include "format_internal.h"
 
+#include <string.h>
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#define ATURI_SSE2 1
+#endif
+
 /*!re2c
 	re2c:api = custom;
 	re2c:api:style = free-form;
@@ -70,13 +76,59 @@ static const char TRAILING_SLASH[] = "at-uri: trailing slash is not allowed";
 static const char QUERY[] = "at-uri: query and fragment are not allowed";
 static const char TOO_DEEP[] = "at-uri: path has more than a collection and a record key";
 
+/* Splits s as the scanner below would when the URI has the usual shape:
+ * "at://", then one to three non-empty segments without '?' or '#'. Returns
+ * the number of segments, or 0 for anything else (the scanner decides). */
+static size_t quick_split(const char *s, size_t len, struct span *seg)
+{
+	if (len < 6 || len > LEXC_ATURI_MAX || memcmp(s, "at://", 5) != 0)
+		return 0;
+	const char *p = s + 5, *lim = s + len, *start = p;
+	size_t n = 0;
+	for (;;) {
+		const char *q = p;
+#ifdef ATURI_SSE2
+		/* 16 bytes at a time to the next '/', '?' or '#'. */
+		while (lim - q >= 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)q);
+			unsigned m = (unsigned)_mm_movemask_epi8(
+			        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('/')),
+			                                  _mm_cmpeq_epi8(x, _mm_set1_epi8('?'))),
+			                     _mm_cmpeq_epi8(x, _mm_set1_epi8('#'))));
+			if (m != 0) {
+				q += __builtin_ctz(m);
+				goto found;
+			}
+			q += 16;
+		}
+#endif
+		while (q < lim && *q != '/' && *q != '?' && *q != '#')
+			q++;
+#ifdef ATURI_SSE2
+	found:
+#endif
+		if (q == start || n == 3 || (q < lim && *q != '/'))
+			return 0;
+		seg[n].p = start;
+		seg[n].n = (size_t)(q - start);
+		n++;
+		if (q == lim)
+			return n;
+		p = start = q + 1;
+		if (p == lim)
+			return 0; /* trailing slash */
+	}
+}
+
 bool lexc_format_at_uri(const char *s, size_t len, const char **reason)
 {
 	LEXC_FORMAT_SPAN_(s, len);
 	const char *cur = s, *lim = s + len, *mar, *start, *msg;
 	struct span seg[3];
-	size_t n = 0;
+	size_t n = quick_split(s, len, seg);
 
+	if (n != 0)
+		return check_components(seg, n, reason);
 	if (len > LEXC_ATURI_MAX)
 		return lexc_format_fail_(reason, "at-uri: longer than 8192 characters");
 	/*!re2c

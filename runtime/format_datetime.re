@@ -5,6 +5,9 @@
 
 #include "format_internal.h"
 
+#include <stdint.h>
+#include <string.h>
+
 /*!re2c
 	re2c:api = custom;
 	re2c:api:style = free-form;
@@ -122,11 +125,39 @@ static const char ZONE[] = "datetime: timezone must be Z, +HH:MM or -HH:MM";
 static const char NO_ZONE[] = "datetime: timezone is required";
 static const char TRAILING[] = "datetime: unexpected characters after the timezone";
 
+/* The usual shape, YYYY-MM-DDTHH:MM:SS.mmmZ, checked 8 bytes at a time:
+ * XOR with the template leaves 0-9 in digit places and 0 elsewhere. Every
+ * string that passes matches the scanner's first alternatives exactly. */
+static bool quick_shape(const char *s, size_t len)
+{
+	static const char tmpl[] = "0000-00-00T00:00:00.000Z"; /* 24 bytes used */
+	/* Per byte: 10 allowed values (0-9) in digit places, 1 (0) elsewhere;
+	 * adding 0x80 - limit sets the top bit when the byte is too big. */
+	static const char lims[24] = {10, 10, 10, 10, 1, 10, 10, 1, 10, 10, 1,  10,
+	                              10, 1,  10, 10, 1, 10, 10, 1, 10, 10, 10, 1};
+	const uint64_t high = 0x8080808080808080ull, low = 0x7f7f7f7f7f7f7f7full;
+	if (len != 24)
+		return false;
+	uint64_t bad = 0;
+	for (int i = 0; i < 24; i += 8) {
+		uint64_t x, t, l;
+		memcpy(&x, s + i, 8);
+		memcpy(&t, tmpl + i, 8);
+		memcpy(&l, lims + i, 8);
+		x ^= t;
+		/* (x & 0x7f) + (0x80 - lim) cannot carry into the next byte. */
+		bad |= x | ((x & low) + (high - l));
+	}
+	return (bad & high) == 0;
+}
+
 bool lexc_format_datetime(const char *s, size_t len, const char **reason)
 {
 	LEXC_FORMAT_SPAN_(s, len);
 	const char *cur = s, *lim = s + len, *mar, *msg;
 
+	if (quick_shape(s, len))
+		return check_values(s, len, reason);
 	if (len > LEXC_DATETIME_MAX)
 		return lexc_format_fail_(reason, "datetime: longer than 64 characters");
 	/*!re2c

@@ -107,6 +107,45 @@ static inline bool did_end_char(unsigned char c)
 	return DID_END_CHAR[c];
 }
 
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#define IDENT_SSE2 1
+#endif
+
+/* Length of the leading run of [a-zA-Z0-9._-] in s[0..len), also of ':'
+ * and '~' when `rkey`: 16 bytes at a time with SSE2. Identifiers are
+ * short, so the scanners use it only to accept the common case early. */
+static inline size_t id_span(const char *s, size_t len, bool rkey)
+{
+	size_t i = 0;
+#ifdef IDENT_SSE2
+	for (; len - i >= 16; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		/* Signed compares: bytes >= 0x80 are below every bound. */
+		__m128i l = _mm_or_si128(x, _mm_set1_epi8(0x20)); /* letters to lowercase */
+		__m128i ok = _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
+		                           _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), l));
+		ok = _mm_or_si128(ok, _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+		                                    _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), x)));
+		ok = _mm_or_si128(ok, _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')),
+		                                   _mm_cmpeq_epi8(x, _mm_set1_epi8('_'))));
+		ok = _mm_or_si128(ok, _mm_cmpeq_epi8(x, _mm_set1_epi8('-')));
+		if (rkey)
+			ok = _mm_or_si128(ok, _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(':')),
+			                                   _mm_cmpeq_epi8(x, _mm_set1_epi8('~'))));
+		unsigned m = (unsigned)_mm_movemask_epi8(ok) ^ 0xFFFFu;
+		if (m != 0)
+			return i + (size_t)__builtin_ctz(m);
+	}
+#endif
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!did_end_char(c) && !(rkey && (c == ':' || c == '~')))
+			break;
+	}
+	return i;
+}
+
 /* The common DID, "did:" [a-z]+ ":" and an identifier of [a-zA-Z0-9._-]
  * only, is valid whatever its bytes; false leaves everything else (valid
  * or not) to the scanner. */
@@ -119,10 +158,8 @@ static inline bool did_quick(const char *s, size_t len)
 		i++;
 	if (i == 4 || i + 1 >= len || s[i] != ':')
 		return false;
-	for (i++; i < len; i++)
-		if (!did_end_char((unsigned char)s[i]))
-			return false;
-	return true;
+	i++;
+	return id_span(s + i, len - i, false) == len - i;
 }
 
 enum lexc_did_err lexc_did_scan_(const char *s, size_t len)
@@ -297,6 +334,8 @@ enum lexc_rkey_err lexc_rkey_scan_(const char *s, size_t len)
 		return LEXC_RKEY_TOO_LONG;
 	if (s[0] == '.' && (len == 1 || (len == 2 && s[1] == '.')))
 		return LEXC_RKEY_DOTS;
+	if (id_span(s, len, true) == len)
+		return LEXC_RKEY_OK; /* what the scanner below accepts */
 	/*!re2c
 	[a-zA-Z0-9._:~-]+ { return cur == lim ? LEXC_RKEY_OK : LEXC_RKEY_CHAR; }
 	*                 { return LEXC_RKEY_CHAR; }

@@ -596,20 +596,21 @@ static bool unescape(lexc_json_reader *r, const char *s, size_t n)
 }
 
 /* The closing quote of a string that starts at p when it is plain ASCII
- * without escapes and ends within 16 bytes (most keys and many values),
+ * without escapes and ends within 128 bytes (most keys and many values),
  * else NULL: then scan_string() does the full work. */
 static inline const char *quick_string_end(const char *p, const char *lim)
 {
 #ifdef JSON_SSE2
-	if (lim - p >= 16) {
+	/* Whole blocks of plain ASCII: createdAt, CIDs, at-uris, NSIDs. */
+	for (int i = 0; i < 8 && lim - p >= 16; i++, p += 16) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
 		__m128i stop = _mm_or_si128(
 		        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
 		                     _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
 		        _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)), x));
 		unsigned m = (unsigned)(_mm_movemask_epi8(stop) | _mm_movemask_epi8(x));
-		if (m != 0 && p[__builtin_ctz(m)] == '"')
-			return p + __builtin_ctz(m);
+		if (m != 0)
+			return p[__builtin_ctz(m)] == '"' ? p + __builtin_ctz(m) : NULL;
 	}
 #else
 	(void)p;
@@ -941,7 +942,7 @@ lexc_json_token lexc_json_next(lexc_json_reader *r)
 	return r->token = LEXC_JSON_NUMBER;
 
 key: {
-	/* Plain non-empty keys of up to 15 bytes. */
+	/* Plain non-empty keys (see quick_string_end()). */
 	const char *end = cur < lim && *cur == '"' ? quick_string_end(cur + 1, lim) : NULL;
 	if (end == NULL || end == cur + 1)
 		return next_slow(r);
@@ -1226,6 +1227,14 @@ lexc_json_token codec_json_key(lexc_json_reader *r)
 	if (state != ST_OBJ_NEXT && state != ST_OBJ_FIRST)
 		goto slow;
 	cur = skip_ws(cur, lim);
+	if (cur < lim && *cur == '}') {
+		/* As lexc_json_next() closes an object: every object ends here. */
+		r->offset = (size_t)(cur - r->json_);
+		r->token = LEXC_JSON_OBJECT_END;
+		r->cur_ = cur + 1;
+		pop(r);
+		return LEXC_JSON_OBJECT_END;
+	}
 	if (state == ST_OBJ_NEXT) {
 		if (cur >= lim || *cur != ',')
 			goto slow;
@@ -1233,7 +1242,7 @@ lexc_json_token codec_json_key(lexc_json_reader *r)
 	}
 	if (cur >= lim || *cur != '"')
 		goto slow;
-	/* Plain keys of up to 15 bytes; the rest (and "") take the slow path. */
+	/* Plain keys (see quick_string_end()); the rest (and "") take the slow path. */
 	const char *end = quick_string_end(cur + 1, lim);
 	if (end == NULL || end == cur + 1)
 		goto slow;

@@ -136,13 +136,14 @@ bool codec_mime_accepted(const lexc_str *accept, size_t n_accept, const char *mi
 	return false;
 }
 
-bool codec_check_blob(const lexc_blob_rules *r, const lexc_blob *b, lexc_error *err)
+static bool check_blob(const lexc_blob_rules *r, const lexc_blob *b, bool ref_checked,
+                       lexc_error *err)
 {
 	if (b->mime_type.len == 0)
 		return fail(err, "blob mimeType must not be empty");
 	if (!b->legacy && b->size < 0)
 		return fail(err, "blob size must not be negative");
-	if (!codec_check_cid(b->ref.ptr, b->ref.len, err))
+	if (!ref_checked && !codec_check_cid(b->ref.ptr, b->ref.len, err))
 		return false;
 	if (r->accept != NULL &&
 	    !codec_mime_accepted(r->accept, r->n_accept, b->mime_type.ptr, b->mime_type.len))
@@ -152,6 +153,16 @@ bool codec_check_blob(const lexc_blob_rules *r, const lexc_blob *b, lexc_error *
 		return fail(err, "blob size %" PRId64 " greater than maxSize %" PRId64, b->size,
 		            r->max_size);
 	return true;
+}
+
+bool codec_check_blob(const lexc_blob_rules *r, const lexc_blob *b, lexc_error *err)
+{
+	return check_blob(r, b, false, err);
+}
+
+bool codec_check_blob_decoded(const lexc_blob_rules *r, const lexc_blob *b, lexc_error *err)
+{
+	return check_blob(r, b, !b->legacy, err);
 }
 
 bool codec_check_array_length(const lexc_array_rules *r, size_t n, lexc_error *err)
@@ -172,39 +183,8 @@ static int key_cmp(const char *a, size_t alen, const char *b, size_t blen)
 	return alen < blen ? -1 : alen > blen;
 }
 
-/* Short keys compared inline: a libc call costs more than the bytes. */
-static inline bool bytes_equal(const char *a, const char *b, size_t len)
+const lexc_field *codec_find_field_sorted(const lexc_object_rules *o, const char *key, size_t len)
 {
-	if (len > 16)
-		return memcmp(a, b, len) == 0;
-	size_t i = 0;
-	for (; i + 4 <= len; i += 4) {
-		uint32_t x, y;
-		memcpy(&x, a + i, 4);
-		memcpy(&y, b + i, 4);
-		if (x != y)
-			return false;
-	}
-	for (; i < len; i++)
-		if (a[i] != b[i])
-			return false;
-	return true;
-}
-
-/* Up to this many fields a scan that compares lengths first beats binary
- * search: most keys are rejected without touching their bytes. */
-enum { FIELD_SCAN_MAX = 12 };
-
-const lexc_field *codec_find_field(const lexc_object_rules *o, const char *key, size_t len)
-{
-	if (o->n_fields <= FIELD_SCAN_MAX) {
-		for (size_t i = 0; i < o->n_fields; i++) {
-			const lexc_str *name = &o->fields[i].name;
-			if (name->len == len && bytes_equal(name->ptr, key, len))
-				return &o->fields[i];
-		}
-		return NULL;
-	}
 	size_t lo = 0, hi = o->n_fields;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;

@@ -56,9 +56,13 @@ START_TEST(test_allocations_do_not_overlap)
 		ck_assert_ptr_nonnull(ptrs[i]);
 		memset(ptrs[i], (int)(i & 0xFF), sizes[i]);
 	}
-	for (size_t i = 0; i < N; i++)
+	/* One assertion per allocation keeps this fast under valgrind. */
+	for (size_t i = 0; i < N; i++) {
+		size_t bad = 0;
 		for (size_t k = 0; k < sizes[i]; k++)
-			ck_assert_uint_eq(ptrs[i][k], i & 0xFF);
+			bad += ptrs[i][k] != (i & 0xFF);
+		ck_assert_uint_eq(bad, 0);
+	}
 	lexc_arena_free(&a);
 }
 END_TEST
