@@ -72,6 +72,15 @@ static lexc_status take_string(decoder *d, lexc_str *out)
 	return copy_string(d, d->r->str, d->r->str_len, out);
 }
 
+/* Reads a member's value that must be a string and copies it. */
+static lexc_status take_member_string(decoder *d, const char *what, lexc_str *out)
+{
+	lexc_json_token tok = lexc_json_next(d->r);
+	if (tok != LEXC_JSON_STRING)
+		return expected(d, what, tok);
+	return take_string(d, out);
+}
+
 static lexc_status decode_string(decoder *d, const lexc_string_rules *rules, lexc_str *out,
                                  lexc_json_token tok)
 {
@@ -220,17 +229,13 @@ static lexc_status decode_blob(decoder *d, const lexc_blob_rules *rules, lexc_bl
 			}
 			has_ref = true;
 		} else if (key_is(d->r, "cid")) {
-			tok = lexc_json_next(d->r);
-			if (tok != LEXC_JSON_STRING)
-				return expected(d, "a CID string in blob cid", tok);
-			if ((st = take_string(d, &out->ref)) != LEXC_OK)
+			if ((st = take_member_string(d, "a CID string in blob cid", &out->ref)) !=
+			    LEXC_OK)
 				return st;
 			has_cid = true;
 		} else if (key_is(d->r, "mimeType")) {
-			tok = lexc_json_next(d->r);
-			if (tok != LEXC_JSON_STRING)
-				return expected(d, "a string in blob mimeType", tok);
-			if ((st = take_string(d, &out->mime_type)) != LEXC_OK)
+			if ((st = take_member_string(d, "a string in blob mimeType",
+			                             &out->mime_type)) != LEXC_OK)
 				return st;
 			has_mime = true;
 		} else if (key_is(d->r, "size")) {
