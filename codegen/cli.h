@@ -2,12 +2,30 @@
 #ifndef LEXC_CODEGEN_CLI_H
 #define LEXC_CODEGEN_CLI_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 /* Exit statuses shared by every subcommand. */
 enum {
 	LEXC_EXIT_OK = 0,      /* everything checked was valid */
 	LEXC_EXIT_INVALID = 1, /* some input was invalid */
 	LEXC_EXIT_USAGE = 2,   /* bad arguments, unreadable input, bad lexicons */
 };
+
+/* Options of the commands that read lexicons (gen, lint): inputs and
+ * --external directories (arrays of argc entries, owned by the caller),
+ * -v, -h, and for gen -o DIR. */
+typedef struct cli_lexicon_args {
+	const char *command; /* "gen", for messages */
+	bool takes_output;
+	const char *output;
+	const char **inputs, **externals;
+	size_t n_inputs, n_externals;
+	bool verbose, help;
+} cli_lexicon_args;
+
+/* Fills `a` from argv; false (after a message on stderr) on a usage error. */
+bool cli_parse_lexicon_args(int argc, char **argv, cli_lexicon_args *a);
 
 /* Each subcommand gets argv with argv[0] being its own name. */
 int lexc_cmd_syntax(int argc, char **argv);

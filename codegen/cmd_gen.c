@@ -36,54 +36,6 @@ static void gen_usage(FILE *out)
 	        "is written), 2 usage error, unreadable input or unwritable output.\n");
 }
 
-typedef struct gen_args {
-	const char *output;
-	const char **inputs, **externals;
-	size_t n_inputs, n_externals;
-	bool verbose, help;
-} gen_args;
-
-static bool gen_parse_args(int argc, char **argv, gen_args *a)
-{
-	bool options = true;
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		if (!options || arg[0] != '-' || strcmp(arg, "-") == 0) {
-			a->inputs[a->n_inputs++] = arg;
-		} else if (strcmp(arg, "--") == 0) {
-			options = false;
-		} else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-			a->help = true;
-		} else if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
-			a->verbose = true;
-		} else if ((strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) &&
-		           i + 1 < argc) {
-			a->output = argv[++i];
-		} else if (strncmp(arg, "--output=", 9) == 0 && arg[9] != '\0') {
-			a->output = arg + 9;
-		} else if (strncmp(arg, "-o", 2) == 0 && arg[2] != '\0') {
-			a->output = arg + 2;
-		} else if (strncmp(arg, "--external=", 11) == 0 && arg[11] != '\0') {
-			a->externals[a->n_externals++] = arg + 11;
-		} else if (strcmp(arg, "--external") == 0 && i + 1 < argc) {
-			a->externals[a->n_externals++] = argv[++i];
-		} else {
-			fprintf(stderr, "lexc gen: %s '%s'\n",
-			        strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0 ||
-			                        strcmp(arg, "--external") == 0
-			                ? "missing directory after"
-			                : "unknown option",
-			        arg);
-			return false;
-		}
-	}
-	if (a->n_inputs == 0 && !a->help) {
-		fprintf(stderr, "lexc gen: no lexicon files or directories given\n");
-		return false;
-	}
-	return true;
-}
-
 /* Writes files below the output directory, skipping unchanged ones. */
 typedef struct writer {
 	const char *dir;
@@ -201,7 +153,7 @@ static bool write_file(void *ctx, const char *rel, const char *data, size_t len)
 	return true;
 }
 
-static int gen_run(const gen_args *a)
+static int gen_run(const cli_lexicon_args *a)
 {
 	schema_set *set = schema_set_new();
 	for (size_t i = 0; i < a->n_inputs; i++)
@@ -240,14 +192,14 @@ static int gen_run(const gen_args *a)
 
 int lexc_cmd_gen(int argc, char **argv)
 {
-	gen_args a = {.output = "generated"};
+	cli_lexicon_args a = {.command = "gen", .takes_output = true, .output = "generated"};
 	a.inputs = calloc((size_t)argc + 1, sizeof *a.inputs);
 	a.externals = calloc((size_t)argc + 1, sizeof *a.externals);
 	int status;
 	if (a.inputs == NULL || a.externals == NULL) {
 		fputs("lexc gen: out of memory\n", stderr);
 		status = LEXC_EXIT_USAGE;
-	} else if (!gen_parse_args(argc, argv, &a)) {
+	} else if (!cli_parse_lexicon_args(argc, argv, &a)) {
 		gen_usage(stderr);
 		status = LEXC_EXIT_USAGE;
 	} else if (a.help) {

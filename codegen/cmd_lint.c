@@ -26,45 +26,6 @@ static void lint_usage(FILE *out)
 	        "2 usage error or unreadable path.\n");
 }
 
-typedef struct lint_args {
-	const char **inputs, **externals;
-	size_t n_inputs, n_externals;
-	bool verbose, help;
-} lint_args;
-
-/* Fills `a` from argv; returns false (after a message) on a usage error. */
-static bool lint_parse_args(int argc, char **argv, lint_args *a)
-{
-	bool options = true;
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		if (!options || arg[0] != '-' || strcmp(arg, "-") == 0) {
-			a->inputs[a->n_inputs++] = arg;
-		} else if (strcmp(arg, "--") == 0) {
-			options = false;
-		} else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-			a->help = true;
-		} else if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
-			a->verbose = true;
-		} else if (strncmp(arg, "--external=", 11) == 0 && arg[11] != '\0') {
-			a->externals[a->n_externals++] = arg + 11;
-		} else if (strcmp(arg, "--external") == 0 && i + 1 < argc) {
-			a->externals[a->n_externals++] = argv[++i];
-		} else {
-			fprintf(stderr, "lexc lint: %s '%s'\n",
-			        strncmp(arg, "--external", 10) == 0 ? "missing directory after"
-			                                            : "unknown option",
-			        arg);
-			return false;
-		}
-	}
-	if (a->n_inputs == 0 && !a->help) {
-		fprintf(stderr, "lexc lint: no lexicon files or directories given\n");
-		return false;
-	}
-	return true;
-}
-
 static void lint_summary(const schema_set *set, size_t errors, size_t warnings)
 {
 	size_t docs = 0, external = 0, reached = 0, defs = 0;
@@ -83,7 +44,7 @@ static void lint_summary(const schema_set *set, size_t errors, size_t warnings)
 	       docs, defs, external, reached, errors, warnings);
 }
 
-static int lint_run(const lint_args *a)
+static int lint_run(const cli_lexicon_args *a)
 {
 	schema_set *set = schema_set_new();
 	for (size_t i = 0; i < a->n_inputs; i++)
@@ -111,14 +72,14 @@ static int lint_run(const lint_args *a)
 
 int lexc_cmd_lint(int argc, char **argv)
 {
-	lint_args a = {0};
+	cli_lexicon_args a = {.command = "lint"};
 	a.inputs = calloc((size_t)argc, sizeof *a.inputs);
 	a.externals = calloc((size_t)argc, sizeof *a.externals);
 	int status;
 	if (a.inputs == NULL || a.externals == NULL) {
 		fputs("lexc lint: out of memory\n", stderr);
 		status = LEXC_EXIT_USAGE;
-	} else if (!lint_parse_args(argc, argv, &a)) {
+	} else if (!cli_parse_lexicon_args(argc, argv, &a)) {
 		lint_usage(stderr);
 		status = LEXC_EXIT_USAGE;
 	} else if (a.help) {

@@ -1,0 +1,59 @@
+/* Argument parsing shared by the commands that take lexicon inputs. */
+#include "config.h"
+
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The value of an option given as "--name=value", "--name value", or for
+ * the short form "-xvalue" / "-x value"; NULL when `arg` is not it. */
+static const char *option_value(int argc, char **argv, int *i, const char *longname,
+                                const char *shortname, bool *missing)
+{
+	const char *arg = argv[*i];
+	size_t n = strlen(longname);
+	if (strncmp(arg, longname, n) == 0 && arg[n] == '=' && arg[n + 1] != '\0')
+		return arg + n + 1;
+	if (shortname != NULL && strncmp(arg, shortname, 2) == 0 && arg[2] != '\0')
+		return arg + 2;
+	if (strcmp(arg, longname) == 0 || (shortname != NULL && strcmp(arg, shortname) == 0)) {
+		if (*i + 1 < argc)
+			return argv[++*i];
+		*missing = true;
+	}
+	return NULL;
+}
+
+bool cli_parse_lexicon_args(int argc, char **argv, cli_lexicon_args *a)
+{
+	bool options = true;
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i], *v;
+		bool missing = false;
+		if (!options || arg[0] != '-' || strcmp(arg, "-") == 0) {
+			a->inputs[a->n_inputs++] = arg;
+		} else if (strcmp(arg, "--") == 0) {
+			options = false;
+		} else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+			a->help = true;
+		} else if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
+			a->verbose = true;
+		} else if ((v = option_value(argc, argv, &i, "--external", NULL, &missing)) !=
+		           NULL) {
+			a->externals[a->n_externals++] = v;
+		} else if (a->takes_output &&
+		           (v = option_value(argc, argv, &i, "--output", "-o", &missing)) != NULL) {
+			a->output = v;
+		} else {
+			fprintf(stderr, "lexc %s: %s '%s'\n", a->command,
+			        missing ? "missing directory after" : "unknown option", arg);
+			return false;
+		}
+	}
+	if (a->n_inputs == 0 && !a->help) {
+		fprintf(stderr, "lexc %s: no lexicon files or directories given\n", a->command);
+		return false;
+	}
+	return true;
+}
