@@ -3,6 +3,8 @@
 
 #include <lexc/utf8.h>
 
+#include "utf8_reference.h"
+
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -45,42 +47,10 @@ START_TEST(test_invalid_utf8)
 }
 END_TEST
 
-/* Every 1- and 2-byte sequence against a reference decoder. */
+/* Every 1- and 2-byte sequence against the reference decoder. */
 static bool reference_valid(const unsigned char *s, size_t len)
 {
-	size_t i = 0;
-	while (i < len) {
-		unsigned char c = s[i];
-		size_t n;
-		uint32_t cp;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xE0) == 0xC0) {
-			n = 2;
-			cp = c & 0x1F;
-		} else if ((c & 0xF0) == 0xE0) {
-			n = 3;
-			cp = c & 0x0F;
-		} else if ((c & 0xF8) == 0xF0) {
-			n = 4;
-			cp = c & 0x07;
-		} else {
-			return false;
-		}
-		if (i + n > len)
-			return false;
-		for (size_t k = 1; k < n; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3F);
-		}
-		static const uint32_t min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
-		if (cp < min_for_len[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return false;
-		i += n;
-	}
-	return true;
+	return utf8_reference_check(s, len) == len;
 }
 
 START_TEST(test_exhaustive_short_sequences)

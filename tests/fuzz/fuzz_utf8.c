@@ -5,51 +5,14 @@
 
 #include <lexc/utf8.h>
 
+#include "../utf8_reference.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Offset of the first ill-formed sequence, or size: Unicode table 3-7 by
- * decoding the scalar value, independent of the table-driven fast path. */
-static size_t reference_check(const uint8_t *s, size_t size)
-{
-	size_t i = 0;
-	while (i < size) {
-		uint8_t c = s[i];
-		size_t n;
-		uint32_t cp;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xE0) == 0xC0) {
-			n = 2;
-			cp = c & 0x1F;
-		} else if ((c & 0xF0) == 0xE0) {
-			n = 3;
-			cp = c & 0x0F;
-		} else if ((c & 0xF8) == 0xF0) {
-			n = 4;
-			cp = c & 0x07;
-		} else {
-			return i;
-		}
-		if (i + n > size)
-			return i;
-		for (size_t k = 1; k < n; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return i;
-			cp = (cp << 6) | (s[i + k] & 0x3F);
-		}
-		static const uint32_t min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
-		if (cp < min_for_len[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return i;
-		i += n;
-	}
-	return size;
-}
 
 #define REQUIRE(cond)                                                                              \
 	do {                                                                                       \
@@ -63,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *s = (const char *)data;
 	size_t off = lexc_utf8_check(s, size);
-	REQUIRE(off == reference_check(data, size));
+	REQUIRE(off == utf8_reference_check(data, size));
 	bool ascii = true;
 	for (size_t i = 0; i < size; i++)
 		ascii &= data[i] < 0x80;
