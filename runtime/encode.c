@@ -76,9 +76,16 @@ static lexc_status walk_blob(encoder *e, const lexc_blob_rules *rules, const lex
 	if (!codec_check_blob(rules, b, e->err))
 		return rule_failed(e);
 	if (b->legacy) {
-		/* The legacy form is read but never written; without a size it
-		 * cannot be upgraded. */
-		return invalid(e, "legacy blob without a size cannot be encoded");
+		/* A legacy blob that was read is re-emitted as it was ({cid,
+		 * mimeType}): without a size it cannot be upgraded, and
+		 * re-encoding must not clobber data. New blobs are never legacy. */
+		EMIT(e, lexc_json_write_object_start(e->w));
+		EMIT(e, lexc_json_write_key(e->w, "cid", 3));
+		EMIT(e, lexc_json_write_string(e->w, b->ref.ptr, b->ref.len));
+		EMIT(e, lexc_json_write_key(e->w, "mimeType", 8));
+		EMIT(e, lexc_json_write_string(e->w, b->mime_type.ptr, b->mime_type.len));
+		EMIT(e, lexc_json_write_object_end(e->w));
+		return LEXC_OK;
 	}
 	EMIT(e, lexc_json_write_object_start(e->w));
 	EMIT(e, lexc_json_write_key(e->w, "$type", 5));

@@ -300,6 +300,30 @@ START_TEST(test_full_round_trip)
 }
 END_TEST
 
+START_TEST(test_legacy_blob_round_trip)
+{
+	lexc_arena a = LEXC_ARENA_INIT;
+	lexc_error err;
+	input v;
+	ck_assert_int_eq(decode(MINIMAL
+	                        ",\"avatar\":{\"mimeType\":\"image/png\",\"cid\":"
+	                        "\"bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a\"}}",
+	                        &v, &a, &err),
+	                 LEXC_OK);
+	ck_assert(v.avatar.legacy);
+	ck_assert_int_eq(v.avatar.size, -1);
+	ck_assert_int_eq(lexc_validate(&input_type, &v, &err), LEXC_OK);
+	char *out = encode(&v, &err);
+	ck_assert_ptr_nonnull(out);
+	/* Re-emitted in the form it came in: nothing is invented or lost. */
+	ck_assert_ptr_nonnull(strstr(out,
+	                             "\"avatar\":{\"cid\":\"bafyreidfayvfuwqa7qlnopdjiqrxzs6blm"
+	                             "oeu4rujcjtnci5beludirz2a\",\"mimeType\":\"image/png\"}"));
+	free(out);
+	lexc_arena_free(&a);
+}
+END_TEST
+
 START_TEST(test_open_union_keeps_unknown_variant)
 {
 	lexc_arena a = LEXC_ARENA_INIT;
@@ -458,6 +482,7 @@ static Suite *codec_suite(void)
 	tcase_add_test(tc, test_minimal_and_defaults);
 	tcase_add_test(tc, test_full_round_trip);
 	tcase_add_test(tc, test_open_union_keeps_unknown_variant);
+	tcase_add_test(tc, test_legacy_blob_round_trip);
 	tcase_add_loop_test(tc, test_errors, 0, (int)(sizeof error_cases / sizeof error_cases[0]));
 	tcase_add_test(tc, test_encode_rejects_invalid_values);
 	tcase_add_test(tc, test_arena_reset_loop_is_flat);
