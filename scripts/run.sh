@@ -1,8 +1,8 @@
 #!/bin/sh
 # Quick start, command 1: install what is missing, build everything, and run
-# the main job. Until `lexc gen` and webhookd exist, the main job is lexc on
-# the project's lexicons: every document's NSID is checked with
-# `lexc syntax nsid` and against its path under lexicons/.
+# the main job. Until webhookd exists, the main job is lexc on the project's
+# lexicons: lint them, check every NSID against its path, and generate C for
+# them into build/generated/.
 set -eu
 . "$(dirname "$0")/deps.sh"
 . "$(dirname "$0")/build.sh"
@@ -22,4 +22,6 @@ for f in $(find lexicons -name '*.json' | sort); do
 	fi
 	printf '%-50s %-36s %s\n' "$f" "$id" "$verdict"
 done
+$lexc lint -v lexicons || status=1
+$lexc gen -v -o build/generated lexicons || status=1
 exit $status
