@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Exit statuses shared by every subcommand. */
 enum {
@@ -26,6 +27,11 @@ typedef struct cli_lexicon_args {
 
 /* Fills `a` from argv; false (after a message on stderr) on a usage error. */
 bool cli_parse_lexicon_args(int argc, char **argv, cli_lexicon_args *a);
+
+/* The whole of such a command: allocates the input arrays, parses, prints
+ * usage on error or --help, else calls run(); frees; returns the status. */
+int cli_run_lexicon_command(int argc, char **argv, cli_lexicon_args *a, void (*usage)(FILE *out),
+                            int (*run)(const cli_lexicon_args *a));
 
 /* Each subcommand gets argv with argv[0] being its own name. */
 int lexc_cmd_syntax(int argc, char **argv);

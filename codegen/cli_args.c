@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The value of an option given as "--name=value", "--name value", or for
@@ -56,4 +57,27 @@ bool cli_parse_lexicon_args(int argc, char **argv, cli_lexicon_args *a)
 		return false;
 	}
 	return true;
+}
+
+int cli_run_lexicon_command(int argc, char **argv, cli_lexicon_args *a, void (*usage)(FILE *out),
+                            int (*run)(const cli_lexicon_args *a))
+{
+	a->inputs = calloc((size_t)argc + 1, sizeof *a->inputs);
+	a->externals = calloc((size_t)argc + 1, sizeof *a->externals);
+	int status;
+	if (a->inputs == NULL || a->externals == NULL) {
+		fprintf(stderr, "lexc %s: out of memory\n", a->command);
+		status = LEXC_EXIT_USAGE;
+	} else if (!cli_parse_lexicon_args(argc, argv, a)) {
+		usage(stderr);
+		status = LEXC_EXIT_USAGE;
+	} else if (a->help) {
+		usage(stdout);
+		status = LEXC_EXIT_OK;
+	} else {
+		status = run(a);
+	}
+	free(a->inputs);
+	free(a->externals);
+	return status;
 }

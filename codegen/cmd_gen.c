@@ -193,22 +193,5 @@ static int gen_run(const cli_lexicon_args *a)
 int lexc_cmd_gen(int argc, char **argv)
 {
 	cli_lexicon_args a = {.command = "gen", .takes_output = true, .output = "generated"};
-	a.inputs = calloc((size_t)argc + 1, sizeof *a.inputs);
-	a.externals = calloc((size_t)argc + 1, sizeof *a.externals);
-	int status;
-	if (a.inputs == NULL || a.externals == NULL) {
-		fputs("lexc gen: out of memory\n", stderr);
-		status = LEXC_EXIT_USAGE;
-	} else if (!cli_parse_lexicon_args(argc, argv, &a)) {
-		gen_usage(stderr);
-		status = LEXC_EXIT_USAGE;
-	} else if (a.help) {
-		gen_usage(stdout);
-		status = LEXC_EXIT_OK;
-	} else {
-		status = gen_run(&a);
-	}
-	free(a.inputs);
-	free(a.externals);
-	return status;
+	return cli_run_lexicon_command(argc, argv, &a, gen_usage, gen_run);
 }

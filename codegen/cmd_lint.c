@@ -73,22 +73,5 @@ static int lint_run(const cli_lexicon_args *a)
 int lexc_cmd_lint(int argc, char **argv)
 {
 	cli_lexicon_args a = {.command = "lint"};
-	a.inputs = calloc((size_t)argc, sizeof *a.inputs);
-	a.externals = calloc((size_t)argc, sizeof *a.externals);
-	int status;
-	if (a.inputs == NULL || a.externals == NULL) {
-		fputs("lexc lint: out of memory\n", stderr);
-		status = LEXC_EXIT_USAGE;
-	} else if (!cli_parse_lexicon_args(argc, argv, &a)) {
-		lint_usage(stderr);
-		status = LEXC_EXIT_USAGE;
-	} else if (a.help) {
-		lint_usage(stdout);
-		status = LEXC_EXIT_OK;
-	} else {
-		status = lint_run(&a);
-	}
-	free(a.inputs);
-	free(a.externals);
-	return status;
+	return cli_run_lexicon_command(argc, argv, &a, lint_usage, lint_run);
 }
