@@ -1,0 +1,235 @@
+/* lexc/server.h: the XRPC server. It serves generated methods over HTTP with
+ * libmicrohttpd and links them to handlers written by the user.
+ *
+ * Life of a request. The server routes `/xrpc/<nsid>` through the method
+ * table that `lexc gen` writes (lexc_methods.h), by binary search. It checks
+ * the HTTP verb, then runs the authentication hook. Query parameters are
+ * parsed strictly by their lexicon types. A procedure's body is checked
+ * against the lexicon's encoding, then decoded and validated by the engine.
+ * The handler then runs with typed params, input and output. The server
+ * encodes the output with the engine, which validates it again, and answers.
+ * Every failure answers {"error": NAME, "message": TEXT} with the status the
+ * XRPC spec gives (doc/server.md lists them all).
+ *
+ * Threads. Handlers run on the server's worker threads, several at once.
+ * Descriptors, the method table and the `user` pointers given at
+ * registration are shared between those threads. A handler may use them
+ * and its own lexc_call. Anything else it shares (a database handle, a
+ * counter) it must lock itself. A lexc_call and its arena belong to one
+ * request on one thread, from the first callback to the completion
+ * callback, and are freed then.
+ *
+ * Ownership. The server keeps the pointers in its config, the method table
+ * and the registered `user` pointers. It does not copy them, so they must
+ * outlive the server. Everything a handler puts in its output must live at
+ * least until the handler returns. Using the call's arena makes sure of
+ * that. */
+#ifndef LEXC_SERVER_H
+#define LEXC_SERVER_H
+
+#include <lexc/arena.h>
+#include <lexc/error.h>
+#include <lexc/type.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Methods (filled in by generated code) ----------------------------- */
+
+typedef enum lexc_method_kind {
+	LEXC_METHOD_QUERY = 1, /* GET */
+	LEXC_METHOD_PROCEDURE, /* POST */
+} lexc_method_kind;
+
+/* One query or procedure. A descriptor is NULL when the method has no
+ * parameters, or no JSON schema for its input or output. An encoding is
+ * NULL when there is no body at all. An encoding without a schema means
+ * the bytes pass through as a lexc_body. */
+typedef struct lexc_method {
+	const char *nsid;
+	lexc_method_kind kind;
+	const lexc_type *params;     /* object of booleans, integers, strings, arrays */
+	const char *input_encoding;  /* "application/json", "image/png", a glob, ... */
+	const lexc_type *input;      /* object or union */
+	const char *output_encoding; /* the same, for the answer */
+	const lexc_type *output;
+	const char *const *errors; /* the error names the lexicon declares */
+	size_t n_errors;
+} lexc_method;
+
+/* A body that is not decoded: the input of a method whose encoding has no
+ * JSON schema, or such an output. For input, `data` points into the request
+ * (owned by the server, valid until the handler returns) and `content_type`
+ * is the request's header as sent. For output, the handler sets all three
+ * fields. `content_type` may stay NULL when the lexicon names one exact
+ * encoding. */
+typedef struct lexc_body {
+	const uint8_t *data;
+	size_t len;
+	const char *content_type;
+} lexc_body;
+
+/* ---- Calls ------------------------------------------------------------- */
+
+typedef struct lexc_server lexc_server;
+typedef struct lexc_call lexc_call;
+
+/* What a handler gets: the generic form of every generated handler type.
+ * `params`, `input` and `output` point to the method's generated structs
+ * (NULL when the method has none; lexc_body for bodies without a schema).
+ * The output struct is zeroed before the call. Return LEXC_OK after filling
+ * `output`. On failure, return what one of the lexc_call_error* functions
+ * returns. */
+typedef lexc_status (*lexc_handler)(lexc_call *call, const void *params, const void *input,
+                                    void *output);
+
+/* The method being served ("place.stream.server.createWebhook"). */
+const char *lexc_call_nsid(const lexc_call *call);
+
+/* The `user` pointer given when the handler was registered. */
+void *lexc_call_user(const lexc_call *call);
+
+/* The request's arena. Everything allocated here is freed in one go after
+ * the response has been sent. */
+lexc_arena *lexc_call_arena(lexc_call *call);
+
+/* A request header by name (case-insensitive), or NULL. The string is owned
+ * by the server and lives as long as the call. */
+const char *lexc_call_header(const lexc_call *call, const char *name);
+
+/* The peer's address as text ("127.0.0.1", "::1"), or "" if unknown. */
+const char *lexc_call_remote_addr(const lexc_call *call);
+
+/* The caller that the authentication hook set, or NULL for anonymous
+ * requests. */
+const char *lexc_call_caller_did(const lexc_call *call);
+void *lexc_call_caller_data(const lexc_call *call);
+
+/* For the authentication hook: records the caller. `did` is copied into the
+ * call's arena. `data` is the hook's own and is not freed by the server. */
+lexc_status lexc_call_set_caller(lexc_call *call, const char *did, void *data);
+
+/* Adds a response header, such as Retry-After or Location. Both strings are
+ * copied. Headers the server sets itself (Content-Type, Content-Length) are
+ * refused with LEXC_INVALID_REQUEST. */
+lexc_status lexc_call_add_header(lexc_call *call, const char *name, const char *value);
+
+/* Fails the call with one of the spec's errors: `code` picks the name and
+ * the HTTP status (LEXC_FORBIDDEN answers 403 "Forbidden"). Returns `code`,
+ * so that a handler writes `return lexc_call_fail(call, LEXC_FORBIDDEN,
+ * "not yours");`. The message of a 5xx is logged, and the client gets a
+ * generic one. */
+lexc_status lexc_call_fail(lexc_call *call, lexc_status code, const char *fmt, ...)
+#if defined(__GNUC__)
+        __attribute__((format(printf, 3, 4)))
+#endif
+        ;
+
+/* Fails the call with an error the lexicon declares: HTTP 400 with
+ * "error": name. Generated code wraps this in one helper per declared error
+ * (M__error_InvalidUrl). A name the method does not declare is a bug in the
+ * handler, so it answers 500 and is logged. Returns LEXC_INVALID_REQUEST. */
+lexc_status lexc_call_error(lexc_call *call, const char *name, const char *fmt, ...)
+#if defined(__GNUC__)
+        __attribute__((format(printf, 3, 4)))
+#endif
+        ;
+
+lexc_status lexc_call_errorv(lexc_call *call, const char *name, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+        __attribute__((format(printf, 3, 0)))
+#endif
+        ;
+
+/* ---- Authentication ---------------------------------------------------- */
+
+/* Called for every XRPC request before its body is decoded, with the
+ * request's headers available through lexc_call_header(). To accept a
+ * caller, call lexc_call_set_caller() and return LEXC_OK. To serve the
+ * request anonymously, return LEXC_OK without setting one. To refuse it,
+ * return lexc_call_fail(call, LEXC_AUTHENTICATION_REQUIRED or
+ * LEXC_FORBIDDEN, ...). Runs on worker threads, several at once. */
+typedef lexc_status (*lexc_auth_hook)(lexc_call *call, void *user);
+
+typedef enum lexc_auth_mode {
+	LEXC_AUTH_OPTIONAL = 0, /* the handler sees a caller if the hook set one */
+	LEXC_AUTH_REQUIRED,     /* no caller: 401 AuthenticationRequired */
+} lexc_auth_mode;
+
+/* ---- The server -------------------------------------------------------- */
+
+typedef struct lexc_server_config {
+	const char *address;              /* IPv4 or IPv6 literal; default "127.0.0.1" */
+	uint16_t port;                    /* 0: pick a free one (lexc_server_port() says which) */
+	unsigned threads;                 /* worker threads; 0: one per core */
+	size_t body_limit;                /* bytes; default 1 MiB; larger bodies get 413 */
+	unsigned connection_limit;        /* open connections; default 1024 */
+	unsigned per_ip_connection_limit; /* 0: none */
+	unsigned connection_timeout;      /* seconds idle before a client is dropped; default 30 */
+	bool cors;                        /* Access-Control-* headers and OPTIONS preflight */
+	lexc_auth_hook auth;              /* NULL: every request is anonymous */
+	void *auth_user;
+	lexc_auth_mode default_auth; /* for methods with no lexc_server_set_auth() */
+	const char *auth_realm;      /* WWW-Authenticate realm; default "xrpc" */
+	/* One line per request (time, peer, method, path, status, bytes, µs);
+	 * NULL: none. Faults (5xx causes) go to `error_log`; NULL: stderr. */
+	FILE *access_log;
+	FILE *error_log;
+	const char *version; /* in GET /xrpc/_health; default liblexc's */
+} lexc_server_config;
+
+/* Fills `config` with the defaults above. */
+void lexc_server_config_init(lexc_server_config *config);
+
+/* Makes a server for the methods in `methods` (generated: lexc_methods,
+ * lexc_methods_count), which must be sorted by NSID. It does not listen
+ * yet. Returns NULL with `err` set when the config is invalid or memory
+ * runs out. */
+lexc_server *lexc_server_new(const lexc_server_config *config, const lexc_method *const *methods,
+                             size_t n_methods, lexc_error *err);
+
+/* Links `method` (one of the table's entries) to a handler. Generated
+ * M__register() functions call this with a dispatcher that casts `handler`
+ * back to the method's own typedef. Registering a method twice replaces the
+ * handler. Must happen before lexc_server_start(). */
+lexc_status lexc_server_register(lexc_server *server, const lexc_method *method,
+                                 lexc_handler dispatch, void (*handler)(void), void *user,
+                                 lexc_error *err);
+
+/* For generated dispatchers: the handler given to lexc_server_register(). */
+void (*lexc_call_handler_(const lexc_call *call))(void);
+
+/* Whether the method named `nsid` needs a caller (default: the config's
+ * default_auth). */
+lexc_status lexc_server_set_auth(lexc_server *server, const char *nsid, lexc_auth_mode mode,
+                                 lexc_error *err);
+
+/* Starts listening on the worker threads. Returns at once. */
+lexc_status lexc_server_start(lexc_server *server, lexc_error *err);
+
+/* The port the server listens on, after lexc_server_start(). */
+uint16_t lexc_server_port(const lexc_server *server);
+
+/* Stops accepting connections, lets requests in flight finish (for up to
+ * `drain_ms` milliseconds), then closes everything. Safe to call from any
+ * thread except a worker. */
+void lexc_server_stop(lexc_server *server, unsigned drain_ms);
+
+/* Starts the server, then blocks until SIGINT or SIGTERM arrives, then
+ * stops it as lexc_server_stop() does with a 10 s drain. For a main() that
+ * does nothing else. */
+lexc_status lexc_server_run(lexc_server *server, lexc_error *err);
+
+/* Frees the server, stopping it first if it runs. NULL is allowed. */
+void lexc_server_free(lexc_server *server);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LEXC_SERVER_H */
