@@ -756,14 +756,17 @@ lexc_status lexc_decode_from(const lexc_type *t, lexc_json_reader *r, lexc_arena
 lexc_status lexc_decode(const lexc_type *t, const char *json, size_t len, lexc_arena *arena,
                         void *out, lexc_error *err)
 {
-	if (t->kind != LEXC_KIND_OBJECT)
+	if (t->kind == LEXC_KIND_OBJECT)
+		memset(out, 0, t->u.object.size);
+	else if (t->kind == LEXC_KIND_UNION)
+		memset(out, 0, sizeof(lexc_union));
+	else
 		return lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR,
-		                      "lexc_decode needs an object type");
-	memset(out, 0, t->u.object.size);
+		                      "lexc_decode needs an object or union type");
 	lexc_json_reader r;
 	lexc_json_reader_init(&r, json, len, arena, err);
 	/* The data model has no empty keys, also inside values kept raw. */
-	lexc_json_reader_set_flags(&r, LEXC_JSON_REJECT_EMPTY_KEYS);
+	lexc_json_reader_set_flags(&r, LEXC_JSON_REJECT_EMPTY_KEYS | LEXC_JSON_REJECT_FLOATS);
 	lexc_status st = lexc_decode_from(t, &r, arena, out, err);
 	if (st != LEXC_OK)
 		return st;

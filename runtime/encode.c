@@ -283,11 +283,13 @@ static lexc_status walk_object(encoder *e, const lexc_type *t, const void *obj, 
 static lexc_status walk_root(encoder *e, const lexc_type *t, const void *value)
 {
 	lexc_status st;
-	if (t->kind != LEXC_KIND_OBJECT)
-		st = lexc_error_set(e->err, LEXC_INTERNAL_SERVER_ERROR,
-		                    "top-level values must be objects");
-	else
+	if (t->kind == LEXC_KIND_OBJECT)
 		st = walk_object(e, t, value, false);
+	else if (t->kind == LEXC_KIND_UNION)
+		st = walk_union(e, &t->u.union_, value);
+	else
+		st = lexc_error_set(e->err, LEXC_INTERNAL_SERVER_ERROR,
+		                    "top-level values must be objects or unions");
 	if (st != LEXC_OK && e->err != NULL && e->err->path[0] == '\0')
 		memcpy(e->err->path, "$", 2);
 	return st;

@@ -1091,8 +1091,15 @@ value:
 			return fail(r, tok, "invalid number");
 		r->str = tok;
 		r->str_len = (size_t)(cur - tok);
-		if (!(r->flags_ & FLAG_SKIPPING))
+		if (!(r->flags_ & FLAG_SKIPPING) || (r->flags_ & LEXC_JSON_REJECT_FLOATS)) {
 			number_value(r, tok, cur);
+			if (!r->integral && (r->flags_ & FLAG_SKIPPING))
+				return fail_raw(r, (size_t)(tok - r->json_), LEXC_INVALID_REQUEST,
+				                "number at byte %zu is %s", (size_t)(tok - r->json_),
+				                r->out_of_range
+				                        ? "out of the 64-bit integer range"
+				                        : "not an integer (the data model has no floats)");
+		}
 		r->cur_ = cur;
 		return r->token = LEXC_JSON_NUMBER;
 	}

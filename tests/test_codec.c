@@ -248,7 +248,7 @@ START_TEST(test_full_round_trip)
 	        "\"avatar\":{\"$type\":\"blob\",\"ref\":{\"$link\":"
 	        "\"bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a\"},"
 	        "\"mimeType\":\"image/png\",\"size\":999},"
-	        "\"meta\":{\"k\": [true, 1.5]},\"first\":{\"from\":\"x\",\"to\":\"y\"},"
+	        "\"meta\":{\"k\": [true, 1.50e1]},\"first\":{\"from\":\"x\",\"to\":\"y\"},"
 	        "\"$ignored\":1,\"later\":{\"kept\":\"as is\"}}";
 	lexc_arena a = LEXC_ARENA_INIT;
 	lexc_error err;
@@ -266,7 +266,7 @@ START_TEST(test_full_round_trip)
 	ck_assert_int_eq(memcmp(v.data.ptr, "hello", 5), 0);
 	ck_assert_str_eq(v.link.ptr, cid);
 	ck_assert_int_eq(v.avatar.size, 999);
-	ck_assert_str_eq(v.meta.ptr, "{\"k\": [true, 1.5]}");
+	ck_assert_str_eq(v.meta.ptr, "{\"k\": [true, 1.50e1]}");
 	ck_assert_str_eq(v.first->to.ptr, "y");
 	ck_assert_uint_eq(v._extra.n, 1);
 	ck_assert_str_eq(v._extra.fields[0].key.ptr, "later");
@@ -282,7 +282,7 @@ START_TEST(test_full_round_trip)
 	        "\"aGVsbG8\"},\"embed\":{\"$type\":\"test.image\",\"alt\":\"hi\"},\"events\":"
 	        "[\"chat\",\"follow\"],\"first\":{\"from\":\"x\",\"to\":\"y\"},\"link\":{\"$link\":"
 	        "\"bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a\"},\"meta\":{\"k\":"
-	        "[true,1.5]},\"note\":null,\"prefix\":\"p\",\"rewrite\":[{\"from\":\"a\",\"to\":"
+	        "[true,1.50e1]},\"note\":null,\"prefix\":\"p\",\"rewrite\":[{\"from\":\"a\",\"to\":"
 	        "\"b\"},{\"from\":\"\xC3\xA9\",\"to\":\"\",\"why\":[1,{\"x\":null}]}],\"url\":"
 	        "\"https://example.com/a\",\"later\":{\"kept\":\"as is\"}}";
 	ck_assert_str_eq(out, want);
@@ -320,6 +320,42 @@ START_TEST(test_legacy_blob_round_trip)
 	                             "\"avatar\":{\"cid\":\"bafyreidfayvfuwqa7qlnopdjiqrxzs6blm"
 	                             "oeu4rujcjtnci5beludirz2a\",\"mimeType\":\"image/png\"}"));
 	free(out);
+	lexc_arena_free(&a);
+}
+END_TEST
+
+/* A body whose schema is a union: decode, validate and encode take the
+ * lexc_union itself. */
+START_TEST(test_union_root)
+{
+	lexc_arena a = LEXC_ARENA_INIT;
+	lexc_error err;
+	lexc_union u;
+	const char *json = "{\"$type\":\"test.webhook#rule\",\"from\":\"a\",\"to\":\"b\"}";
+	ck_assert_int_eq(lexc_decode(&embed_type, json, strlen(json), &a, &u, &err), LEXC_OK);
+	ck_assert_int_eq(u.kind, 2);
+	ck_assert_int_eq(lexc_validate(&embed_type, &u, &err), LEXC_OK);
+	lexc_json_writer w;
+	lexc_json_writer_init(&w, &err);
+	ck_assert_int_eq(lexc_encode(&embed_type, &u, &w, &err), LEXC_OK);
+	size_t len;
+	char *out = lexc_json_writer_take(&w, &len);
+	ck_assert_str_eq(out, json);
+	free(out);
+	lexc_json_writer_free(&w);
+	/* Integral reals pass inside kept values; the variant's own integers
+	 * too. */
+	json = "{\"$type\":\"other.thing\",\"n\":[1.0,1e2,-0]}";
+	ck_assert_int_eq(lexc_decode(&embed_type, json, strlen(json), &a, &u, &err), LEXC_OK);
+	ck_assert_int_eq(u.kind, 0);
+	ck_assert_int_eq(lexc_validate(&embed_type, &u, &err), LEXC_OK);
+	u.kind = 3;
+	ck_assert_int_eq(lexc_validate(&embed_type, &u, &err), LEXC_INVALID_REQUEST);
+	ck_assert_str_eq(err.path, "$");
+	ck_assert_int_eq(lexc_decode(&embed_type, "[]", 2, &a, &u, &err), LEXC_INVALID_REQUEST);
+	ck_assert_str_eq(err.path, "$");
+	ck_assert_int_eq(lexc_decode(&event_type, "{}", 2, &a, &u, &err),
+	                 LEXC_INTERNAL_SERVER_ERROR);
 	lexc_arena_free(&a);
 }
 END_TEST
@@ -409,6 +445,15 @@ static const struct error_case error_cases[] = {
         {MINIMAL ",\"meta\":{\"$bytes\":\"123\"}}",
          "$.meta: unknown value must not be a blob, bytes or link object"},
         {MINIMAL ",\"first\":\"x\"}", "$.first: expected an object, got string"},
+        /* The data model has no floats, also inside values kept raw. */
+        {MINIMAL ",\"meta\":{\"a\":[1,2.5]}}",
+         "$.meta: number at byte 90 is not an integer (the data model has no floats)"},
+        {MINIMAL ",\"meta\":{\"a\":1e30}}",
+         "$.meta: number at byte 87 is out of the 64-bit integer range"},
+        {MINIMAL ",\"embed\":{\"$type\":\"other.thing\",\"x\":0.1}}",
+         "$.embed: number at byte 110 is not an integer (the data model has no floats)"},
+        {MINIMAL ",\"extra\":-0.5}",
+         "$.extra: number at byte 83 is not an integer (the data model has no floats)"},
         {MINIMAL ",\"\":1}", "$: invalid JSON at byte 75: empty object key"},
         {MINIMAL ",\"url\":\"https://x.y/\"}", NULL /* duplicate: reader's message */},
         {MINIMAL "} x", NULL /* trailing data: reader's message */},
@@ -482,6 +527,7 @@ static Suite *codec_suite(void)
 	tcase_add_test(tc, test_minimal_and_defaults);
 	tcase_add_test(tc, test_full_round_trip);
 	tcase_add_test(tc, test_open_union_keeps_unknown_variant);
+	tcase_add_test(tc, test_union_root);
 	tcase_add_test(tc, test_legacy_blob_round_trip);
 	tcase_add_loop_test(tc, test_errors, 0, (int)(sizeof error_cases / sizeof error_cases[0]));
 	tcase_add_test(tc, test_encode_rejects_invalid_values);

@@ -20,10 +20,11 @@
 extern "C" {
 #endif
 
-/* Decodes the JSON object json[0..len) as a value of the object type `t`
- * into `out`, a struct of t->u.object.size bytes that this call zeroes
- * first. Every pointer stored in `out` points into `arena` (or, for none,
- * into `json`): both must outlive the value. Returns LEXC_OK, or
+/* Decodes the JSON object json[0..len) as a value of `t` into `out`, which
+ * this call zeroes first: for an object type, its struct (of
+ * t->u.object.size bytes); for a union type (a body whose schema is a
+ * union), a lexc_union. Every pointer stored in `out` points into `arena`
+ * (or, for none, into `json`): both must outlive the value. Returns LEXC_OK, or
  * LEXC_INVALID_REQUEST with `err` saying where and why (LEXC_NO_MEMORY
  * when the arena fails). `err` may be NULL. */
 lexc_status lexc_decode(const lexc_type *t, const char *json, size_t len, lexc_arena *arena,
@@ -38,12 +39,13 @@ lexc_status lexc_decode_from(const lexc_type *t, lexc_json_reader *r, lexc_arena
 
 /* Checks a value built in memory (by a handler, say) against every
  * constraint of `t`, exactly as decoding would. `value` is the object's
- * struct. */
+ * struct, or the lexc_union for a union type. */
 lexc_status lexc_validate(const lexc_type *t, const void *value, lexc_error *err);
 
-/* Encodes the object `value` of type `t` as compact JSON into `w`,
- * validating as it goes: nothing invalid is ever written out (on error the
- * writer holds a partial document to be discarded). Records and union
+/* Encodes `value` (an object's struct, or a lexc_union for a union type)
+ * as compact JSON into `w`, validating as it goes: nothing invalid is ever
+ * written out (on error the writer holds a partial document to be
+ * discarded). Records and union
  * variants get their `$type` first; kept unknown properties follow the
  * declared ones. */
 lexc_status lexc_encode(const lexc_type *t, const void *value, lexc_json_writer *w,

@@ -49,7 +49,13 @@ enum {
 	/* Reject "" as an object key. JSON allows it and so does the reader by
 	 * default (the decode engine reports it with a JSON path); set this to
 	 * enforce the data model's rule inside values kept as raw JSON too. */
-	LEXC_JSON_REJECT_EMPTY_KEYS = 1u << 0
+	LEXC_JSON_REJECT_EMPTY_KEYS = 1u << 0,
+	/* Reject numbers that are not integers within int64 (123.5, 1e30)
+	 * inside values skipped as raw JSON (lexc_json_skip_value() and
+	 * lexc_json_skip_current()), as the data model has no floats.
+	 * Integral forms such as 123.0 and 1e2 pass. Numbers read token by
+	 * token carry `integral` and `out_of_range` for the caller to judge. */
+	LEXC_JSON_REJECT_FLOATS = 1u << 1
 };
 
 typedef struct lexc_json_frame_ lexc_json_frame_;
