@@ -29,6 +29,11 @@ static char *xstrdup(emit_ctx *c, const char *s)
 	return p;
 }
 
+const char *emit_dup(emit_ctx *c, const char *s)
+{
+	return xstrdup(c, s);
+}
+
 const char *emit_join(emit_ctx *c, const char *a, const char *b)
 {
 	char *s = names_role(c->arena, a, b);
@@ -493,6 +498,25 @@ static void name_body(emit_ctx *c, const schema_doc *doc, const schema_body *b, 
 	add_name(c, true, emit_join(c, site, "validate"), origin);
 }
 
+/* The server bindings of a query or procedure (emit_server.c). */
+static void name_bindings(emit_ctx *c, const schema_doc *doc, const schema_xrpc *x,
+                          const char *site, const char *origin)
+{
+	add_name(c, true, emit_join(c, site, "method"), origin);
+	add_name(c, true, emit_join(c, site, "handler"), origin);
+	add_name(c, true, emit_join(c, site, "dispatch_"), origin);
+	add_name(c, true, emit_join(c, site, "register"), origin);
+	for (size_t i = 0; i < x->n_errors; i++) {
+		bool dup = false;
+		for (size_t j = 0; j < i && !dup; j++)
+			dup = strcmp(x->errors[j].name, x->errors[i].name) == 0;
+		if (!dup)
+			add_name(c, true,
+			         dupf(c, "%s__error_%s", site, ident(c, x->errors[i].name)),
+			         origin_of(c, doc, x->errors[i].path));
+	}
+}
+
 static void name_def(emit_ctx *c, const schema_doc *doc, const schema_def *def)
 {
 	const schema_node *n = def->node;
@@ -523,6 +547,8 @@ static void name_def(emit_ctx *c, const schema_doc *doc, const schema_def *def)
 		}
 		if (n->kind != SCHEMA_SUBSCRIPTION)
 			add_name(c, true, emit_join(c, site, "errors"), origin);
+		if (emit_is_served(doc, def))
+			name_bindings(c, doc, x, site, origin);
 		return;
 	}
 	case SCHEMA_RECORD:
@@ -723,9 +749,7 @@ void emit_rules(const emit_ctx *c, text *out, const lexc_type *t)
 
 static const char *const method_table_names[] = {
         "LEXC_GEN_lexc_methods_H", "lexc_methods",           "lexc_methods_count",
-        "lexc_methods_entry",      "lexc_methods_find",      "lexc_methods_kind",
-        "LEXC_METHODS_QUERY",      "LEXC_METHODS_PROCEDURE", "LEXC_GEN_DECODE_UNION_",
-        "lexc_gen_decode_union_",
+        "lexc_methods_find",       "LEXC_GEN_DECODE_UNION_", "lexc_gen_decode_union_",
 };
 
 static int doc_cmp(const void *a, const void *b)

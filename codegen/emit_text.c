@@ -592,6 +592,112 @@ void text_call(text *t, const char *indent, const char *head, const char *const 
 	emit_best(t, c, 2);
 }
 
+void text_func_head_as(text *t, const char *ret, const char *name, const char *const *params,
+                       size_t n, char shape)
+{
+	text *c = &scratch.cand[0];
+	text_reset(c);
+	switch (shape) {
+	case 'A':
+		text_printf(c, "%s %s(", ret, name);
+		join_args(c, params, n);
+		text_putc(c, ')');
+		break;
+	case 'B':
+		text_printf(c, "%s %s(", ret, name);
+		pack(c, align_to(&scratch.tmp, "", width_of(c->buf)), params, n, ")");
+		break;
+	case 'C':
+		text_printf(c, "%s\n%s(", ret, name);
+		pack(c, align_to(&scratch.tmp, "", width_of(name) + 1), params, n, ")");
+		break;
+	case 'D':
+		text_printf(c, "%s %s(\n        ", ret, name);
+		pack(c, "        ", params, n, ")");
+		break;
+	default:
+		text_printf(c, "%s\n%s(\n        ", ret, name);
+		pack(c, "        ", params, n, ")");
+		break;
+	}
+	text_putn(t, c->buf, c->len);
+	text_putc(t, '\n');
+}
+
+void text_func_type(text *t, const char *head, const char *const *params, size_t n,
+                    const char *tail)
+{
+	text *one = &scratch.cand[0];
+	text_reset(one);
+	text_puts(one, head);
+	join_args(one, params, n);
+	text_puts(one, tail);
+	if (width_of(one->buf) <= TEXT_COLUMNS) {
+		text_putn(t, one->buf, one->len);
+		text_putc(t, '\n');
+		return;
+	}
+	/* Unlike a function head, the type never goes on a line of its own:
+	 * aligned after '(', or a break right after it. */
+	candidate c[2];
+	unsigned b;
+	c[0].t = &scratch.cand[0];
+	text_reset(c[0].t);
+	text_puts(c[0].t, head);
+	b = pack(c[0].t, align_to(&scratch.tmp, "", width_of(head)), params, n, tail);
+	c[0].penalty = DECL_PARAM_BREAK * b;
+	c[1].t = &scratch.cand[1];
+	text_reset(c[1].t);
+	text_printf(c[1].t, "%s\n        ", head);
+	b = pack(c[1].t, "        ", params, n, tail);
+	c[1].penalty = DECL_FIRST_PARAM + DECL_PARAM_BREAK * b;
+	emit_best(t, c, 2);
+}
+
+void text_decl_call(text *t, const char *indent, const char *lhs, const char *head,
+                    const char *const *args, size_t n, const char *tail)
+{
+	text *one = &scratch.cand[0];
+	text_reset(one);
+	text_printf(one, "%s%s = %s", indent, lhs, head);
+	join_args(one, args, n);
+	text_puts(one, tail);
+	if (width_of(one->buf) <= TEXT_COLUMNS) {
+		text_putn(t, one->buf, one->len);
+		text_putc(t, '\n');
+		return;
+	}
+	/* Measured against clang-format 14: a break after '=' when the call then
+	 * fits on one line; else aligned after '(' when that takes one break;
+	 * else a break right after '(' and the arguments packed. */
+	text_reset(one);
+	text_printf(one, "%s%s =\n%s        %s", indent, lhs, indent, head);
+	join_args(one, args, n);
+	text_puts(one, tail);
+	if (excess_of(one) == 0) {
+		text_putn(t, one->buf, one->len);
+		text_putc(t, '\n');
+		return;
+	}
+	text *al = &scratch.cand[0];
+	text_reset(al);
+	text_printf(al, "%s%s = %s", indent, lhs, head);
+	unsigned b = pack(al, align_to(&scratch.tmp, indent, width_of(al->buf)), args, n, tail);
+	if (b == 1 && excess_of(al) == 0) {
+		text_putn(t, al->buf, al->len);
+		text_putc(t, '\n');
+		return;
+	}
+	text *br = &scratch.cand[1];
+	text_reset(br);
+	text_printf(br, "%s%s = %s\n%s        ", indent, lhs, head, indent);
+	text_reset(&scratch.tmp);
+	text_printf(&scratch.tmp, "%s        ", indent);
+	pack(br, scratch.tmp.buf, args, n, tail);
+	text_putn(t, br->buf, br->len);
+	text_putc(t, '\n');
+}
+
 void text_assign(text *t, const char *indent, const char *key, text_rhs shape, const char *open,
                  const char *const *args, size_t n)
 {
