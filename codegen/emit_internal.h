@@ -146,4 +146,16 @@ size_t emit_method_errors(emit_ctx *c, const schema_xrpc *x, const char **names,
 void emit_server_bindings(emit_ctx *c, const schema_doc *doc, const char *site,
                           const schema_node *n, text *out);
 
+/* ---- Server stubs (emit_stubs.c) ---- */
+
+/* The handler skeleton of a served document, handlers/M.c. */
+void emit_stub_handler(emit_ctx *c, const schema_doc *doc, text *out);
+
+/* The other files of the skeleton, by index below EMIT_STUB_FILES: their
+ * path, and their text; returns whether the file is the user's once
+ * written (kept) rather than rewritten. */
+enum { EMIT_STUB_FILES = 5 };
+const char *emit_stub_file_name(int f);
+bool emit_stub_file(emit_ctx *c, int f, const schema_doc *const *docs, size_t n, text *out);
+
 #endif /* LEXC_CODEGEN_EMIT_INTERNAL_H */
