@@ -207,7 +207,7 @@ void emit_stub_handler(emit_ctx *c, const schema_doc *doc, text *out)
 	size_t np = emit_handler_params(c, site, n, params);
 	text_func_head(out, "lexc_status", emit_join(c, site, "handle"), params, np);
 	text_puts(out, "{\n");
-	if (np > 1 && x->parameters != NULL)
+	if (x->parameters != NULL && emit_lower(c, x->parameters) != NULL)
 		text_puts(out, "\t(void)params;\n");
 	if (emit_body_kind_of(c, x->input) != EMIT_BODY_NONE)
 		text_puts(out, "\t(void)input;\n");
