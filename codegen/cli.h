@@ -33,10 +33,33 @@ bool cli_parse_lexicon_args(int argc, char **argv, cli_lexicon_args *a);
 int cli_run_lexicon_command(int argc, char **argv, cli_lexicon_args *a, void (*usage)(FILE *out),
                             int (*run)(const cli_lexicon_args *a));
 
+/* Writes files below an output directory (creating directories as needed)
+ * for gen and stubs. A file whose content is unchanged is not rewritten, so
+ * that make rebuilds only what changed; with `keep`, an existing file is
+ * left alone whatever it holds (files the user owns). With `verbose`, kept
+ * and written `keep` files are printed ("kept DIR/x.c", "wrote DIR/y.c"). */
+typedef struct cli_writer {
+	const char *command; /* "gen", for messages */
+	const char *dir;
+	bool verbose;
+	char *path; /* scratch: dir + "/" + relative path */
+	size_t cap;
+	char *last_dir;  /* the last directory known to exist */
+	bool last_fresh; /* ... and this run created it (so it holds nothing yet) */
+	char *old;       /* scratch: an existing file's content */
+	size_t old_cap;
+	size_t written, unchanged, kept;
+} cli_writer;
+
+/* Writes dir/rel; false after a message on stderr when that fails. */
+bool cli_write_file(cli_writer *w, const char *rel, const char *data, size_t len, bool keep);
+void cli_writer_free(cli_writer *w);
+
 /* Each subcommand gets argv with argv[0] being its own name. */
 int lexc_cmd_syntax(int argc, char **argv);
 int lexc_cmd_lint(int argc, char **argv);
 int lexc_cmd_validate(int argc, char **argv);
 int lexc_cmd_gen(int argc, char **argv);
+int lexc_cmd_stubs(int argc, char **argv);
 
 #endif /* LEXC_CODEGEN_CLI_H */

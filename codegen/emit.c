@@ -29,6 +29,11 @@ static char *xstrdup(emit_ctx *c, const char *s)
 	return p;
 }
 
+const char *emit_dup(emit_ctx *c, const char *s)
+{
+	return xstrdup(c, s);
+}
+
 const char *emit_join(emit_ctx *c, const char *a, const char *b)
 {
 	char *s = names_role(c->arena, a, b);
@@ -493,6 +498,25 @@ static void name_body(emit_ctx *c, const schema_doc *doc, const schema_body *b, 
 	add_name(c, true, emit_join(c, site, "validate"), origin);
 }
 
+/* The server bindings of a query or procedure (emit_server.c). */
+static void name_bindings(emit_ctx *c, const schema_doc *doc, const schema_xrpc *x,
+                          const char *site, const char *origin)
+{
+	add_name(c, true, emit_join(c, site, "method"), origin);
+	add_name(c, true, emit_join(c, site, "handler"), origin);
+	add_name(c, true, emit_join(c, site, "dispatch_"), origin);
+	add_name(c, true, emit_join(c, site, "register"), origin);
+	for (size_t i = 0; i < x->n_errors; i++) {
+		bool dup = false;
+		for (size_t j = 0; j < i && !dup; j++)
+			dup = strcmp(x->errors[j].name, x->errors[i].name) == 0;
+		if (!dup)
+			add_name(c, true,
+			         dupf(c, "%s__error_%s", site, ident(c, x->errors[i].name)),
+			         origin_of(c, doc, x->errors[i].path));
+	}
+}
+
 static void name_def(emit_ctx *c, const schema_doc *doc, const schema_def *def)
 {
 	const schema_node *n = def->node;
@@ -523,6 +547,8 @@ static void name_def(emit_ctx *c, const schema_doc *doc, const schema_def *def)
 		}
 		if (n->kind != SCHEMA_SUBSCRIPTION)
 			add_name(c, true, emit_join(c, site, "errors"), origin);
+		if (emit_is_served(doc, def))
+			name_bindings(c, doc, x, site, origin);
 		return;
 	}
 	case SCHEMA_RECORD:
@@ -723,9 +749,7 @@ void emit_rules(const emit_ctx *c, text *out, const lexc_type *t)
 
 static const char *const method_table_names[] = {
         "LEXC_GEN_lexc_methods_H", "lexc_methods",           "lexc_methods_count",
-        "lexc_methods_entry",      "lexc_methods_find",      "lexc_methods_kind",
-        "LEXC_METHODS_QUERY",      "LEXC_METHODS_PROCEDURE", "LEXC_GEN_DECODE_UNION_",
-        "lexc_gen_decode_union_",
+        "lexc_methods_find",       "LEXC_GEN_DECODE_UNION_", "lexc_gen_decode_union_",
 };
 
 static int doc_cmp(const void *a, const void *b)
@@ -734,50 +758,75 @@ static int doc_cmp(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
-emit_status emit_set(schema_set *set, emit_write_fn write, void *ctx, FILE *diag_out)
+/* Sets up the context and runs the naming pass over the generated documents,
+ * which it returns in NSID order. False after printing collisions. */
+static bool prepare(emit_ctx *c, schema_set *set, FILE *diag_out, const schema_doc ***docs_out,
+                    size_t *n_out)
 {
-	emit_ctx c;
-	memset(&c, 0, sizeof c);
-	c.set = set;
-	c.arena = &set->arena;
-	c.low = lower_new(c.arena);
-	c.names = names_table_new(c.arena);
-	c.diag_out = diag_out;
-	c.map_cap = 1024;
-	c.map_keys = diag_xalloc(c.arena, c.map_cap * sizeof *c.map_keys);
-	c.map_values = diag_xalloc(c.arena, c.map_cap * sizeof *c.map_values);
-	memset(c.map_keys, 0, c.map_cap * sizeof *c.map_keys);
-	c.doc_names = diag_xalloc(c.arena, (set->n_docs + 1) * sizeof *c.doc_names);
-	memset(c.doc_names, 0, (set->n_docs + 1) * sizeof *c.doc_names);
-	text_init(&c.scratch);
-	if (c.names == NULL)
+	memset(c, 0, sizeof *c);
+	c->set = set;
+	c->arena = &set->arena;
+	c->low = lower_new(c->arena);
+	c->names = names_table_new(c->arena);
+	c->diag_out = diag_out;
+	c->map_cap = 1024;
+	c->map_keys = diag_xalloc(c->arena, c->map_cap * sizeof *c->map_keys);
+	c->map_values = diag_xalloc(c->arena, c->map_cap * sizeof *c->map_values);
+	memset(c->map_keys, 0, c->map_cap * sizeof *c->map_keys);
+	c->doc_names = diag_xalloc(c->arena, (set->n_docs + 1) * sizeof *c->doc_names);
+	memset(c->doc_names, 0, (set->n_docs + 1) * sizeof *c->doc_names);
+	text_init(&c->scratch);
+	if (c->names == NULL)
 		diag_out_of_memory();
 
 	for (size_t i = 0; i < sizeof method_table_names / sizeof method_table_names[0]; i++)
-		add_name(&c, true, method_table_names[i], "lexc_methods.h: (the method table)");
+		add_name(c, true, method_table_names[i], "lexc_methods.h: (the method table)");
 
 	/* The generated documents, in NSID order (by_id is sorted bytewise). */
-	const schema_doc **docs = diag_xalloc(c.arena, (set->n_by_id + 1) * sizeof *docs);
+	const schema_doc **docs = diag_xalloc(c->arena, (set->n_by_id + 1) * sizeof *docs);
 	size_t n_docs = 0;
 	for (size_t i = 0; i < set->n_by_id; i++) {
 		const schema_doc *d = set->by_id[i];
 		if (!d->external)
 			docs[n_docs++] = d;
 		else if (d->reachable)
-			name_external(&c, d);
+			name_external(c, d);
 	}
 	qsort(docs, n_docs, sizeof *docs, doc_cmp);
 	for (size_t i = 0; i < n_docs; i++) {
 		const schema_doc *d = docs[i];
-		add_name(&c, true, dupf(&c, "LEXC_GEN_%s_H", emit_doc_name(&c, d)),
-		         origin_of(&c, d, "$.id"));
+		add_name(c, true, dupf(c, "LEXC_GEN_%s_H", emit_doc_name(c, d)),
+		         origin_of(c, d, "$.id"));
 		for (size_t k = 0; k < d->n_defs; k++)
-			name_def(&c, d, &d->defs[k]);
+			name_def(c, d, &d->defs[k]);
 	}
+	*docs_out = docs;
+	*n_out = n_docs;
+	return c->n_errors == 0;
+}
+
+static void finish(emit_ctx *c)
+{
+	text_free(&c->scratch);
+	for (size_t i = 0; i < sizeof c->tmp / sizeof c->tmp[0]; i++)
+		text_free(&c->tmp[i]);
+	text_layout_free();
+}
+
+static void report_collisions(emit_ctx *c, const char *command)
+{
+	fprintf(c->diag_out, "lexc %s: %zu name collision%s; nothing written\n", command,
+	        c->n_errors, c->n_errors == 1 ? "" : "s");
+}
+
+emit_status emit_set(schema_set *set, emit_write_fn write, void *ctx, FILE *diag_out)
+{
+	emit_ctx c;
+	const schema_doc **docs;
+	size_t n_docs;
 	emit_status status = EMIT_OK;
-	if (c.n_errors > 0) {
-		fprintf(diag_out, "lexc gen: %zu name collision%s; nothing written\n", c.n_errors,
-		        c.n_errors == 1 ? "" : "s");
+	if (!prepare(&c, set, diag_out, &docs, &n_docs)) {
+		report_collisions(&c, "gen");
 		status = EMIT_COLLISIONS;
 	}
 
@@ -809,9 +858,47 @@ emit_status emit_set(schema_set *set, emit_write_fn write, void *ctx, FILE *diag
 			status = EMIT_WRITE_FAILED;
 	}
 	text_free(&out);
-	text_free(&c.scratch);
-	for (size_t i = 0; i < sizeof c.tmp / sizeof c.tmp[0]; i++)
-		text_free(&c.tmp[i]);
-	text_layout_free();
+	finish(&c);
+	return status;
+}
+
+emit_status emit_stubs(schema_set *set, emit_stub_write_fn write, void *ctx, FILE *diag_out)
+{
+	emit_ctx c;
+	const schema_doc **docs;
+	size_t n_docs;
+	bool ok = prepare(&c, set, diag_out, &docs, &n_docs);
+	/* The names the skeleton adds: M__handle per method, register_all. */
+	add_name(&c, true, "register_all", "register_all.c: (lexc stubs)");
+	for (size_t i = 0; i < n_docs; i++)
+		if (docs[i]->main != NULL && emit_is_served(docs[i], docs[i]->main))
+			add_name(&c, true, emit_join(&c, emit_doc_name(&c, docs[i]), "handle"),
+			         origin_of(&c, docs[i], docs[i]->main->node->path));
+	emit_status status = EMIT_OK;
+	if (!ok || c.n_errors > 0) {
+		report_collisions(&c, "stubs");
+		status = EMIT_COLLISIONS;
+	}
+	text out;
+	text_init(&out);
+	for (size_t i = 0; i < n_docs && status == EMIT_OK; i++) {
+		if (docs[i]->main == NULL || !emit_is_served(docs[i], docs[i]->main))
+			continue;
+		text_reset(&out);
+		emit_stub_handler(&c, docs[i], &out);
+		const char *path =
+		        text_fmt(&c.scratch, "handlers/%s.c", emit_doc_name(&c, docs[i]));
+		if (!write(ctx, path, out.buf, out.len, true))
+			status = EMIT_WRITE_FAILED;
+	}
+	for (int f = 0; f < EMIT_STUB_FILES && status == EMIT_OK; f++) {
+		text_reset(&out);
+		bool keep = emit_stub_file(&c, f, docs, n_docs, &out);
+		if (!write(ctx, text_fmt(&c.scratch, "%s", emit_stub_file_name(f)), out.buf,
+		           out.len, keep))
+			status = EMIT_WRITE_FAILED;
+	}
+	text_free(&out);
+	finish(&c);
 	return status;
 }

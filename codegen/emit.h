@@ -32,4 +32,16 @@ typedef enum emit_status {
  * the other diagnostics ("FILE: PATH: C name X is already used by ..."). */
 emit_status emit_set(schema_set *set, emit_write_fn write, void *ctx, FILE *diag_out);
 
+/* Receives each file of a server skeleton. `keep` marks a file the user
+ * owns once written (a handler, main.c): an existing one must be left
+ * alone. The others ("do not edit") are rewritten when they change. */
+typedef bool (*emit_stub_write_fn)(void *ctx, const char *path, const char *data, size_t len,
+                                   bool keep);
+
+/* `lexc stubs`: a server skeleton for the queries and procedures of the
+ * non-external documents of `set` (doc/generated-code.md, "Server
+ * stubs"): handlers/M.c per method, handlers.h, register_all.c, main.c,
+ * Makefile, README.md. Collisions as for emit_set(). */
+emit_status emit_stubs(schema_set *set, emit_stub_write_fn write, void *ctx, FILE *diag_out);
+
 #endif /* LEXC_CODEGEN_EMIT_H */

@@ -487,15 +487,12 @@ static void errors_section(header *h, const char *site, const schema_xrpc *x)
 	text_putc(o, '\n');
 }
 
-/* Where the server bindings of a method (M__handler, M__register and the
- * M__error_E helpers of doc/naming.md) will be declared once the XRPC
- * server exists; the method table (lexc_methods.h) already lists what they
- * need. Nothing is emitted yet. */
-static void server_hook(header *h, const char *site, const schema_node *n)
+/* The server bindings of a query or procedure (emit_server.c). Subscriptions
+ * get none: the XRPC server does not serve them. */
+static void server_hook(header *h, const schema_def *def, const char *site)
 {
-	(void)h;
-	(void)site;
-	(void)n;
+	if (emit_is_served(h->doc, def))
+		emit_server_bindings(h->c, h->doc, site, def->node, h->out);
 }
 
 static void def_section(header *h, const schema_def *def)
@@ -553,7 +550,7 @@ static void def_section(header *h, const schema_def *def)
 		body_section(h, site, "output", "Output", x->output);
 		body_section(h, site, "message", "Messages", x->message);
 		errors_section(h, site, x);
-		server_hook(h, site, n);
+		server_hook(h, def, site);
 		return;
 	}
 	default: {
@@ -581,7 +578,10 @@ void emit_header(emit_ctx *c, const schema_doc *doc, text *out)
 	                      "run lexc gen.",
 	                      path, emit_banner, doc->id));
 	text_printf(out, "#ifndef LEXC_GEN_%s_H\n#define LEXC_GEN_%s_H\n\n", name, name);
-	text_puts(out, "#include <lexc/lexc.h>\n\n");
+	text_puts(out, "#include <lexc/lexc.h>\n");
+	if (doc->main != NULL && emit_is_served(doc, doc->main))
+		text_puts(out, "#include <lexc/server.h>\n\n#include <stdarg.h>\n");
+	text_putc(out, '\n');
 	text_printf(out,
 	            "#if LEXC_VERSION_NUMBER != %d\n"
 	            "#error \"%s; rebuild with the matching liblexc or regenerate\"\n"

@@ -86,6 +86,9 @@ void emit_walk(emit_ctx *c, const schema_node *n, bool post, emit_visit_fn fn, v
 /* The C name of a document's NSID ("place_stream_server_createWebhook"). */
 const char *emit_doc_name(emit_ctx *c, const schema_doc *doc);
 
+/* A copy of s in the arena. */
+const char *emit_dup(emit_ctx *c, const char *s);
+
 /* "a__b" in the arena. */
 const char *emit_join(emit_ctx *c, const char *a, const char *b);
 
@@ -114,5 +117,45 @@ void emit_source(emit_ctx *c, const schema_doc *doc, text *out);
 /* The method table. `docs` are the generated documents in NSID order. */
 void emit_methods_header(emit_ctx *c, text *out);
 void emit_methods_source(emit_ctx *c, const schema_doc *const *docs, size_t n, text *out);
+
+/* ---- Server bindings (emit_server.c) ---- */
+
+/* Whether `def` gets server bindings and a method table entry: the main def
+ * of its document, a query or procedure. */
+bool emit_is_served(const schema_doc *doc, const schema_def *def);
+
+/* How a handler receives a body: not at all, as the generated type, or as
+ * the bytes (lexc_body: an encoding without a schema). */
+typedef enum emit_body_kind { EMIT_BODY_NONE, EMIT_BODY_TYPED, EMIT_BODY_RAW } emit_body_kind;
+emit_body_kind emit_body_kind_of(emit_ctx *c, const schema_body *b);
+
+/* The C type a handler gets for a body ("M__input", "lexc_body"), or NULL. */
+const char *emit_body_ctype(emit_ctx *c, const char *site, const char *role, const schema_body *b);
+
+/* The parameters of method n's handler ("lexc_call *call", "const M__params
+ * *params", ...) into params[0..4); returns how many. */
+size_t emit_handler_params(emit_ctx *c, const char *site, const schema_node *n,
+                           const char **params);
+
+/* The distinct error names of a method in document order, and with `ids`
+ * their mangled C forms (M__ERROR_<id>, M__error_<id>); returns how many. */
+size_t emit_method_errors(emit_ctx *c, const schema_xrpc *x, const char **names, const char **ids);
+
+/* M__method, M__handler, M__dispatch_, M__register and M__error_E for the
+ * method n whose site is `site`. Uses the context's scratch buffers 5-7. */
+void emit_server_bindings(emit_ctx *c, const schema_doc *doc, const char *site,
+                          const schema_node *n, text *out);
+
+/* ---- Server stubs (emit_stubs.c) ---- */
+
+/* The handler skeleton of a served document, handlers/M.c. */
+void emit_stub_handler(emit_ctx *c, const schema_doc *doc, text *out);
+
+/* The other files of the skeleton, by index below EMIT_STUB_FILES: their
+ * path, and their text; returns whether the file is the user's once
+ * written (kept) rather than rewritten. */
+enum { EMIT_STUB_FILES = 5 };
+const char *emit_stub_file_name(int f);
+bool emit_stub_file(emit_ctx *c, int f, const schema_doc *const *docs, size_t n, text *out);
 
 #endif /* LEXC_CODEGEN_EMIT_INTERNAL_H */

@@ -436,6 +436,70 @@ static void descriptor(emit_ctx *c, const emit_type *e, void *arg)
 	            type_body, e);
 }
 
+/* ---- Methods -------------------------------------------------------------------------- */
+
+static bool is_method(const schema_doc *doc)
+{
+	return doc->main != NULL && emit_is_served(doc, doc->main);
+}
+
+/* The descriptor of a body, by the name the method's header gives it. */
+static void body_entry(source *s, const char *site, const char *role, const schema_body *b)
+{
+	if (b == NULL)
+		return;
+	if (b->encoding != NULL)
+		put_atom(s, s->ind1, text_fmt(s->b, ".%s_encoding", role),
+		         literal(s, b->encoding, strlen(b->encoding)));
+	if (b->schema != NULL && emit_lower(s->c, b->schema) != NULL)
+		put_atom(s, s->ind1, text_fmt(s->b, ".%s", role),
+		         text_fmt(s->a, "&%s__%s__type", site, role));
+}
+
+typedef struct method_arg {
+	const schema_doc *doc;
+	const char *site;
+	size_t n_errors;
+} method_arg;
+
+static void method_body(source *s, const void *arg)
+{
+	const method_arg *m = arg;
+	const schema_node *n = m->doc->main->node;
+	const schema_xrpc *x = &n->u.xrpc;
+	const char *site = m->site;
+	put_atom(s, s->ind1, ".nsid", text_fmt(s->a, "%s__NSID", site));
+	put_atom(s, s->ind1, ".kind",
+	         n->kind == SCHEMA_QUERY ? "LEXC_METHOD_QUERY" : "LEXC_METHOD_PROCEDURE");
+	if (x->parameters != NULL && emit_lower(s->c, x->parameters) != NULL)
+		put_atom(s, s->ind1, ".params", text_fmt(s->a, "&%s__params__type", site));
+	body_entry(s, site, "input", x->input);
+	body_entry(s, site, "output", x->output);
+	if (m->n_errors > 0) {
+		put_atom(s, s->ind1, ".errors", text_fmt(s->a, "%s__errors", site));
+		char num[24];
+		snprintf(num, sizeof num, "%zu", m->n_errors);
+		put_atom(s, s->ind1, ".n_errors", num);
+	}
+}
+
+/* The method's lexc_method (lexc/server.h) and its error names. */
+static void method_definition(source *s, const schema_doc *doc)
+{
+	emit_ctx *c = s->c;
+	const schema_xrpc *x = &doc->main->node->u.xrpc;
+	const char *site = emit_doc_name(c, doc);
+	const char **names = diag_xalloc(c->arena, (x->n_errors + 1) * sizeof *names);
+	const char **ids = diag_xalloc(c->arena, (x->n_errors + 1) * sizeof *ids);
+	size_t k = emit_method_errors(c, x, names, ids);
+	for (size_t j = 0; j < k; j++)
+		names[j] = emit_join(c, site, text_fmt(s->a, "ERROR_%s", ids[j]));
+	if (k > 0)
+		list(s, "static const char *const", text_fmt(s->b, "%s__errors[]", site), names, k);
+	method_arg m = {doc, site, k};
+	initializer(s, "const lexc_method", text_fmt(s->b, "%s__method", site), method_body, &m);
+}
+
 /* ---- Includes ------------------------------------------------------------------------ */
 
 typedef struct includes {
@@ -530,6 +594,8 @@ void emit_source(emit_ctx *c, const schema_doc *doc, text *out)
 	free(inc.docs);
 	text_puts(out, "#include <stddef.h>\n#include <stdint.h>\n\n");
 	walk_doc(c, doc, true, descriptor, &s);
+	if (doc->main != NULL && emit_is_served(doc, doc->main))
+		method_definition(&s, doc);
 	/* No blank line before the end of the file. */
 	while (out->len > 1 && out->buf[out->len - 1] == '\n' && out->buf[out->len - 2] == '\n')
 		out->buf[--out->len] = '\0';
@@ -559,54 +625,34 @@ void emit_methods_header(emit_ctx *c, text *out)
 	               "#define LEXC_GEN_lexc_methods_H\n"
 	               "\n"
 	               "#include <lexc/lexc.h>\n"
+	               "#include <lexc/server.h>\n"
 	               "\n");
 	version_guard(out);
-	text_puts(out,
-	          "typedef enum lexc_methods_kind {\n"
-	          "\tLEXC_METHODS_QUERY = 1,\n"
-	          "\tLEXC_METHODS_PROCEDURE,\n"
-	          "} lexc_methods_kind;\n"
-	          "\n"
-	          "/* One query or procedure. A descriptor is NULL when the method has no "
-	          "parameters\n"
-	          " * or no JSON input or output; an encoding is NULL when there is no body at "
-	          "all. */\n"
-	          "typedef struct lexc_methods_entry {\n"
-	          "\tconst char *nsid;\n"
-	          "\tlexc_methods_kind kind;\n"
-	          "\tconst lexc_type *params;\n"
-	          "\tconst char *input_encoding;\n"
-	          "\tconst lexc_type *input;\n"
-	          "\tconst char *output_encoding;\n"
-	          "\tconst lexc_type *output;\n"
-	          "\t/* The error names the method declares (its M__ERROR_* constants). */\n"
-	          "\tconst char *const *errors;\n"
-	          "\tsize_t n_errors;\n"
-	          "} lexc_methods_entry;\n"
-	          "\n"
-	          "/* Every method, sorted by NSID (bytewise) for lexc_methods_find(). */\n"
-	          "extern const lexc_methods_entry lexc_methods[];\n"
-	          "extern const size_t lexc_methods_count;\n"
-	          "\n"
-	          "/* The method named nsid[0..len), or NULL. */\n"
-	          "const lexc_methods_entry *lexc_methods_find(const char *nsid, size_t len);\n"
-	          "\n"
-	          "#endif /* LEXC_GEN_lexc_methods_H */\n");
+	text_puts(out, "/* Every method (each header's M__method), sorted by NSID (bytewise): the "
+	               "table\n"
+	               " * lexc_server_new() takes. */\n"
+	               "extern const lexc_method *const lexc_methods[];\n"
+	               "extern const size_t lexc_methods_count;\n"
+	               "\n"
+	               "/* The method named nsid[0..len), or NULL (a binary search). */\n"
+	               "const lexc_method *lexc_methods_find(const char *nsid, size_t len);\n"
+	               "\n"
+	               "#endif /* LEXC_GEN_lexc_methods_H */\n");
 }
 
 static const char methods_find_text[] =
-        "const lexc_methods_entry *lexc_methods_find(const char *nsid, size_t len)\n"
+        "const lexc_method *lexc_methods_find(const char *nsid, size_t len)\n"
         "{\n"
         "\tsize_t lo = 0, hi = lexc_methods_count;\n"
         "\twhile (lo < hi) {\n"
         "\t\tsize_t mid = lo + (hi - lo) / 2;\n"
-        "\t\tconst char *m = lexc_methods[mid].nsid;\n"
+        "\t\tconst char *m = lexc_methods[mid]->nsid;\n"
         "\t\tsize_t mlen = strlen(m);\n"
         "\t\tint cmp = memcmp(m, nsid, mlen < len ? mlen : len);\n"
         "\t\tif (cmp == 0)\n"
         "\t\t\tcmp = (mlen > len) - (mlen < len);\n"
         "\t\tif (cmp == 0)\n"
-        "\t\t\treturn &lexc_methods[mid];\n"
+        "\t\t\treturn lexc_methods[mid];\n"
         "\t\tif (cmp < 0)\n"
         "\t\t\tlo = mid + 1;\n"
         "\t\telse\n"
@@ -614,38 +660,6 @@ static const char methods_find_text[] =
         "\t}\n"
         "\treturn NULL;\n"
         "}\n";
-
-static bool is_method(const schema_doc *doc)
-{
-	return doc->main != NULL &&
-	       (doc->main->node->kind == SCHEMA_QUERY || doc->main->node->kind == SCHEMA_PROCEDURE);
-}
-
-/* The descriptor of a body, by the name the method's header gives it. */
-static void body_entry(source *s, const char *site, const char *role, const schema_body *b)
-{
-	if (b == NULL)
-		return;
-	if (b->encoding != NULL)
-		put_atom(s, s->ind2, text_fmt(s->b, ".%s_encoding", role),
-		         literal(s, b->encoding, strlen(b->encoding)));
-	if (b->schema != NULL && emit_lower(s->c, b->schema) != NULL)
-		put_atom(s, s->ind2, text_fmt(s->b, ".%s", role),
-		         text_fmt(s->a, "&%s__%s__type", site, role));
-}
-
-static size_t unique_errors(const schema_xrpc *x, const char **names)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < x->n_errors; i++) {
-		bool dup = false;
-		for (size_t j = 0; j < i && !dup; j++)
-			dup = strcmp(x->errors[j].name, x->errors[i].name) == 0;
-		if (!dup)
-			names[n++] = x->errors[i].name;
-	}
-	return n;
-}
 
 void emit_methods_source(emit_ctx *c, const schema_doc *const *docs, size_t n, text *out)
 {
@@ -670,55 +684,15 @@ void emit_methods_source(emit_ctx *c, const schema_doc *const *docs, size_t n, t
 		text_putc(out, '\n');
 	text_puts(out, "#include <stddef.h>\n#include <string.h>\n\n");
 
-	for (size_t i = 0; i < n; i++) {
-		if (!is_method(docs[i]))
-			continue;
-		const schema_xrpc *x = &docs[i]->main->node->u.xrpc;
-		const char *site = emit_doc_name(c, docs[i]);
-		const char **names = diag_xalloc(c->arena, (x->n_errors + 1) * sizeof *names);
-		size_t k = unique_errors(x, names);
-		for (size_t j = 0; j < k; j++) {
-			char *id = names_ident(c->arena, names[j], strlen(names[j]));
-			if (id == NULL)
-				diag_out_of_memory();
-			names[j] = emit_join(c, site, text_fmt(s.a, "ERROR_%s", id));
-		}
-		if (k > 0)
-			list(&s, "static const char *const", text_fmt(s.b, "%s__errors[]", site),
-			     names, k);
-	}
-
-	size_t start = text_begin_construct(out);
-	text_puts(out, "const lexc_methods_entry lexc_methods[] = {\n");
-	if (n_methods == 0)
-		text_printf(out, "%s{.nsid = NULL},\n", s.ind1);
-	for (size_t i = 0; i < n; i++) {
-		if (!is_method(docs[i]))
-			continue;
-		const schema_node *m = docs[i]->main->node;
-		const schema_xrpc *x = &m->u.xrpc;
-		const char *site = emit_doc_name(c, docs[i]);
-		text_printf(out, "%s{\n", s.ind1);
-		put_atom(&s, s.ind2, ".nsid", text_fmt(s.a, "%s__NSID", site));
-		put_atom(&s, s.ind2, ".kind",
-		         m->kind == SCHEMA_QUERY ? "LEXC_METHODS_QUERY" : "LEXC_METHODS_PROCEDURE");
-		if (x->parameters != NULL)
-			put_atom(&s, s.ind2, ".params", text_fmt(s.a, "&%s__params__type", site));
-		body_entry(&s, site, "input", x->input);
-		body_entry(&s, site, "output", x->output);
-		const char **names = diag_xalloc(c->arena, (x->n_errors + 1) * sizeof *names);
-		size_t k = unique_errors(x, names);
-		if (k > 0) {
-			put_atom(&s, s.ind2, ".errors", text_fmt(s.a, "%s__errors", site));
-			char num[24];
-			snprintf(num, sizeof num, "%zu", k);
-			put_atom(&s, s.ind2, ".n_errors", num);
-		}
-		text_printf(out, "%s},\n", s.ind1);
-	}
-	text_puts(out, "};\n");
-	text_end_construct(out, start);
-	text_putc(out, '\n');
+	const char **items = diag_xalloc(c->arena, (n_methods + 1) * sizeof *items);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (is_method(docs[i]))
+			items[k++] = emit_dup(
+			        c, text_fmt(s.a, "&%s__method", emit_doc_name(c, docs[i])));
+	if (k == 0)
+		items[k++] = "NULL";
+	list(&s, "const lexc_method *const", "lexc_methods[]", items, k);
 	text_printf(out, "const size_t lexc_methods_count = %s;\n\n",
 	            n_methods > 0 ? "sizeof lexc_methods / sizeof lexc_methods[0]" : "0");
 	text_puts(out, methods_find_text);

@@ -519,7 +519,8 @@ static void join_args(text *t, const char *const *args, size_t n)
 	}
 }
 
-void text_func_head(text *t, const char *ret, const char *name, const char *const *params, size_t n)
+static void func_head(text *t, const char *ret, const char *name, const char *const *params,
+                      size_t n, const char *tail)
 {
 	bool ptr = ret[0] != '\0' && ret[strlen(ret) - 1] == '*';
 	const char *sep = ptr ? "" : " ";
@@ -527,7 +528,7 @@ void text_func_head(text *t, const char *ret, const char *name, const char *cons
 	text_reset(one);
 	text_printf(one, "%s%s%s(", ret, sep, name);
 	join_args(one, params, n);
-	text_putc(one, ')');
+	text_puts(one, tail);
 	if (width_of(one->buf) <= TEXT_COLUMNS) {
 		text_putn(t, one->buf, one->len);
 		text_putc(t, '\n');
@@ -539,27 +540,37 @@ void text_func_head(text *t, const char *ret, const char *name, const char *cons
 	c[0].t = &scratch.cand[0];
 	text_reset(c[0].t);
 	text_printf(c[0].t, "%s%s%s(", ret, sep, name);
-	b = pack(c[0].t, align_to(&scratch.tmp, "", width_of(c[0].t->buf)), params, n, ")");
+	b = pack(c[0].t, align_to(&scratch.tmp, "", width_of(c[0].t->buf)), params, n, tail);
 	c[0].penalty = DECL_PARAM_BREAK * b;
 	/* C: return type on its own line, aligned after '(' */
 	c[1].t = &scratch.cand[1];
 	text_reset(c[1].t);
 	text_printf(c[1].t, "%s\n%s(", ret, name);
-	b = pack(c[1].t, align_to(&scratch.tmp, "", width_of(name) + 1), params, n, ")");
+	b = pack(c[1].t, align_to(&scratch.tmp, "", width_of(name) + 1), params, n, tail);
 	c[1].penalty = DECL_RETURN_BREAK + DECL_PARAM_BREAK * b;
 	/* D: break after '(' */
 	c[2].t = &scratch.cand[2];
 	text_reset(c[2].t);
 	text_printf(c[2].t, "%s%s%s(\n        ", ret, sep, name);
-	b = pack(c[2].t, "        ", params, n, ")");
+	b = pack(c[2].t, "        ", params, n, tail);
 	c[2].penalty = DECL_FIRST_PARAM + DECL_PARAM_BREAK * b;
 	/* E: both */
 	c[3].t = &scratch.cand[3];
 	text_reset(c[3].t);
 	text_printf(c[3].t, "%s\n%s(\n        ", ret, name);
-	b = pack(c[3].t, "        ", params, n, ")");
+	b = pack(c[3].t, "        ", params, n, tail);
 	c[3].penalty = DECL_RETURN_BREAK + DECL_FIRST_PARAM + DECL_PARAM_BREAK * b;
 	emit_best(t, c, 4);
+}
+
+void text_func_head(text *t, const char *ret, const char *name, const char *const *params, size_t n)
+{
+	func_head(t, ret, name, params, n, ")");
+}
+
+void text_func_decl(text *t, const char *ret, const char *name, const char *const *params, size_t n)
+{
+	func_head(t, ret, name, params, n, ");");
 }
 
 void text_call(text *t, const char *indent, const char *head, const char *const *args, size_t n,
@@ -590,6 +601,120 @@ void text_call(text *t, const char *indent, const char *head, const char *const 
 	b = pack(c[1].t, scratch.tmp.buf, args, n, tail);
 	c[1].penalty = CALL_FIRST_ARG + CALL_ARG_BREAK * b;
 	emit_best(t, c, 2);
+}
+
+void text_func_head_as(text *t, const char *ret, const char *name, const char *const *params,
+                       size_t n, char shape)
+{
+	text *c = &scratch.cand[0];
+	text_reset(c);
+	switch (shape) {
+	case 'A':
+		text_printf(c, "%s %s(", ret, name);
+		join_args(c, params, n);
+		text_putc(c, ')');
+		break;
+	case 'B':
+		text_printf(c, "%s %s(", ret, name);
+		pack(c, align_to(&scratch.tmp, "", width_of(c->buf)), params, n, ")");
+		break;
+	case 'C':
+		text_printf(c, "%s\n%s(", ret, name);
+		pack(c, align_to(&scratch.tmp, "", width_of(name) + 1), params, n, ")");
+		break;
+	case 'D':
+		text_printf(c, "%s %s(\n        ", ret, name);
+		pack(c, "        ", params, n, ")");
+		break;
+	default:
+		text_printf(c, "%s\n%s(\n        ", ret, name);
+		pack(c, "        ", params, n, ")");
+		break;
+	}
+	text_putn(t, c->buf, c->len);
+	text_putc(t, '\n');
+}
+
+void text_func_type(text *t, const char *head, const char *const *params, size_t n,
+                    const char *tail)
+{
+	text *one = &scratch.cand[0];
+	text_reset(one);
+	text_puts(one, head);
+	join_args(one, params, n);
+	text_puts(one, tail);
+	if (width_of(one->buf) <= TEXT_COLUMNS) {
+		text_putn(t, one->buf, one->len);
+		text_putc(t, '\n');
+		return;
+	}
+	/* Unlike a function head, the type never goes on a line of its own:
+	 * aligned after '(', or a break right after it. */
+	candidate c[2];
+	unsigned b;
+	c[0].t = &scratch.cand[0];
+	text_reset(c[0].t);
+	text_puts(c[0].t, head);
+	b = pack(c[0].t, align_to(&scratch.tmp, "", width_of(head)), params, n, tail);
+	c[0].penalty = DECL_PARAM_BREAK * b;
+	c[1].t = &scratch.cand[1];
+	text_reset(c[1].t);
+	text_printf(c[1].t, "%s\n        ", head);
+	b = pack(c[1].t, "        ", params, n, tail);
+	c[1].penalty = DECL_FIRST_PARAM + DECL_PARAM_BREAK * b;
+	emit_best(t, c, 2);
+}
+
+void text_decl_call(text *t, const char *indent, const char *lhs, const char *head,
+                    const char *const *args, size_t n, const char *tail)
+{
+	text *one = &scratch.cand[0];
+	text_reset(one);
+	text_printf(one, "%s%s = %s", indent, lhs, head);
+	join_args(one, args, n);
+	text_puts(one, tail);
+	if (width_of(one->buf) <= TEXT_COLUMNS) {
+		text_putn(t, one->buf, one->len);
+		text_putc(t, '\n');
+		return;
+	}
+	/* Measured against clang-format 14: a break after '=' when the call then
+	 * fits on one line; else aligned after '(' when that takes one break;
+	 * else a break right after '(' and the arguments packed. */
+	text_reset(one);
+	text_printf(one, "%s%s =\n%s        %s", indent, lhs, indent, head);
+	join_args(one, args, n);
+	text_puts(one, tail);
+	if (excess_of(one) == 0) {
+		text_putn(t, one->buf, one->len);
+		text_putc(t, '\n');
+		return;
+	}
+	text_reset(&scratch.clean);
+	text_printf(&scratch.clean, "%s = %s", lhs, head);
+	text_assign_call(t, indent, scratch.clean.buf, args, n, tail);
+}
+
+void text_assign_call(text *t, const char *indent, const char *head, const char *const *args,
+                      size_t n, const char *tail)
+{
+	text *al = &scratch.cand[0];
+	text_reset(al);
+	text_printf(al, "%s%s", indent, head);
+	unsigned b = pack(al, align_to(&scratch.tmp, indent, width_of(al->buf)), args, n, tail);
+	if (b == 0 || (b == 1 && excess_of(al) == 0)) {
+		text_putn(t, al->buf, al->len);
+		text_putc(t, '\n');
+		return;
+	}
+	text *br = &scratch.cand[1];
+	text_reset(br);
+	text_printf(br, "%s%s\n%s        ", indent, head, indent);
+	text_reset(&scratch.tmp);
+	text_printf(&scratch.tmp, "%s        ", indent);
+	pack(br, scratch.tmp.buf, args, n, tail);
+	text_putn(t, br->buf, br->len);
+	text_putc(t, '\n');
 }
 
 void text_assign(text *t, const char *indent, const char *key, text_rhs shape, const char *open,

@@ -97,6 +97,33 @@ void text_func_head(text *t, const char *ret, const char *name, const char *cons
 void text_call(text *t, const char *indent, const char *head, const char *const *args, size_t n,
                const char *tail);
 
+/* The same as a declaration, ending with ";". */
+void text_func_decl(text *t, const char *ret, const char *name, const char *const *params,
+                    size_t n);
+
+/* The same in a given layout, for shapes whose layout was tabulated from
+ * clang-format by name length: 'A' one line, 'B' aligned after '(', 'C'
+ * return type on its own line, 'D' a break after '(', 'E' both. */
+void text_func_head_as(text *t, const char *ret, const char *name, const char *const *params,
+                       size_t n, char shape);
+
+/* A function pointer typedef "head params tail", where `head` ends with the
+ * '(' of the parameter list ("typedef int (*f)(") and `tail` is ");". */
+void text_func_type(text *t, const char *head, const char *const *params, size_t n,
+                    const char *tail);
+
+/* A declaration initialized by a call, "lhs = head args tail" at `indent`
+ * inside a function, where `head` ends with '(' ("lexc_status st", "f(",
+ * ..., ");"). */
+void text_decl_call(text *t, const char *indent, const char *lhs, const char *head,
+                    const char *const *args, size_t n, const char *tail);
+
+/* An assignment to a short name, "head args tail" ("st = f(" ... ");"):
+ * on one line, aligned after '(' when that takes one break, else a break
+ * right after '(' (measured against clang-format 14). */
+void text_assign_call(text *t, const char *indent, const char *head, const char *const *args,
+                      size_t n, const char *tail);
+
 /* How the value of a designated initializer is shaped. */
 typedef enum text_rhs {
 	RHS_ATOM,  /* one token: `&x__type`, `LEXC_NO_OFFSET`, "a string" */

@@ -18,6 +18,7 @@ static const struct {
         {"lint", lexc_cmd_lint, "check lexicon documents"},
         {"validate", lexc_cmd_validate, "validate JSON values against a lexicon type"},
         {"gen", lexc_cmd_gen, "generate C for lexicon documents"},
+        {"stubs", lexc_cmd_stubs, "write an XRPC server skeleton for lexicon methods"},
 };
 
 static void usage(FILE *out)

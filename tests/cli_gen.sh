@@ -107,6 +107,18 @@ expect "collision: two NSIDs" 1 $?
 contains "collision: NSID message" "$tmp/err" \
 	"C name LEXC_GEN_com_exa_mple_thing_H is already used by $tmp/coll3/com/exa-mple/thing.json: \$.id"
 
+# Error names that mangle alike collide in their constants and helpers.
+mkdir -p "$tmp/coll4/com/example/coll"
+cat >"$tmp/coll4/com/example/coll/errs.json" <<'EOF'
+{"lexicon": 1, "id": "com.example.coll.errs", "defs": {
+ "main": {"type": "query", "output": {"encoding": "application/json"},
+          "errors": [{"name": "Bad-Thing"}, {"name": "Bad_Thing"}]}}}
+EOF
+lexc gen -o "$tmp/coll4-out" "$tmp/coll4" >"$tmp/out" 2>"$tmp/err"
+expect "collision: error names" 1 $?
+contains "collision: error helper message" "$tmp/err" \
+	'errs.json: $.defs.main.errors[1]: C name com_example_coll_errs__error_Bad_Thing is already used by $.defs.main.errors[0]'
+
 # ---- Lexicon and usage errors -------------------------------------------------------
 
 mkdir -p "$tmp/bad/com/example/bad"

@@ -12,6 +12,7 @@
 #include "lexc_methods.h"
 #include "place/stream/server/createWebhook.h"
 #include "place/stream/server/defs.h"
+#include "place/stream/server/listWebhooks.h"
 #include "place/wisp/v2/wh.h"
 
 #include "com/example/golden/defs.h"
@@ -21,6 +22,7 @@
 #include "com/example/golden/record.h"
 #include "com/example/golden/subscribe.h"
 #include "com/example/golden/unionBody.h"
+#include "com/example/golden/upload.h"
 
 #include "lower.h"
 #include "schema.h"
@@ -189,29 +191,90 @@ START_TEST(test_method_table)
 {
 	ck_assert_uint_ge(lexc_methods_count, 9);
 	for (size_t i = 1; i < lexc_methods_count; i++)
-		ck_assert_int_lt(strcmp(lexc_methods[i - 1].nsid, lexc_methods[i].nsid), 0);
+		ck_assert_int_lt(strcmp(lexc_methods[i - 1]->nsid, lexc_methods[i]->nsid), 0);
 	const char *name = "place.stream.server.createWebhook";
-	const lexc_methods_entry *m = lexc_methods_find(name, strlen(name));
-	ck_assert_ptr_nonnull(m);
-	ck_assert_int_eq(m->kind, LEXC_METHODS_PROCEDURE);
+	const lexc_method *m = lexc_methods_find(name, strlen(name));
+	ck_assert_ptr_eq(m, &place_stream_server_createWebhook__method);
+	ck_assert_int_eq(m->kind, LEXC_METHOD_PROCEDURE);
+	ck_assert_str_eq(m->nsid, place_stream_server_createWebhook__NSID);
 	ck_assert_ptr_eq(m->input, &place_stream_server_createWebhook__input__type);
 	ck_assert_ptr_eq(m->output, &place_stream_server_createWebhook__output__type);
 	ck_assert_ptr_null(m->params);
 	ck_assert_str_eq(m->input_encoding, "application/json");
+	ck_assert_str_eq(m->output_encoding, "application/json");
 	ck_assert_uint_eq(m->n_errors, 3);
 	ck_assert_str_eq(m->errors[0], place_stream_server_createWebhook__ERROR_InvalidUrl);
+	ck_assert_str_eq(m->errors[1], "DuplicateWebhook");
+	ck_assert_str_eq(m->errors[2], "TooManyWebhooks");
 	for (size_t i = 0; i < lexc_methods_count; i++)
 		ck_assert_ptr_eq(
-		        lexc_methods_find(lexc_methods[i].nsid, strlen(lexc_methods[i].nsid)),
-		        &lexc_methods[i]);
+		        lexc_methods_find(lexc_methods[i]->nsid, strlen(lexc_methods[i]->nsid)),
+		        lexc_methods[i]);
 	ck_assert_ptr_null(lexc_methods_find(name, strlen(name) - 1));
 	ck_assert_ptr_null(lexc_methods_find("place.stream.server.createWebhookX", 34));
 	ck_assert_ptr_null(lexc_methods_find("", 0));
-	const lexc_methods_entry *q = lexc_methods_find("place.stream.server.listWebhooks", 32);
-	ck_assert_ptr_nonnull(q);
-	ck_assert_int_eq(q->kind, LEXC_METHODS_QUERY);
-	ck_assert_ptr_nonnull(q->params);
+	ck_assert_ptr_null(lexc_methods_find("a", 1));
+	ck_assert_ptr_null(lexc_methods_find("zzz", 3));
+	const lexc_method *q = lexc_methods_find("place.stream.server.listWebhooks", 32);
+	ck_assert_ptr_eq(q, &place_stream_server_listWebhooks__method);
+	ck_assert_int_eq(q->kind, LEXC_METHOD_QUERY);
+	ck_assert_ptr_eq(q->params, &place_stream_server_listWebhooks__params__type);
 	ck_assert_ptr_null(q->input);
+	ck_assert_ptr_null(q->input_encoding);
+	ck_assert_ptr_nonnull(q->output);
+	/* Every entry is a query or procedure whose errors are as many as it says. */
+	for (size_t i = 0; i < lexc_methods_count; i++) {
+		const lexc_method *e = lexc_methods[i];
+		ck_assert(e->kind == LEXC_METHOD_QUERY || e->kind == LEXC_METHOD_PROCEDURE);
+		ck_assert((e->errors == NULL) == (e->n_errors == 0));
+		ck_assert(e->input == NULL || e->input_encoding != NULL);
+		ck_assert(e->output == NULL || e->output_encoding != NULL);
+	}
+}
+END_TEST
+
+/* The handler types have the arguments of their method (checked by the
+ * compiler: these only compile if the typedefs are as documented). The
+ * server itself is not linked here, so nothing is registered. */
+static lexc_status create_handler(lexc_call *call,
+                                  const place_stream_server_createWebhook__input *input,
+                                  place_stream_server_createWebhook__output *output)
+{
+	(void)call;
+	(void)input;
+	(void)output;
+	return LEXC_OK;
+}
+
+static lexc_status list_handler(lexc_call *call,
+                                const place_stream_server_listWebhooks__params *params,
+                                place_stream_server_listWebhooks__output *output)
+{
+	(void)call;
+	(void)params;
+	(void)output;
+	return LEXC_OK;
+}
+
+START_TEST(test_handler_types)
+{
+	place_stream_server_createWebhook__handler h = create_handler;
+	place_stream_server_listWebhooks__handler l = list_handler;
+	ck_assert(h != NULL && l != NULL);
+	/* Golden: a procedure with mangled error names, and one with raw bodies. */
+	const lexc_method *p = &com_example_golden_procedure__method;
+	ck_assert_str_eq(p->nsid, "com.example.golden.procedure");
+	ck_assert_uint_eq(p->n_errors, 4);
+	ck_assert_str_eq(p->errors[1], com_example_golden_procedure__ERROR_Bad_Thing);
+	ck_assert_str_eq(p->errors[1], "Bad-Thing");
+	ck_assert_str_eq(p->errors[3], com_example_golden_procedure__ERROR_union_);
+	ck_assert_str_eq(p->errors[3], "union");
+	const lexc_method *u = &com_example_golden_upload__method;
+	ck_assert_str_eq(u->input_encoding, "*/*");
+	ck_assert_ptr_null(u->input);
+	ck_assert_ptr_null(u->output);
+	ck_assert_ptr_null(u->params);
+	ck_assert_uint_eq(u->n_errors, 0);
 }
 END_TEST
 
@@ -504,7 +567,7 @@ START_TEST(test_descriptors_match_lowering)
 	seen *s = calloc(1, sizeof *s);
 	ck_assert_ptr_nonnull(s);
 	for (size_t i = 0; i < lexc_methods_count; i++) {
-		const lexc_methods_entry *m = &lexc_methods[i];
+		const lexc_method *m = lexc_methods[i];
 		const schema_doc *doc = schema_set_find_doc(set, m->nsid, strlen(m->nsid));
 		ck_assert_ptr_nonnull(doc);
 		const schema_xrpc *x = &doc->main->node->u.xrpc;
@@ -588,6 +651,7 @@ static Suite *generated_suite(void)
 	tcase_add_test(tc, test_validate_and_encode_reject);
 	tcase_add_test(tc, test_wh_record);
 	tcase_add_test(tc, test_method_table);
+	tcase_add_test(tc, test_handler_types);
 	tcase_add_test(tc, test_golden_unions_and_recursion);
 	tcase_add_test(tc, test_golden_scalars);
 	tcase_add_test(tc, test_golden_bodies);

@@ -10,60 +10,27 @@
 #include <stddef.h>
 #include <string.h>
 
-static const char *const com_example_golden_procedure__errors[] = {
-        com_example_golden_procedure__ERROR_NotFound,
-        com_example_golden_procedure__ERROR_Bad_Thing,
-        com_example_golden_procedure__ERROR_Conflict,
-};
-
-const lexc_methods_entry lexc_methods[] = {
-        {
-                .nsid = com_example_golden_procedure__NSID,
-                .kind = LEXC_METHODS_PROCEDURE,
-                .input_encoding = "application/json",
-                .input = &com_example_golden_procedure__input__type,
-                .output_encoding = "application/json",
-                .output = &com_example_golden_procedure__output__type,
-                .errors = com_example_golden_procedure__errors,
-                .n_errors = 3,
-        },
-        {
-                .nsid = com_example_golden_query__NSID,
-                .kind = LEXC_METHODS_QUERY,
-                .params = &com_example_golden_query__params__type,
-                .output_encoding = "application/json",
-                .output = &com_example_golden_query__output__type,
-        },
-        {
-                .nsid = com_example_golden_unionBody__NSID,
-                .kind = LEXC_METHODS_PROCEDURE,
-                .input_encoding = "application/json",
-                .input = &com_example_golden_unionBody__input__type,
-                .output_encoding = "application/json",
-                .output = &com_example_golden_unionBody__output__type,
-        },
-        {
-                .nsid = com_example_golden_upload__NSID,
-                .kind = LEXC_METHODS_PROCEDURE,
-                .input_encoding = "*/*",
-                .output_encoding = "application/vnd.ipld.car",
-        },
+const lexc_method *const lexc_methods[] = {
+        &com_example_golden_procedure__method,
+        &com_example_golden_query__method,
+        &com_example_golden_unionBody__method,
+        &com_example_golden_upload__method,
 };
 
 const size_t lexc_methods_count = sizeof lexc_methods / sizeof lexc_methods[0];
 
-const lexc_methods_entry *lexc_methods_find(const char *nsid, size_t len)
+const lexc_method *lexc_methods_find(const char *nsid, size_t len)
 {
 	size_t lo = 0, hi = lexc_methods_count;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const char *m = lexc_methods[mid].nsid;
+		const char *m = lexc_methods[mid]->nsid;
 		size_t mlen = strlen(m);
 		int cmp = memcmp(m, nsid, mlen < len ? mlen : len);
 		if (cmp == 0)
 			cmp = (mlen > len) - (mlen < len);
 		if (cmp == 0)
-			return &lexc_methods[mid];
+			return lexc_methods[mid];
 		if (cmp < 0)
 			lo = mid + 1;
 		else

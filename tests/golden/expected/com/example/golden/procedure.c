@@ -44,3 +44,21 @@ const lexc_type com_example_golden_procedure__output__type = {
         .u.object.align = _Alignof(com_example_golden_procedure__output),
         .u.object.extra_offset = offsetof(com_example_golden_procedure__output, _extra),
 };
+
+static const char *const com_example_golden_procedure__errors[] = {
+        com_example_golden_procedure__ERROR_NotFound,
+        com_example_golden_procedure__ERROR_Bad_Thing,
+        com_example_golden_procedure__ERROR_Conflict,
+        com_example_golden_procedure__ERROR_union_,
+};
+
+const lexc_method com_example_golden_procedure__method = {
+        .nsid = com_example_golden_procedure__NSID,
+        .kind = LEXC_METHOD_PROCEDURE,
+        .input_encoding = "application/json",
+        .input = &com_example_golden_procedure__input__type,
+        .output_encoding = "application/json",
+        .output = &com_example_golden_procedure__output__type,
+        .errors = com_example_golden_procedure__errors,
+        .n_errors = 4,
+};

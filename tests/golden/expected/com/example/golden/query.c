@@ -156,3 +156,11 @@ const lexc_type com_example_golden_query__output__type = {
         .u.object.align = _Alignof(com_example_golden_query__output),
         .u.object.extra_offset = offsetof(com_example_golden_query__output, _extra),
 };
+
+const lexc_method com_example_golden_query__method = {
+        .nsid = com_example_golden_query__NSID,
+        .kind = LEXC_METHOD_QUERY,
+        .params = &com_example_golden_query__params__type,
+        .output_encoding = "application/json",
+        .output = &com_example_golden_query__output__type,
+};

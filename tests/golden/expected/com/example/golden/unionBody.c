@@ -92,3 +92,12 @@ const lexc_type com_example_golden_unionBody__pong__type = {
         .u.object.extra_offset = offsetof(com_example_golden_unionBody__pong, _extra),
         .u.object.type_name = {"com.example.golden.unionBody#pong", 33},
 };
+
+const lexc_method com_example_golden_unionBody__method = {
+        .nsid = com_example_golden_unionBody__NSID,
+        .kind = LEXC_METHOD_PROCEDURE,
+        .input_encoding = "application/json",
+        .input = &com_example_golden_unionBody__input__type,
+        .output_encoding = "application/json",
+        .output = &com_example_golden_unionBody__output__type,
+};

@@ -4,3 +4,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+const lexc_method com_example_golden_upload__method = {
+        .nsid = com_example_golden_upload__NSID,
+        .kind = LEXC_METHOD_PROCEDURE,
+        .input_encoding = "*/*",
+        .output_encoding = "application/vnd.ipld.car",
+};
