@@ -15,7 +15,6 @@ typedef struct header {
 	text *out;
 	/* scratch (the context's): pieces of a line, comments, and more */
 	text *line, *rules, *a, *b, *lit;
-	bool union_helper; /* lexc_gen_decode_union_ was emitted */
 } header;
 
 /* ---- Forward declarations -------------------------------------------------- */
@@ -238,32 +237,6 @@ static void struct_block(header *h, const emit_type *e, const char *description)
 
 /* ---- Unions ------------------------------------------------------------------- */
 
-/* Decoding a document that holds one union value: lexc_decode() takes
- * objects only. Emitted once per header that needs it, guarded so that
- * several such headers can be included together. */
-static const char union_helper[] =
-        "#ifndef LEXC_GEN_DECODE_UNION_\n"
-        "#define LEXC_GEN_DECODE_UNION_\n"
-        "/* Decodes json[0..len) as one value of the union type `t` (lexc_decode takes objects\n"
-        " * only). */\n"
-        "static inline lexc_status lexc_gen_decode_union_(const lexc_type *t, const char *json, "
-        "size_t len,\n"
-        "                                                 lexc_arena *arena, lexc_union *out,\n"
-        "                                                 lexc_error *err)\n"
-        "{\n"
-        "\tlexc_json_reader r;\n"
-        "\tlexc_json_reader_init(&r, json, len, arena, err);\n"
-        "\tout->kind = 0;\n"
-        "\tout->value = NULL;\n"
-        "\tout->type.ptr = out->raw.ptr = NULL;\n"
-        "\tout->type.len = out->raw.len = 0;\n"
-        "\tlexc_status st = lexc_decode_from(t, &r, arena, out, err);\n"
-        "\tif (st == LEXC_OK && lexc_json_next(&r) != LEXC_JSON_END)\n"
-        "\t\tst = err != NULL && err->code != LEXC_OK ? err->code : LEXC_INVALID_REQUEST;\n"
-        "\treturn st;\n"
-        "}\n"
-        "#endif\n\n";
-
 static void union_block(header *h, const emit_type *e, bool body)
 {
 	emit_ctx *c = h->c;
@@ -274,20 +247,8 @@ static void union_block(header *h, const emit_type *e, bool body)
 		text_putc(o, '\n');
 		extern_type(h, e->cname);
 		text_putc(o, '\n');
-		if (!h->union_helper) {
-			text_puts(o, union_helper);
-			h->union_helper = true;
-		}
-		const char *params[] = {"const char *json", "size_t len", "lexc_arena *arena",
-		                        text_fmt(h->a, "%s *out", e->site), "lexc_error *err"};
-		text_func_head(o, "static inline lexc_status",
-		               text_fmt(h->b, "%s__decode", e->site), params, 5);
-		text_puts(o, "{\n");
-		const char *args[] = {
-		        text_fmt(h->a, "&%s", e->cname), "json", "len", "arena", "out", "err"};
-		text_call(o, "\t", "return lexc_gen_decode_union_(", args, 6, ");");
-		text_puts(o, "}\n");
-		text_putc(o, '\n');
+		/* The engine takes a union at the top level, as a lexc_union. */
+		wrappers(h, e->site, e->cname);
 	}
 	text_reset(h->rules);
 	text_printf(h->rules,
@@ -569,7 +530,7 @@ static void def_section(header *h, const schema_def *def)
 
 void emit_header(emit_ctx *c, const schema_doc *doc, text *out)
 {
-	header h = {c, doc, out, &c->tmp[0], &c->tmp[1], &c->tmp[2], &c->tmp[3], &c->tmp[4], false};
+	header h = {c, doc, out, &c->tmp[0], &c->tmp[1], &c->tmp[2], &c->tmp[3], &c->tmp[4]};
 	const char *path = emit_doc_path(c, doc);
 	const char *name = emit_doc_name(c, doc);
 	text_comment(out, "",

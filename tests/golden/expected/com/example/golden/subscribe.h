@@ -55,34 +55,27 @@ typedef lexc_union com_example_golden_subscribe__message;
 
 extern const lexc_type com_example_golden_subscribe__message__type;
 
-#ifndef LEXC_GEN_DECODE_UNION_
-#define LEXC_GEN_DECODE_UNION_
-/* Decodes json[0..len) as one value of the union type `t` (lexc_decode takes objects
- * only). */
-static inline lexc_status lexc_gen_decode_union_(const lexc_type *t, const char *json, size_t len,
-                                                 lexc_arena *arena, lexc_union *out,
-                                                 lexc_error *err)
-{
-	lexc_json_reader r;
-	lexc_json_reader_init(&r, json, len, arena, err);
-	out->kind = 0;
-	out->value = NULL;
-	out->type.ptr = out->raw.ptr = NULL;
-	out->type.len = out->raw.len = 0;
-	lexc_status st = lexc_decode_from(t, &r, arena, out, err);
-	if (st == LEXC_OK && lexc_json_next(&r) != LEXC_JSON_END)
-		st = err != NULL && err->code != LEXC_OK ? err->code : LEXC_INVALID_REQUEST;
-	return st;
-}
-#endif
-
 static inline lexc_status
 com_example_golden_subscribe__message__decode(const char *json, size_t len, lexc_arena *arena,
                                               com_example_golden_subscribe__message *out,
                                               lexc_error *err)
 {
-	return lexc_gen_decode_union_(&com_example_golden_subscribe__message__type, json, len,
-	                              arena, out, err);
+	return lexc_decode(&com_example_golden_subscribe__message__type, json, len, arena, out,
+	                   err);
+}
+
+static inline lexc_status
+com_example_golden_subscribe__message__encode(const com_example_golden_subscribe__message *value,
+                                              lexc_json_writer *w, lexc_error *err)
+{
+	return lexc_encode(&com_example_golden_subscribe__message__type, value, w, err);
+}
+
+static inline lexc_status
+com_example_golden_subscribe__message__validate(const com_example_golden_subscribe__message *value,
+                                                lexc_error *err)
+{
+	return lexc_validate(&com_example_golden_subscribe__message__type, value, err);
 }
 
 /* message: an open union. The kind of a lexc_union holding one is the index of its variant here, in
