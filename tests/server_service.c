@@ -177,6 +177,8 @@ static lexc_status create_handler(lexc_call *call,
 	}
 	if (str_is(name, "crash"))
 		return lexc_call_fail(call, LEXC_INTERNAL_SERVER_ERROR, "secret database detail");
+	if (str_is(name, "upstream"))
+		return lexc_call_fail(call, LEXC_UPSTREAM_FAILURE, "db at 10.0.0.7 is down");
 	if (str_is(name, "bare"))
 		return LEXC_FORBIDDEN; /* no message: the server makes one */
 	if (str_is(name, "badoutput"))
@@ -293,6 +295,11 @@ static lexc_status upload_handler(lexc_call *call, const void *params, const voi
 	(void)params;
 	const lexc_body *in = input;
 	lexc_body *out = output;
+	/* Headers the server owns are refused. */
+	ck_assert_int_eq(lexc_call_add_header(call, "content-type", "text/html"),
+	                 LEXC_INVALID_REQUEST);
+	ck_assert_int_eq(lexc_call_add_header(call, "X-Bad", "a\r\nSet-Cookie: x"),
+	                 LEXC_INVALID_REQUEST);
 	lexc_call_add_header(call, "X-Input-Type", in->content_type);
 	out->data = in->data;
 	out->len = in->len;

@@ -59,6 +59,9 @@ int raw_connect(uint16_t port);
  * terminated). */
 size_t raw_exchange(uint16_t port, const char *data, size_t len, bool shut, char *out, size_t cap);
 
+/* A TCP port on 127.0.0.1 that was free a moment ago (bound, read, closed). */
+uint16_t free_port(void);
+
 /* Reads everything from the content of a stdio stream written so far. */
 char *read_stream(FILE *f);
 

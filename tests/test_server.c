@@ -9,6 +9,8 @@
 
 #include <check.h>
 #include <jansson.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +77,16 @@ static const char *arrays_echo(const char *query)
 static const char good_webhook[] =
         "{\"url\":\"https://example.com/hook\",\"events\":[\"chat\",\"follow\"],\"active\":true}";
 
+static lexc_status http_get_dummy(lexc_call *call, const void *params, const void *input,
+                                  void *output)
+{
+	(void)call;
+	(void)params;
+	(void)input;
+	(void)output;
+	return LEXC_OK;
+}
+
 /* ---- Health and routing ------------------------------------------------------ */
 
 START_TEST(health)
@@ -87,6 +99,15 @@ START_TEST(health)
 	ck_assert(http_header(&r, "Content-Type", ct, sizeof ct));
 	ck_assert_str_eq(ct, "application/json; charset=utf-8");
 	http_resp_free(&r);
+
+	/* Registration is closed once the server runs. */
+	lexc_error err;
+	static const lexc_method unregistered = {.nsid = "com.example.test.unregistered",
+	                                         .kind = LEXC_METHOD_QUERY};
+	ck_assert_int_eq(
+	        lexc_server_register(T.server, &unregistered, http_get_dummy, NULL, NULL, &err),
+	        LEXC_INVALID_REQUEST);
+	ck_assert(strstr(err.message, "already started") != NULL);
 
 	http_post(T.port, "/xrpc/_health", NULL, NULL, &r);
 	assert_xrpc_error(&r, 405, "InvalidRequest", "POST");
@@ -452,6 +473,10 @@ START_TEST(handler_errors)
 	create_named("forbidden", &r);
 	assert_xrpc_error(&r, 403, "Forbidden", "not yours");
 	http_resp_free(&r);
+	create_named("upstream", &r);
+	assert_xrpc_error(&r, 502, "UpstreamFailure", "Upstream Failure");
+	ck_assert(strstr(r.body, "10.0.0.7") == NULL);
+	http_resp_free(&r);
 	create_named("bare", &r);
 	assert_xrpc_error(&r, 403, "Forbidden", NULL);
 	http_resp_free(&r);
@@ -486,13 +511,14 @@ START_TEST(handler_errors)
 	                     "database detail\n") != NULL,
 	              "%s", log);
 	ck_assert_msg(strstr(log, "undeclared error NotInTheLexicon") != NULL, "%s", log);
+	ck_assert_msg(strstr(log, "UPSTREAM_FAILURE: db at 10.0.0.7 is down") != NULL, "%s", log);
 	ck_assert_msg(strstr(log, "invalid output: $.webhook") != NULL, "%s", log);
 	ck_assert_msg(strstr(log, "invalid output: $.webhook.createdAt") != NULL, "%s", log);
 	/* Only the 5xx were logged, one line each. */
 	size_t lines = 0;
 	for (const char *p = log; *p != '\0'; p++)
 		lines += *p == '\n';
-	ck_assert_uint_eq(lines, 4);
+	ck_assert_uint_eq(lines, 5);
 	ck_assert(strstr(log, "not yours") == NULL);
 	free(log);
 }
@@ -927,6 +953,53 @@ START_TEST(api_edges)
 }
 END_TEST
 
+/* lexc_server_run(): blocks until SIGTERM, then stops. The signal is sent
+ * to the running thread itself (pthread_kill), where run() blocked it. */
+typedef struct runner {
+	lexc_server *server;
+	lexc_status status;
+} runner;
+
+static void *run_server(void *arg)
+{
+	runner *r = arg;
+	lexc_error err;
+	r->status = lexc_server_run(r->server, &err);
+	return NULL;
+}
+
+START_TEST(run_until_signal)
+{
+	/* run() picks the port itself, so take a free one first. */
+	uint16_t port = free_port();
+	lexc_server_config cfg;
+	lexc_server_config_init(&cfg);
+	cfg.port = port;
+	cfg.threads = 1;
+	lexc_error err;
+	runner r = {lexc_server_new(&cfg, NULL, 0, &err), LEXC_INTERNAL_SERVER_ERROR};
+	ck_assert_ptr_nonnull(r.server);
+	pthread_t th;
+	ck_assert_int_eq(pthread_create(&th, NULL, run_server, &r), 0);
+	/* Wait until it answers: each try fails fast (connection refused). */
+	char path[] = "/xrpc/_health";
+	long status = 0;
+	for (int i = 0; i < 100000 && status != 200; i++) {
+		http_resp resp;
+		http_get(port, path, &resp);
+		status = resp.status;
+		http_resp_free(&resp);
+		if (status != 200)
+			sched_yield();
+	}
+	ck_assert_int_eq(status, 200);
+	ck_assert_int_eq(pthread_kill(th, SIGTERM), 0);
+	pthread_join(th, NULL);
+	ck_assert_int_eq(r.status, LEXC_OK);
+	lexc_server_free(r.server);
+}
+END_TEST
+
 static Suite *server_suite(void)
 {
 	Suite *s = suite_create("server");
@@ -954,6 +1027,7 @@ static Suite *server_suite(void)
 	suite_add_tcase(s, tc);
 	TCase *api = tcase_create("api");
 	tcase_add_test(api, api_edges);
+	tcase_add_test(api, run_until_signal);
 	suite_add_tcase(s, api);
 	return s;
 }
