@@ -71,7 +71,6 @@ struct lexc_call {
 
 	/* The first failure; the answer is sent once the body is consumed. */
 	bool failed;
-	bool logged; /* a 5xx cause already went to error_log */
 	lexc_error err;
 	const char *allow; /* for 405: the Allow header */
 	lexc_call_header_ *headers;

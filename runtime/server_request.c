@@ -162,11 +162,11 @@ static lexc_status call_failv(lexc_call *call, lexc_status code, const char *nam
 	lexc_error_setv(&call->err, code, fmt, ap);
 	if (name != NULL)
 		lexc_error_set_name(&call->err, name);
-	if (lexc_status_http(code) >= 500) {
+	/* A 5xx is our fault: its cause is logged and the client gets a generic
+	 * message. 501 is the client asking for what is not there: neither. */
+	if (lexc_status_http(code) >= 500 && code != LEXC_METHOD_NOT_IMPLEMENTED)
 		lexc_server_log_fault_(call->server, lexc_call_nsid(call), "%s: %s",
 		                       lexc_status_id(code), call->err.message);
-		call->logged = true;
-	}
 	return code;
 }
 
@@ -317,13 +317,8 @@ static enum MHD_Result send_error(lexc_call *call, bool close)
 	int http = lexc_status_http(e->code);
 	const char *name = lexc_error_name(e);
 	const char *message = e->message;
-	if (http >= 500) {
-		if (!call->logged)
-			lexc_server_log_fault_(call->server, lexc_call_nsid(call), "%s: %s",
-			                       lexc_status_id(e->code), e->message);
-		if (e->code != LEXC_METHOD_NOT_IMPLEMENTED)
-			message = generic_message(http);
-	}
+	if (http >= 500 && e->code != LEXC_METHOD_NOT_IMPLEMENTED)
+		message = generic_message(http);
 	lexc_error werr;
 	lexc_json_writer w;
 	lexc_json_writer_init(&w, &werr);
@@ -637,6 +632,72 @@ static enum MHD_Result send_health(lexc_call *call)
 	return ok;
 }
 
+/* A union at the root of an output. The engine encodes objects only, so
+ * the chosen variant is encoded as an object and its `$type` is put first
+ * here; an unknown variant (open unions) is its raw JSON, checked to be an
+ * object. The result is in `w`. */
+static lexc_status encode_union(lexc_call *call, const lexc_type *t, const lexc_union *u,
+                                lexc_json_writer *w, lexc_error *e)
+{
+	const lexc_union_rules *r = &t->u.union_;
+	if (u->kind == 0) {
+		if (r->closed || u->raw.ptr == NULL || u->raw.len == 0)
+			return lexc_error_set(e, LEXC_INTERNAL_SERVER_ERROR,
+			                      "union output: no variant chosen");
+		lexc_json_reader rd;
+		lexc_json_reader_init(&rd, u->raw.ptr, u->raw.len, &call->arena, e);
+		const char *raw = NULL;
+		size_t raw_len = 0;
+		if (lexc_json_next(&rd) != LEXC_JSON_OBJECT_START ||
+		    !lexc_json_skip_current(&rd, &raw, &raw_len) ||
+		    lexc_json_next(&rd) != LEXC_JSON_END)
+			return lexc_error_set(e, LEXC_INTERNAL_SERVER_ERROR,
+			                      "union output: raw variant is not one JSON object");
+		lexc_json_write_raw(w, raw, raw_len);
+		return w->failed ? e->code : LEXC_OK;
+	}
+	if (u->kind < 0 || (size_t)u->kind > r->n_variants || u->value == NULL)
+		return lexc_error_set(e, LEXC_INTERNAL_SERVER_ERROR, "union output: no variant %d",
+		                      u->kind);
+	const lexc_variant *v = &r->variants[u->kind - 1];
+	lexc_json_writer body, head;
+	lexc_json_writer_init(&body, e);
+	lexc_json_writer_init(&head, e);
+	lexc_status st = lexc_encode(v->type, u->value, &body, e);
+	if (st == LEXC_OK && body.len > 9 && strncmp(body.buf, "{\"$type\":", 9) == 0) {
+		/* A record variant: the encoder wrote its $type already. */
+		lexc_json_write_raw(w, body.buf, body.len);
+	} else if (st == LEXC_OK) {
+		/* {"$type":"x"} and {members} make {"$type":"x",members}. */
+		lexc_json_write_object_start(&head);
+		lexc_json_write_key(&head, "$type", 5);
+		lexc_json_write_string(&head, v->type_name.ptr, v->type_name.len);
+		lexc_json_write_object_end(&head);
+		size_t n = head.len + body.len + 1;
+		char *text = head.failed || body.failed ? NULL : malloc(n);
+		if (text == NULL) {
+			st = lexc_error_set(e, LEXC_NO_MEMORY, "out of memory");
+		} else {
+			size_t o = head.len - 1;
+			memcpy(text, head.buf, o);
+			if (body.len > 2) {
+				text[o++] = ',';
+				memcpy(text + o, body.buf + 1, body.len - 1);
+				o += body.len - 1;
+			} else {
+				text[o++] = '}';
+			}
+			lexc_json_write_raw(w, text, o);
+			free(text);
+		}
+	}
+	lexc_json_writer_free(&head);
+	lexc_json_writer_free(&body);
+	if (st == LEXC_OK && w->failed)
+		st = e->code != LEXC_OK ? e->code : LEXC_NO_MEMORY;
+	return st;
+}
+
 static enum MHD_Result send_output(lexc_call *call, void *output)
 {
 	const lexc_method *m = call->entry->method;
@@ -647,7 +708,9 @@ static enum MHD_Result send_output(lexc_call *call, void *output)
 		lexc_error_clear(&e);
 		lexc_json_writer w;
 		lexc_json_writer_init(&w, &e);
-		lexc_status st = lexc_encode(m->output, output, &w, &e);
+		lexc_status st = m->output->kind == LEXC_KIND_UNION
+		                         ? encode_union(call, m->output, output, &w, &e)
+		                         : lexc_encode(m->output, output, &w, &e);
 		enum MHD_Result ok;
 		if (st != LEXC_OK || w.failed) {
 			char text[LEXC_ERROR_PATH_MAX + LEXC_ERROR_MESSAGE_MAX + 8];

@@ -4,6 +4,7 @@
 
 #include "server_service.h"
 
+#include "com/example/golden/unionBody.h"
 #include "place/stream/server/createWebhook.h"
 #include "place/stream/server/defs.h"
 #include "place/stream/server/getWebhook.h"
@@ -102,6 +103,13 @@ static const char *const create_errors[] = {"InvalidUrl", "DuplicateWebhook", "T
 static const char *const get_errors[] = {"WebhookNotFound", "Unauthorized"};
 static const char *const list_errors[] = {"InvalidCursor"};
 
+/* Unions at the root of input and output (a golden fixture). */
+static const lexc_method m_union = {.nsid = "com.example.golden.unionBody",
+                                    .kind = LEXC_METHOD_PROCEDURE,
+                                    .input_encoding = "application/json",
+                                    .input = &com_example_golden_unionBody__input__type,
+                                    .output_encoding = "application/json",
+                                    .output = &com_example_golden_unionBody__output__type};
 static const lexc_method m_any = {.nsid = "com.example.test.any",
                                   .kind = LEXC_METHOD_PROCEDURE,
                                   .input_encoding = "*/*",
@@ -143,9 +151,9 @@ static const lexc_method m_list = {.nsid = "place.stream.server.listWebhooks",
                                    .n_errors = 1};
 
 /* Sorted by NSID, bytewise, as lexc gen writes the table. */
-static const lexc_method *const table[] = {&m_any,     &m_arrays,       &m_auth,   &m_block,
-                                           &m_noinput, &m_unregistered, &m_upload, &m_create,
-                                           &m_get,     &m_list};
+static const lexc_method *const table[] = {&m_union,  &m_any,     &m_arrays,       &m_auth,
+                                           &m_block,  &m_noinput, &m_unregistered, &m_upload,
+                                           &m_create, &m_get,     &m_list};
 
 /* ---- Handlers -------------------------------------------------------------- */
 
@@ -266,6 +274,39 @@ static lexc_status raw_dispatch(lexc_call *call, const void *params, const void 
 {
 	raw_fn fn = (raw_fn)lexc_call_handler_(call);
 	return fn(call, params, input, output);
+}
+
+/* ping{n} answers pong{n+1}; pong{n} answers: 0 no variant (invalid for
+ * the closed output union), 1 a variant out of range, else pong{n}. */
+static lexc_status union_handler(lexc_call *call, const void *params, const void *input,
+                                 void *output)
+{
+	(void)params;
+	const lexc_union *in = input;
+	lexc_union *out = output;
+	com_example_golden_unionBody__pong *pong =
+	        lexc_arena_calloc(lexc_call_arena(call), 1, sizeof *pong);
+	ck_assert_ptr_nonnull(pong);
+	const com_example_golden_unionBody__ping *ping =
+	        com_example_golden_unionBody__input__as_ping(in);
+	const com_example_golden_unionBody__pong *p2 =
+	        com_example_golden_unionBody__input__as_pong(in);
+	if (ping != NULL) {
+		pong->n = ping->has_n ? ping->n + 1 : -1;
+	} else {
+		ck_assert_ptr_nonnull(p2);
+		if (p2->n == 0)
+			return LEXC_OK;
+		if (p2->n == 1) {
+			out->kind = 7;
+			out->value = pong;
+			return LEXC_OK;
+		}
+		pong->n = p2->n;
+	}
+	out->kind = com_example_golden_unionBody__output__kind_pong;
+	out->value = pong;
+	return LEXC_OK;
 }
 
 /* Echoes the parsed params in an X-Echo header (the method has no output). */
@@ -412,6 +453,7 @@ void test_server_start(test_server *t, config_tweak tweak)
 	REGISTER(m_arrays, raw_dispatch, arrays_handler, NULL);
 	REGISTER(m_upload, raw_dispatch, upload_handler, NULL);
 	REGISTER(m_any, raw_dispatch, any_handler, NULL);
+	REGISTER(m_union, raw_dispatch, union_handler, NULL);
 	REGISTER(m_noinput, raw_dispatch, noinput_handler, NULL);
 	REGISTER(m_auth, raw_dispatch, auth_handler, NULL);
 	REGISTER(m_block, raw_dispatch, block_handler, &t->gate);

@@ -146,6 +146,10 @@ START_TEST(routing)
 	http_get(T.port, "/xrpc/com.example.test.unregistered", &r);
 	assert_xrpc_error(&r, 501, "MethodNotImplemented", NULL);
 	http_resp_free(&r);
+	/* Clients asking for what is not there are no fault of ours. */
+	char *log = read_stream(T.error_log);
+	ck_assert_str_eq(log, "");
+	free(log);
 
 	char allow[64];
 	http_post(T.port, "/xrpc/place.stream.server.listWebhooks", "application/json", "{}", &r);
@@ -370,6 +374,47 @@ START_TEST(json_body_rejected)
 	http_post(T.port, path, "application/json", "{\"events\":[]}", &r);
 	assert_xrpc_error(&r, 400, "InvalidRequest", "url");
 	http_resp_free(&r);
+}
+END_TEST
+
+START_TEST(union_bodies)
+{
+	const char *path = "/xrpc/com.example.golden.unionBody";
+	http_resp r;
+	http_post(T.port, path, "application/json",
+	          "{\"$type\":\"com.example.golden.unionBody#ping\",\"n\":41}", &r);
+	ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+	ck_assert_str_eq(r.body, "{\"$type\":\"com.example.golden.unionBody#pong\",\"n\":42}");
+	http_resp_free(&r);
+	http_post(T.port, path, "application/json",
+	          "{\"$type\":\"com.example.golden.unionBody#pong\",\"n\":5}", &r);
+	ck_assert_str_eq(r.body, "{\"$type\":\"com.example.golden.unionBody#pong\",\"n\":5}");
+	http_resp_free(&r);
+	/* Input the decoder rejects: no $type, a bad member, trailing data. */
+	http_post(T.port, path, "application/json", "{\"n\":1}", &r);
+	assert_xrpc_error(&r, 400, "InvalidRequest", "Input: ");
+	http_resp_free(&r);
+	http_post(T.port, path, "application/json",
+	          "{\"$type\":\"com.example.golden.unionBody#ping\",\"n\":\"x\"}", &r);
+	assert_xrpc_error(&r, 400, "InvalidRequest", "$.n");
+	http_resp_free(&r);
+	http_post(T.port, path, "application/json",
+	          "{\"$type\":\"com.example.golden.unionBody#ping\"} {}", &r);
+	assert_xrpc_error(&r, 400, "InvalidRequest", "Input: ");
+	http_resp_free(&r);
+	/* Output errors: no variant for a closed union, a variant out of range. */
+	http_post(T.port, path, "application/json",
+	          "{\"$type\":\"com.example.golden.unionBody#pong\",\"n\":0}", &r);
+	assert_xrpc_error(&r, 500, "InternalServerError", "Internal Server Error");
+	http_resp_free(&r);
+	http_post(T.port, path, "application/json",
+	          "{\"$type\":\"com.example.golden.unionBody#pong\",\"n\":1}", &r);
+	assert_xrpc_error(&r, 500, "InternalServerError", "Internal Server Error");
+	http_resp_free(&r);
+	char *log = read_stream(T.error_log);
+	ck_assert_msg(strstr(log, "union output: no variant chosen") != NULL, "%s", log);
+	ck_assert_msg(strstr(log, "union output: no variant 7") != NULL, "%s", log);
+	free(log);
 }
 END_TEST
 
@@ -1014,6 +1059,7 @@ static Suite *server_suite(void)
 	tcase_add_test(tc, query_with_body);
 	tcase_add_test(tc, json_body);
 	tcase_add_test(tc, json_body_rejected);
+	tcase_add_test(tc, union_bodies);
 	tcase_add_test(tc, binary_bodies);
 	tcase_add_test(tc, no_input_no_output);
 	tcase_add_test(tc, handler_errors);
