@@ -11,5 +11,6 @@
 #include <lexc/json.h>
 #include <lexc/type.h>
 #include <lexc/codec.h>
+#include <lexc/server.h>
 
 #endif /* LEXC_LEXC_H */
