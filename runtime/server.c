@@ -300,6 +300,13 @@ lexc_status lexc_server_run(lexc_server *server, lexc_error *err)
 		                      "server: cannot block signals");
 	lexc_status st = lexc_server_start(server, err);
 	if (st == LEXC_OK) {
+		/* Operators need the port, above all when 0 asked for any. */
+		FILE *log = server->cfg.error_log != NULL ? server->cfg.error_log : stderr;
+		const char *addr = server->cfg.address != NULL ? server->cfg.address : "127.0.0.1";
+		bool v6 = strchr(addr, ':') != NULL;
+		fprintf(log, "lexc: listening on http://%s%s%s:%u/xrpc/\n", v6 ? "[" : "", addr,
+		        v6 ? "]" : "", (unsigned)server->port);
+		fflush(log);
 		int sig = 0;
 		while (sigwait(&set, &sig) != 0)
 			;

@@ -5,7 +5,7 @@
 # apt-get; otherwise it prints the exact apt-get line and stops.
 
 DEPS_BUILD="gcc make autoconf automake libtool pkg-config re2c libjansson-dev \
-libmicrohttpd-dev check libutf8proc-dev xz-utils libcurl4-openssl-dev"
+libmicrohttpd-dev check libutf8proc-dev xz-utils libcurl4-openssl-dev curl"
 DEPS_CI="$DEPS_BUILD clang libclang-rt-14-dev valgrind cppcheck clang-format git"
 
 deps_missing() {

@@ -46,6 +46,9 @@ int main(int argc, char **argv)
 {
 	lexc_server_config cfg;
 	lexc_server_config_init(&cfg);
+	/* The access log, one line per request, written as it happens. */
+	cfg.access_log = stdout;
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (int i = 1; i < argc; i++) {
 		const char *v;
 		unsigned long n;

@@ -220,9 +220,10 @@ uint16_t lexc_server_port(const lexc_server *server);
  * thread except a worker. */
 void lexc_server_stop(lexc_server *server, unsigned drain_ms);
 
-/* Starts the server, then blocks until SIGINT or SIGTERM arrives, then
- * stops it as lexc_server_stop() does with a 10 s drain. For a main() that
- * does nothing else. */
+/* Starts the server, writes "lexc: listening on http://ADDR:PORT/xrpc/" to
+ * the error log, then blocks until SIGINT or SIGTERM arrives, then stops it
+ * as lexc_server_stop() does with a 10 s drain. For a main() that does
+ * nothing else. The server must not have been started. */
 lexc_status lexc_server_run(lexc_server *server, lexc_error *err);
 
 /* Frees the server, stopping it first if it runs. NULL is allowed. */

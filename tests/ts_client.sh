@@ -1,0 +1,33 @@
+#!/bin/sh
+# The reference TypeScript client (@atproto/xrpc from npm) against a real
+# lexc server (tests/xrpc_fixture): successful calls, and error names as that
+# client reports them. Skipped only where node is missing. The npm package is
+# installed once into the build tree; a failed install fails the test.
+set -eu
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+	echo "SKIP: node and npm are not installed; the reference client cannot run"
+	exit 77
+fi
+dir="$LEXC_BUILDDIR/node-client"
+if [ ! -d "$dir/node_modules/@atproto/xrpc" ]; then
+	mkdir -p "$dir"
+	for attempt in 1 2 3; do
+		(cd "$dir" && npm install --silent --no-audit --no-fund @atproto/xrpc@0.8.18) && break
+		[ "$attempt" = 3 ] && { echo "FAIL: npm install @atproto/xrpc@0.8.18 failed"; exit 1; }
+		sleep 5
+	done
+fi
+out=$(mktemp)
+${LEXC_WRAPPER:-} "$LEXC_BUILDDIR/tests/xrpc_fixture" --port 0 >"$out" &
+pid=$!
+trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -f "$out"' EXIT
+for _ in $(seq 1 600); do
+	grep -q '^port ' "$out" && break
+	kill -0 "$pid" 2>/dev/null || { echo "FAIL: the fixture server exited"; exit 1; }
+	sleep 0.05
+done
+port=$(sed -n 's/^port //p' "$out")
+[ -n "$port" ] || { echo "FAIL: the fixture server did not report its port"; exit 1; }
+# ESM resolves packages from the script's directory: run a copy there.
+cp "$LEXC_SRCDIR/tests/ts_client.mjs" "$dir/ts_client.mjs"
+node "$dir/ts_client.mjs" "$LEXC_SRCDIR/lexicons" "http://127.0.0.1:$port"
