@@ -5,7 +5,8 @@
 # BUILDDIR/bench/server (lexc) and, when node is present, the reference
 # @atproto/xrpc-server 0.13.2 (Express, installed from npm into
 # BUILDDIR/bench-node) serving the same methods with the same answers, in
-# the same run. Prints a table; it measures, it never fails.
+# the same run, each after a 2 s warm-up. Prints a table; it measures, it
+# never fails.
 set -eu
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
 builddir=$(cd "${1:-$srcdir/build}" && pwd)
@@ -32,6 +33,9 @@ wait_up() { # wait_up PORT: until the server answers
 
 # One wrk run: prints "NAME METHOD req/s p50 p99".
 measure() { # measure NAME PORT
+	# Warm up first (JIT, caches, connection pools), unmeasured.
+	wrk -t1 -c"$conns" -d2s "http://127.0.0.1:$2$query" >/dev/null
+	wrk -t1 -c"$conns" -d2s -s "$srcdir/bench/server-post.lua" "http://127.0.0.1:$2$proc" >/dev/null
 	for m in query procedure; do
 		if [ "$m" = query ]; then
 			wrk -t1 -c"$conns" -d"${seconds}s" --latency "http://127.0.0.1:$2$query" >"$out"
@@ -51,7 +55,7 @@ measure() { # measure NAME PORT
 echo "wrk -t1 -c$conns -d${seconds}s on 127.0.0.1; $(nproc) cores shared by server and wrk"
 printf '%-28s %-10s %12s %10s %10s\n' server method "requests/s" p50 p99
 
-"$builddir/bench/server" --port "$port_c" --threads "$(nproc)" &
+"$builddir/bench/server" --port "$port_c" --threads "$(nproc)" 2>/dev/null &
 pids="$pids $!"
 wait_up "$port_c"
 # Check the answers before timing them.
