@@ -4,11 +4,12 @@
 serve() {
 	out=$1
 	shift
-	${LEXC_WRAPPER:-} "$@" >"$out.log" 2>"$out" &
+	: >"$out"
+	${LEXC_WRAPPER:-} "$@" >"$out.log" 2>>"$out" &
 	pid=$!
 	port=
 	for _ in $(seq 1 600); do
-		port=$(sed -n 's|^lexc: listening on http://[^ ]*:\([0-9]*\)/xrpc/$|\1|p' "$out")
+		port=$(sed -n 's|^lexc: listening on http://[^ ]*:\([0-9]*\)/xrpc/$|\1|p' "$out" || true)
 		[ -n "$port" ] && return 0
 		kill -0 "$pid" 2>/dev/null || { echo "FAIL: $1 exited:"; cat "$out"; exit 1; }
 		sleep 0.05

@@ -2,7 +2,9 @@
 # What a user does, end to end: install liblexc, run lexc gen and lexc stubs
 # on a lexicon, build with the stub Makefile (pkg-config liblexc), run the
 # server. With no code written by hand it answers 501 MethodNotImplemented;
-# with the example's filled handler dropped in, it greets.
+# with the example's filled handler dropped in, it greets. The program gets
+# the tree's own CFLAGS and LDFLAGS, as a user's would match their liblexc
+# build (an ASan liblexc needs an ASan program).
 set -eu
 . "$LEXC_SRCDIR/tests/server_lib.sh"
 command -v pkg-config >/dev/null 2>&1 || { echo "SKIP: pkg-config missing"; exit 77; }
@@ -19,8 +21,11 @@ export PKG_CONFIG_PATH="$pcdir" PKG_CONFIG_SYSROOT_DIR="$root" LD_LIBRARY_PATH="
 app="$tmp/app"
 "$LEXC_BIN" gen -o "$app/generated" "$LEXC_SRCDIR/examples/hello/lexicons"
 "$LEXC_BIN" stubs -o "$app" "$LEXC_SRCDIR/examples/hello/lexicons"
-make -s -C "$app" CC="${CC:-cc}" CFLAGS="-O1 -Wall -Wextra -Werror" >"$tmp/build.log" 2>&1 ||
-	{ cat "$tmp/build.log"; echo "FAIL: the stub Makefile did not build"; exit 1; }
+build_app() {
+	make -s -C "$app" CC="${CC:-cc}" CFLAGS="${LEXC_CFLAGS:-} -Wall -Wextra -Werror" \
+		LDFLAGS="${LEXC_LDFLAGS:-}" >"$tmp/build.log" 2>&1
+}
+build_app || { cat "$tmp/build.log"; echo "FAIL: the stub Makefile did not build"; exit 1; }
 echo "ok   lexc gen + lexc stubs + make built $app/server"
 
 serve "$tmp/stub" "$app/server" --port 0
@@ -32,8 +37,7 @@ expect "params are checked before the stub" 400 '"error":"InvalidRequest"' \
 stop_server
 
 cp "$LEXC_SRCDIR/examples/hello/handlers/com_example_hello_greet.c" "$app/handlers/"
-make -s -C "$app" CC="${CC:-cc}" CFLAGS="-O1 -Wall -Wextra -Werror" >"$tmp/build.log" 2>&1 ||
-	{ cat "$tmp/build.log"; echo "FAIL: rebuild with the filled handler"; exit 1; }
+build_app || { cat "$tmp/build.log"; echo "FAIL: rebuild with the filled handler"; exit 1; }
 serve "$tmp/filled" "$app/server" --port 0
 expect "filled handler" 200 '{"message":"Hello, lexc!"}' \
 	"http://127.0.0.1:$port/xrpc/com.example.hello.greet?name=lexc"
