@@ -4,6 +4,10 @@
 serve() {
 	out=$1
 	shift
+	# Made here, not by the background job's redirections, which may run
+	# after the first sed below (set -e then ends the test).
+	: >"$out.log"
+	: >"$out"
 	${LEXC_WRAPPER:-} "$@" >"$out.log" 2>"$out" &
 	pid=$!
 	port=
