@@ -871,6 +871,17 @@ enum MHD_Result lexc_server_access_(void *cls, struct MHD_Connection *conn, cons
 		enum MHD_Result ret = MHD_YES;
 		if (!route(call, &ret))
 			return ret;
+		/* A failed request (or a health check) whose declared body is over
+		 * the limit: its answer cannot depend on the body, and reading it
+		 * would end in the cut past LEXC_DISCARD_MAX with no answer at
+		 * all. Answered now, and the connection closed, as route() does
+		 * for a method. */
+		if ((call->failed || call->health) && declared_too_large(call)) {
+			if (!call->failed)
+				call_fail(call, LEXC_PAYLOAD_TOO_LARGE,
+				          "request body larger than %zu bytes", s->cfg.body_limit);
+			return send_error(call, true);
+		}
 		call->phase = LEXC_CALL_BODY;
 		return MHD_YES;
 	}
