@@ -17,9 +17,12 @@ pcdir=$(dirname "$(find "$root" -name liblexc.pc | head -n 1)")
 libdir=$(dirname "$(find "$root" -name 'liblexc.so*' | head -n 1)")
 export PKG_CONFIG_PATH="$pcdir" PKG_CONFIG_SYSROOT_DIR="$root" LD_LIBRARY_PATH="$libdir"
 app="$tmp/app"
+# In a sanitizer build liblexc is instrumented: the app must be too.
+san=${LEXC_SAN_FLAGS:-}
 "$LEXC_BIN" gen -o "$app/generated" "$LEXC_SRCDIR/examples/hello/lexicons"
 "$LEXC_BIN" stubs -o "$app" "$LEXC_SRCDIR/examples/hello/lexicons"
-make -s -C "$app" CC="${CC:-cc}" CFLAGS="-O1 -Wall -Wextra -Werror" >"$tmp/build.log" 2>&1 ||
+make -s -C "$app" CC="${CC:-cc}" CFLAGS="-O1 -Wall -Wextra -Werror $san" LDFLAGS="$san" \
+	>"$tmp/build.log" 2>&1 ||
 	{ cat "$tmp/build.log"; echo "FAIL: the stub Makefile did not build"; exit 1; }
 echo "ok   lexc gen + lexc stubs + make built $app/server"
 
@@ -32,7 +35,8 @@ expect "params are checked before the stub" 400 '"error":"InvalidRequest"' \
 stop_server
 
 cp "$LEXC_SRCDIR/examples/hello/handlers/com_example_hello_greet.c" "$app/handlers/"
-make -s -C "$app" CC="${CC:-cc}" CFLAGS="-O1 -Wall -Wextra -Werror" >"$tmp/build.log" 2>&1 ||
+make -s -C "$app" CC="${CC:-cc}" CFLAGS="-O1 -Wall -Wextra -Werror $san" LDFLAGS="$san" \
+	>"$tmp/build.log" 2>&1 ||
 	{ cat "$tmp/build.log"; echo "FAIL: rebuild with the filled handler"; exit 1; }
 serve "$tmp/filled" "$app/server" --port 0
 expect "filled handler" 200 '{"message":"Hello, lexc!"}' \
