@@ -236,7 +236,7 @@ lexc_status lexc_server_start(lexc_server *server, lexc_error *err)
 	        server->cfg.connection_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	        server->cfg.per_ip_connection_limit, MHD_OPTION_CONNECTION_TIMEOUT,
 	        server->cfg.connection_timeout, MHD_OPTION_NOTIFY_COMPLETED, lexc_server_completed_,
-	        server, MHD_OPTION_END);
+	        server, MHD_OPTION_URI_LOG_CALLBACK, lexc_server_uri_, server, MHD_OPTION_END);
 	if (server->daemon == NULL)
 		return lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR,
 		                      "server: cannot listen on %s port %u", server->cfg.address,

@@ -56,6 +56,7 @@ struct lexc_call {
 	const char *path;               /* owned by MHD */
 	int phase;
 	bool health;
+	bool nul_path; /* the raw path held "%00" (lexc_server_uri_) */
 	struct timespec start;
 	char remote[48];
 
@@ -84,6 +85,9 @@ enum MHD_Result lexc_server_access_(void *cls, struct MHD_Connection *conn, cons
                                     const char *method, const char *version,
                                     const char *upload_data, size_t *upload_data_size,
                                     void **con_cls);
+/* MHD_OPTION_URI_LOG_CALLBACK: sees the raw URI before MHD decodes it,
+ * and marks *con_cls when its path holds "%00". */
+void *lexc_server_uri_(void *cls, const char *uri, struct MHD_Connection *conn);
 void lexc_server_completed_(void *cls, struct MHD_Connection *conn, void **con_cls,
                             enum MHD_RequestTerminationCode toe);
 

@@ -415,6 +415,11 @@ static bool route(lexc_call *call, enum MHD_Result *ret)
 	}
 	const char *nsid = call->path + sizeof prefix - 1;
 	bool query_verb = is_verb(call, "GET") || is_verb(call, "HEAD");
+	if (call->nul_path) {
+		/* No NSID holds a NUL: what the path names is not in the table. */
+		call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED, "Method Not Implemented");
+		return true;
+	}
 	if (strcmp(nsid, "_health") == 0) {
 		call->health = true;
 		if (!query_verb) {
@@ -599,7 +604,15 @@ static bool prepare_input(lexc_call *call, const void **input, lexc_body *raw)
 		return reject(call, LEXC_INVALID_REQUEST,
 		              "Wrong request encoding (Content-Type): %s, expected %s", type,
 		              m->input_encoding);
-	if (m->input != NULL && is_json(type)) {
+	if (m->input != NULL) {
+		/* The handler's input is the schema's struct: a body of another
+		 * type that a glob encoding lets through ("* / *" with a schema)
+		 * cannot become one, and must not reach it as a lexc_body. */
+		if (!is_json(type))
+			return reject(call, LEXC_INVALID_REQUEST,
+			              "Wrong request encoding (Content-Type): %s, expected "
+			              "application/json",
+			              type);
 		*input = decode_input(call, m->input);
 		return *input != NULL;
 	}
@@ -799,6 +812,23 @@ static void peer_address(lexc_call *call)
 		          call->remote, sizeof call->remote);
 }
 
+/* What lexc_server_uri_() leaves in *con_cls for a path with "%00": MHD
+ * hands the access handler the percent-decoded path as a C string, which
+ * would end at the NUL, so "/xrpc/a.b.c%00junk" would be routed as
+ * "/xrpc/a.b.c". */
+static char nul_path_marker;
+
+void *lexc_server_uri_(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	(void)cls;
+	(void)conn;
+	size_t n = strcspn(uri, "?");
+	for (size_t i = 0; i + 2 < n; i++)
+		if (uri[i] == '%' && uri[i + 1] == '0' && uri[i + 2] == '0')
+			return &nul_path_marker;
+	return NULL;
+}
+
 static lexc_call *call_new(lexc_server *s, struct MHD_Connection *conn, const char *url,
                            const char *verb)
 {
@@ -831,14 +861,27 @@ enum MHD_Result lexc_server_access_(void *cls, struct MHD_Connection *conn, cons
 	(void)version;
 	lexc_server *s = cls;
 	lexc_call *call = *con_cls;
-	if (call == NULL) {
+	if (call == NULL || *con_cls == (void *)&nul_path_marker) {
+		bool nul_path = call != NULL;
 		call = call_new(s, conn, url, method);
 		if (call == NULL)
 			return MHD_NO;
 		*con_cls = call;
+		call->nul_path = nul_path;
 		enum MHD_Result ret = MHD_YES;
 		if (!route(call, &ret))
 			return ret;
+		/* A failed request (or a health check) whose declared body is over
+		 * the limit: its answer cannot depend on the body, and reading it
+		 * would end in the cut past LEXC_DISCARD_MAX with no answer at
+		 * all. Answered now, and the connection closed, as route() does
+		 * for a method. */
+		if ((call->failed || call->health) && declared_too_large(call)) {
+			if (!call->failed)
+				call_fail(call, LEXC_PAYLOAD_TOO_LARGE,
+				          "request body larger than %zu bytes", s->cfg.body_limit);
+			return send_error(call, true);
+		}
 		call->phase = LEXC_CALL_BODY;
 		return MHD_YES;
 	}
@@ -904,9 +947,9 @@ void lexc_server_completed_(void *cls, struct MHD_Connection *conn, void **con_c
 	(void)toe;
 	lexc_server *s = cls;
 	lexc_call *call = *con_cls;
-	if (call == NULL)
-		return;
 	*con_cls = NULL;
+	if (call == NULL || call == (void *)&nul_path_marker)
+		return;
 	access_log(call);
 	free(call->body);
 	lexc_arena_free(&call->arena);

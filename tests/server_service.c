@@ -114,6 +114,11 @@ static const lexc_method m_any = {.nsid = "com.example.test.any",
                                   .kind = LEXC_METHOD_PROCEDURE,
                                   .input_encoding = "*/*",
                                   .output_encoding = "*/*"};
+/* A glob encoding with a JSON schema: the handler gets the typed input. */
+static const lexc_method m_anyjson = {.nsid = "com.example.test.anyJson",
+                                      .kind = LEXC_METHOD_PROCEDURE,
+                                      .input_encoding = "*/*",
+                                      .input = &place_stream_server_createWebhook__input__type};
 static const lexc_method m_arrays = {.nsid = "com.example.test.arrays",
                                      .kind = LEXC_METHOD_QUERY,
                                      .params = &arrays_params_type};
@@ -151,9 +156,9 @@ static const lexc_method m_list = {.nsid = "place.stream.server.listWebhooks",
                                    .n_errors = 1};
 
 /* Sorted by NSID, bytewise, as lexc gen writes the table. */
-static const lexc_method *const table[] = {&m_union,  &m_any,     &m_arrays,       &m_auth,
-                                           &m_block,  &m_noinput, &m_unregistered, &m_upload,
-                                           &m_create, &m_get,     &m_list};
+static const lexc_method *const table[] = {&m_union,  &m_any,    &m_anyjson, &m_arrays,
+                                           &m_auth,   &m_block,  &m_noinput, &m_unregistered,
+                                           &m_upload, &m_create, &m_get,     &m_list};
 
 /* ---- Handlers -------------------------------------------------------------- */
 
@@ -360,6 +365,18 @@ static lexc_status any_handler(lexc_call *call, const void *params, const void *
 	return LEXC_OK;
 }
 
+/* Reads the typed input: a lexc_body passed in its place would be read
+ * past its end. */
+static lexc_status anyjson_handler(lexc_call *call, const void *params, const void *input,
+                                   void *output)
+{
+	(void)params;
+	(void)output;
+	const place_stream_server_createWebhook__input *in = input;
+	ck_assert_ptr_nonnull(in);
+	return lexc_call_add_header(call, "X-Active", in->has_active && in->active ? "yes" : "no");
+}
+
 static lexc_status noinput_handler(lexc_call *call, const void *params, const void *input,
                                    void *output)
 {
@@ -453,6 +470,7 @@ void test_server_start(test_server *t, config_tweak tweak)
 	REGISTER(m_arrays, raw_dispatch, arrays_handler, NULL);
 	REGISTER(m_upload, raw_dispatch, upload_handler, NULL);
 	REGISTER(m_any, raw_dispatch, any_handler, NULL);
+	REGISTER(m_anyjson, raw_dispatch, anyjson_handler, NULL);
 	REGISTER(m_union, raw_dispatch, union_handler, NULL);
 	REGISTER(m_noinput, raw_dispatch, noinput_handler, NULL);
 	REGISTER(m_auth, raw_dispatch, auth_handler, NULL);

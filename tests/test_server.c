@@ -142,6 +142,18 @@ START_TEST(routing)
 	http_get(T.port, "/xrpc/place.stream.server.listWebhooksX", &r);
 	assert_xrpc_error(&r, 501, "MethodNotImplemented", NULL);
 	http_resp_free(&r);
+	/* MHD percent-decodes the path into a C string: "%00" must not cut a
+	 * path down to a known NSID. */
+	http_get(T.port, "/xrpc/place.stream.server.listWebhooks%00junk?limit=1", &r);
+	assert_xrpc_error(&r, 501, "MethodNotImplemented", NULL);
+	http_resp_free(&r);
+	http_get(T.port, "/xrpc/_health%00", &r);
+	assert_xrpc_error(&r, 501, "MethodNotImplemented", NULL);
+	http_resp_free(&r);
+	/* A %00 in the query string is no business of the path. */
+	http_get(T.port, "/xrpc/place.stream.server.listWebhooks?cursor=a%00b", &r);
+	ck_assert_int_eq(r.status, 200);
+	http_resp_free(&r);
 	/* Known to the table, no handler. */
 	http_get(T.port, "/xrpc/com.example.test.unregistered", &r);
 	assert_xrpc_error(&r, 501, "MethodNotImplemented", NULL);
@@ -467,6 +479,18 @@ START_TEST(binary_bodies)
 	http_resp_free(&r);
 	http_post(T.port, "/xrpc/com.example.test.any", NULL, "a,b\n", &r);
 	assert_xrpc_error(&r, 400, "InvalidRequest", "Content-Type");
+	http_resp_free(&r);
+	/* A glob encoding with a JSON schema: the handler's input is the
+	 * schema's struct, so a body of another type is refused, never passed
+	 * to it as a lexc_body. */
+	http_post(T.port, "/xrpc/com.example.test.anyJson", "text/plain", "not json at all", &r);
+	assert_xrpc_error(&r, 400, "InvalidRequest", "expected application/json");
+	http_resp_free(&r);
+	http_post(T.port, "/xrpc/com.example.test.anyJson", "application/json",
+	          "{\"url\":\"https://example.com/h\",\"events\":[\"chat\"],\"active\":true}", &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert(http_header(&r, "X-Active", v, sizeof v));
+	ck_assert_str_eq(v, "yes");
 	http_resp_free(&r);
 	/* A glob output needs a content type from the handler. */
 	http_post(T.port, "/xrpc/com.example.test.any", "text/plain", "notype", &r);

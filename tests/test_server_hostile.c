@@ -111,6 +111,32 @@ START_TEST(truncated_body)
 }
 END_TEST
 
+START_TEST(failed_request_declares_huge_body)
+{
+	/* A request that fails on its headers and declares a body over the
+	 * limit is answered at once, without reading the body: reading it
+	 * would end, past 4 MiB, in a cut connection and no answer. The body
+	 * is never sent here, so only an answer made before it counts. */
+	char out[2048];
+	static const char not_xrpc[] = "POST /other HTTP/1.1\r\nHost: x\r\n"
+	                               "Content-Length: 100000000000\r\n\r\n";
+	raw_exchange(T.port, not_xrpc, sizeof not_xrpc - 1, false, out, sizeof out);
+	ck_assert_msg(strncmp(out, "HTTP/1.1 404", 12) == 0, "%s", out);
+	ck_assert_msg(strstr(out, "Connection: close") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "\"error\":\"XRPCNotSupported\"") != NULL, "%s", out);
+	static const char unknown[] = "POST /xrpc/com.example.nope HTTP/1.1\r\nHost: x\r\n"
+	                              "Content-Length: 100000000000\r\n\r\n";
+	raw_exchange(T.port, unknown, sizeof unknown - 1, false, out, sizeof out);
+	ck_assert_msg(strncmp(out, "HTTP/1.1 501", 12) == 0, "%s", out);
+	static const char health[] = "GET /xrpc/_health HTTP/1.1\r\nHost: x\r\n"
+	                             "Content-Length: 100000000000\r\n\r\n";
+	raw_exchange(T.port, health, sizeof health - 1, false, out, sizeof out);
+	ck_assert_msg(strncmp(out, "HTTP/1.1 413", 12) == 0, "%s", out);
+	ck_assert_msg(strstr(out, "\"error\":\"PayloadTooLarge\"") != NULL, "%s", out);
+	assert_healthy();
+}
+END_TEST
+
 START_TEST(slow_client_dropped)
 {
 	/* One byte, then nothing: the server must close it after its 1 s
@@ -402,6 +428,7 @@ static Suite *hostile_suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, malformed_http);
 	tcase_add_test(tc, truncated_body);
+	tcase_add_test(tc, failed_request_declares_huge_body);
 	tcase_add_test(tc, slow_client_dropped);
 	tcase_add_test(tc, per_ip_connection_limit);
 	tcase_add_test(tc, random_bodies);
