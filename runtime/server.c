@@ -151,7 +151,9 @@ lexc_status lexc_server_register(lexc_server *server, const lexc_method *method,
 	lexc_server_entry *e = entry_for(server, method->nsid, err);
 	if (e == NULL)
 		return LEXC_INVALID_REQUEST;
-	e->dispatch = dispatch;
+	/* Generated dispatchers call `handler`: a NULL one would crash the
+	 * first request, so it takes the method back to 501 instead. */
+	e->dispatch = handler != NULL ? dispatch : NULL;
 	e->handler = handler;
 	e->user = user;
 	return LEXC_OK;
@@ -160,6 +162,9 @@ lexc_status lexc_server_register(lexc_server *server, const lexc_method *method,
 lexc_status lexc_server_set_auth(lexc_server *server, const char *nsid, lexc_auth_mode mode,
                                  lexc_error *err)
 {
+	if (server == NULL || nsid == NULL)
+		return lexc_error_set(err, LEXC_INVALID_REQUEST,
+		                      "server: set_auth: missing argument");
 	if (mode != LEXC_AUTH_OPTIONAL && mode != LEXC_AUTH_REQUIRED)
 		return lexc_error_set(err, LEXC_INVALID_REQUEST, "server: unknown auth mode %d",
 		                      (int)mode);

@@ -1002,6 +1002,20 @@ START_TEST(api_edges)
 	ck_assert_int_ne(lexc_server_register(s, &a, (lexc_handler)NULL, NULL, NULL, &err),
 	                 LEXC_OK);
 	ck_assert_int_ne(lexc_server_set_auth(s, "nope", LEXC_AUTH_REQUIRED, &err), LEXC_OK);
+	ck_assert_int_ne(lexc_server_set_auth(NULL, "a.x", LEXC_AUTH_REQUIRED, &err), LEXC_OK);
+	lexc_server_free(s);
+
+	/* A NULL handler (M__register(server, NULL, user)) leaves the method
+	 * unimplemented instead of crashing the first request. */
+	cfg.address = "127.0.0.1";
+	s = lexc_server_new(&cfg, one, 1, &err);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(lexc_server_register(s, &b, http_get_dummy, NULL, NULL, &err), LEXC_OK);
+	ck_assert_int_eq(lexc_server_start(s, &err), LEXC_OK);
+	http_resp nh;
+	http_get(lexc_server_port(s), "/xrpc/a.x", &nh);
+	assert_xrpc_error(&nh, 501, "MethodNotImplemented", NULL);
+	http_resp_free(&nh);
 	lexc_server_free(s);
 
 	/* IPv6 loopback, port 0. */

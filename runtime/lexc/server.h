@@ -196,7 +196,8 @@ lexc_server *lexc_server_new(const lexc_server_config *config, const lexc_method
 /* Links `method` (one of the table's entries) to a handler. Generated
  * M__register() functions call this with a dispatcher that casts `handler`
  * back to the method's own typedef. Registering a method twice replaces the
- * handler. Must happen before lexc_server_start(). */
+ * handler; a NULL handler leaves the method unimplemented (501). Must
+ * happen before lexc_server_start(). */
 lexc_status lexc_server_register(lexc_server *server, const lexc_method *method,
                                  lexc_handler dispatch, void (*handler)(void), void *user,
                                  lexc_error *err);
