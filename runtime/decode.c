@@ -55,12 +55,16 @@ static bool key_is(const lexc_json_reader *r, const char *lit)
 	return r->str_len == n && memcmp(r->str, lit, n) == 0;
 }
 
-/* Copies s[0..len) into the arena, NUL-terminated. */
+/* Copies s[0..len) into the arena, NUL-terminated: lexc_arena_strndup()
+ * inline, since the decoder copies every string it keeps (len, a length
+ * within the input, is below SIZE_MAX). */
 static lexc_status copy_string(decoder *d, const char *s, size_t len, lexc_str *out)
 {
-	char *p = lexc_arena_strndup(d->a, s, len);
+	char *p = lexc_arena_alloc_aligned(d->a, len + 1, 1);
 	if (p == NULL)
 		return no_memory(d);
+	memcpy(p, s, len);
+	p[len] = '\0';
 	out->ptr = p;
 	out->len = len;
 	return LEXC_OK;
