@@ -1231,6 +1231,13 @@ lexc_json_token codec_json_key(lexc_json_reader *r)
 {
 	const char *cur = r->cur_, *lim = r->lim_;
 	int state = r->state_;
+	/* Compact JSON first: the key's quote right after ',' or '{'. */
+	if (state == ST_OBJ_NEXT && lim - cur >= 2 && cur[0] == ',' && cur[1] == '"') {
+		cur++;
+		goto quote;
+	}
+	if (state == ST_OBJ_FIRST && cur < lim && *cur == '"')
+		goto quote;
 	if (state != ST_OBJ_NEXT && state != ST_OBJ_FIRST)
 		goto slow;
 	cur = skip_ws(cur, lim);
@@ -1249,6 +1256,7 @@ lexc_json_token codec_json_key(lexc_json_reader *r)
 	}
 	if (cur >= lim || *cur != '"')
 		goto slow;
+quote:;
 	/* Plain keys (see quick_string_end()); the rest (and "") take the slow path. */
 	const char *end = quick_string_end(cur + 1, lim);
 	if (end == NULL || end == cur + 1)
@@ -1256,6 +1264,11 @@ lexc_json_token codec_json_key(lexc_json_reader *r)
 	r->offset = (size_t)(cur - r->json_);
 	r->str = cur + 1;
 	r->str_len = (size_t)(end - cur - 1);
+	if (lim - end >= 2 && end[1] == ':') { /* compact JSON */
+		r->cur_ = end + 2;
+		r->state_ = ST_OBJ_VALUE;
+		return r->token = LEXC_JSON_KEY;
+	}
 	cur = skip_ws(end + 1, lim);
 	if (cur < lim && *cur == ':') {
 		r->cur_ = cur + 1;
