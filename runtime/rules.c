@@ -202,6 +202,14 @@ const lexc_field *codec_find_field_sorted(const lexc_object_rules *o, const char
 
 int codec_find_variant(const lexc_union_rules *u, const char *type, size_t len)
 {
+	if (u->n_variants <= CODEC_FIELD_SCAN_MAX) { /* as codec_find_field() */
+		for (size_t i = 0; i < u->n_variants; i++) {
+			const lexc_str *name = &u->variants[i].type_name;
+			if (name->len == len && codec_bytes_equal(name->ptr, type, len))
+				return (int)i + 1;
+		}
+		return 0;
+	}
 	size_t lo = 0, hi = u->n_variants;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
