@@ -58,7 +58,7 @@ static bool key_is(const lexc_json_reader *r, const char *lit)
 /* Copies s[0..len) into the arena, NUL-terminated: lexc_arena_strndup()
  * inline, since the decoder copies every string it keeps (len, a length
  * within the input, is below SIZE_MAX). */
-static lexc_status copy_string(decoder *d, const char *s, size_t len, lexc_str *out)
+static inline lexc_status copy_string(decoder *d, const char *s, size_t len, lexc_str *out)
 {
 	char *p = lexc_arena_alloc_aligned(d->a, len + 1, 1);
 	if (p == NULL)
@@ -71,7 +71,7 @@ static lexc_status copy_string(decoder *d, const char *s, size_t len, lexc_str *
 }
 
 /* Copies the current string token into the arena. */
-static lexc_status take_string(decoder *d, lexc_str *out)
+static inline lexc_status take_string(decoder *d, lexc_str *out)
 {
 	return copy_string(d, d->r->str, d->r->str_len, out);
 }
