@@ -848,11 +848,11 @@ static lexc_json_token next_slow(lexc_json_reader *r);
 lexc_json_token lexc_json_next(lexc_json_reader *r)
 {
 	const char *cur = skip_ws(r->cur_, r->lim_), *lim = r->lim_;
-	int state = r->state_, next;
+	int state = r->state_, next = ST_OBJ_NEXT;
+	/* After codec_json_key(), the decoder's usual state: no jump table. */
+	if (state == ST_OBJ_VALUE)
+		goto value;
 	switch (state) {
-	case ST_OBJ_VALUE:
-		next = ST_OBJ_NEXT;
-		break;
 	case ST_OBJ_COLON:
 		if (cur >= lim || *cur != ':')
 			return next_slow(r);
@@ -882,9 +882,17 @@ lexc_json_token lexc_json_next(lexc_json_reader *r)
 			cur = skip_ws(cur + 1, lim);
 		}
 		goto key;
+	case ST_DONE:
+		if (cur < lim)
+			return next_slow(r);
+		r->state_ = ST_END;
+		r->offset = (size_t)(cur - r->json_);
+		r->cur_ = cur;
+		return r->token = LEXC_JSON_END;
 	default:
 		return next_slow(r);
 	}
+value:
 	if (cur >= lim)
 		return next_slow(r);
 	unsigned char c = (unsigned char)*cur;
