@@ -433,6 +433,26 @@ static inline size_t utf8_sequence(const char *p, const char *lim)
 	return left >= 4 && (s[3] & 0xC0) == 0x80 ? 4 : 0;
 }
 
+#ifdef JSON_SSE2
+/* utf8_sequence() when 4 bytes can be read at p: the 32-bit word tells the
+ * shape, and the top bits of the code point its range (no overlongs, no
+ * surrogates, nothing above U+10FFFF). */
+static inline size_t utf8_sequence4(const char *p)
+{
+	uint32_t w; /* little-endian: only SSE2 (x86) builds call this */
+	memcpy(&w, p, 4);
+	if ((w & 0xC0E0) == 0x80C0)
+		return (w & 0xFF) >= 0xC2 ? 2 : 0;
+	uint32_t top = (w & 0x0F) << 6 | (w >> 8 & 0x3F); /* code point >> 6 */
+	if ((w & 0xC0C0F0) == 0x8080E0)
+		return top >= 0x20 && (top < 0x360 || top > 0x37F) ? 3 : 0;
+	top = (w & 0x07) << 6 | (w >> 8 & 0x3F); /* code point >> 12 */
+	if ((w & 0xC0C0C0F8) == 0x808080F0)
+		return top >= 0x10 && top <= 0x10F ? 4 : 0;
+	return 0;
+}
+#endif
+
 /* Validates the run of non-ASCII bytes at p. Every multi-byte UTF-8
  * sequence is made of such bytes only, so checking maximal runs one by one
  * is checking the whole string. Returns the end of the run, or NULL with
@@ -478,7 +498,7 @@ static inline const char *scan_plain(const char *p, const char *lim, const char 
 			 * back to 16 at a time. */
 			p += kh;
 			do {
-				size_t n = utf8_sequence(p, lim);
+				size_t n = lim - p >= 4 ? utf8_sequence4(p) : utf8_sequence(p, lim);
 				if (n == 0) {
 					*bad = p;
 					return NULL;
