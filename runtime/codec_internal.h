@@ -68,19 +68,22 @@ static inline bool codec_bytes_equal(const char *a, const char *b, size_t len)
 	return true;
 }
 
-/* An object's field named key[0..len); NULL when absent. Inline: the
- * decoder looks up every key it reads. */
-static inline const lexc_field *codec_find_field(const lexc_object_rules *o, const char *key,
-                                                 size_t len)
+/* The index of an object's field named key[0..len); n_fields when
+ * absent. Inline: the decoder looks up every key it reads, and uses the
+ * index for its seen-field bits. */
+static inline size_t codec_field_index(const lexc_object_rules *o, const char *key, size_t len)
 {
-	if (o->n_fields > CODEC_FIELD_SCAN_MAX)
-		return codec_find_field_sorted(o, key, len);
-	for (size_t i = 0; i < o->n_fields; i++) {
+	if (o->n_fields > CODEC_FIELD_SCAN_MAX) {
+		const lexc_field *f = codec_find_field_sorted(o, key, len);
+		return f != NULL ? (size_t)(f - o->fields) : o->n_fields;
+	}
+	size_t i = 0;
+	for (; i < o->n_fields; i++) {
 		const lexc_str *name = &o->fields[i].name;
 		if (name->len == len && codec_bytes_equal(name->ptr, key, len))
-			return &o->fields[i];
+			break;
 	}
-	return NULL;
+	return i;
 }
 
 /* Binary search of a union's sorted variants; 0 when absent, else the

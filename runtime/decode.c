@@ -55,19 +55,23 @@ static bool key_is(const lexc_json_reader *r, const char *lit)
 	return r->str_len == n && memcmp(r->str, lit, n) == 0;
 }
 
-/* Copies s[0..len) into the arena, NUL-terminated. */
-static lexc_status copy_string(decoder *d, const char *s, size_t len, lexc_str *out)
+/* Copies s[0..len) into the arena, NUL-terminated: lexc_arena_strndup()
+ * inline, since the decoder copies every string it keeps (len, a length
+ * within the input, is below SIZE_MAX). */
+static inline lexc_status copy_string(decoder *d, const char *s, size_t len, lexc_str *out)
 {
-	char *p = lexc_arena_strndup(d->a, s, len);
+	char *p = lexc_arena_alloc_aligned(d->a, len + 1, 1);
 	if (p == NULL)
 		return no_memory(d);
+	memcpy(p, s, len);
+	p[len] = '\0';
 	out->ptr = p;
 	out->len = len;
 	return LEXC_OK;
 }
 
 /* Copies the current string token into the arena. */
-static lexc_status take_string(decoder *d, lexc_str *out)
+static inline lexc_status take_string(decoder *d, lexc_str *out)
 {
 	return copy_string(d, d->r->str, d->r->str_len, out);
 }
@@ -338,7 +342,7 @@ static int decode_union_fast(decoder *d, const lexc_union_rules *rules, lexc_uni
 	const lexc_str *want = &vt->u.object.type_name;
 	if (want->len != 0 && (type.len != want->len || memcmp(type.ptr, want->ptr, type.len) != 0))
 		goto slow;
-	if (codec_find_field(&vt->u.object, "$type", 5) != NULL)
+	if (codec_field_index(&vt->u.object, "$type", 5) != vt->u.object.n_fields)
 		goto slow; /* a declared `$type` property: decode_members() reads it */
 	lexc_status st = copy_string(d, type.ptr, type.len, &type);
 	if (st != LEXC_OK)
@@ -688,9 +692,9 @@ static lexc_status decode_members(decoder *d, const lexc_type *t, void *obj, boo
 			break;
 		if (tok != LEXC_JSON_KEY)
 			return reader_failed(d);
-		const lexc_field *f = codec_find_field(o, d->r->str, d->r->str_len);
-		if (f != NULL) {
-			size_t i = (size_t)(f - o->fields);
+		size_t i = codec_field_index(o, d->r->str, d->r->str_len);
+		if (i != o->n_fields) {
+			const lexc_field *f = &o->fields[i];
 			uint64_t bit = (uint64_t)1 << (i % 64);
 			if (seen[i / 64] & bit) {
 				codec_json_duplicate(d->r);

@@ -101,6 +101,17 @@ static size_t quick_split(const char *s, size_t len, struct span *seg)
 			}
 			q += 16;
 		}
+		/* The tail: the last 16 bytes of s, less those before q. */
+		if (q < lim && len >= 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(lim - 16));
+			unsigned m = (unsigned)_mm_movemask_epi8(
+			        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('/')),
+			                                  _mm_cmpeq_epi8(x, _mm_set1_epi8('?'))),
+			                     _mm_cmpeq_epi8(x, _mm_set1_epi8('#'))));
+			m >>= 16 - (lim - q);
+			q = m != 0 ? q + __builtin_ctz(m) : lim;
+			goto found;
+		}
 #endif
 		while (q < lim && *q != '/' && *q != '?' && *q != '#')
 			q++;

@@ -433,6 +433,26 @@ static inline size_t utf8_sequence(const char *p, const char *lim)
 	return left >= 4 && (s[3] & 0xC0) == 0x80 ? 4 : 0;
 }
 
+#ifdef JSON_SSE2
+/* utf8_sequence() when 4 bytes can be read at p: the 32-bit word tells the
+ * shape, and the top bits of the code point its range (no overlongs, no
+ * surrogates, nothing above U+10FFFF). */
+static inline size_t utf8_sequence4(const char *p)
+{
+	uint32_t w; /* little-endian: only SSE2 (x86) builds call this */
+	memcpy(&w, p, 4);
+	if ((w & 0xC0E0) == 0x80C0)
+		return (w & 0xFF) >= 0xC2 ? 2 : 0;
+	uint32_t top = (w & 0x0F) << 6 | (w >> 8 & 0x3F); /* code point >> 6 */
+	if ((w & 0xC0C0F0) == 0x8080E0)
+		return top >= 0x20 && (top < 0x360 || top > 0x37F) ? 3 : 0;
+	top = (w & 0x07) << 6 | (w >> 8 & 0x3F); /* code point >> 12 */
+	if ((w & 0xC0C0C0F8) == 0x808080F0)
+		return top >= 0x10 && top <= 0x10F ? 4 : 0;
+	return 0;
+}
+#endif
+
 /* Validates the run of non-ASCII bytes at p. Every multi-byte UTF-8
  * sequence is made of such bytes only, so checking maximal runs one by one
  * is checking the whole string. Returns the end of the run, or NULL with
@@ -478,7 +498,7 @@ static inline const char *scan_plain(const char *p, const char *lim, const char 
 			 * back to 16 at a time. */
 			p += kh;
 			do {
-				size_t n = utf8_sequence(p, lim);
+				size_t n = lim - p >= 4 ? utf8_sequence4(p) : utf8_sequence(p, lim);
 				if (n == 0) {
 					*bad = p;
 					return NULL;
@@ -848,11 +868,11 @@ static lexc_json_token next_slow(lexc_json_reader *r);
 lexc_json_token lexc_json_next(lexc_json_reader *r)
 {
 	const char *cur = skip_ws(r->cur_, r->lim_), *lim = r->lim_;
-	int state = r->state_, next;
+	int state = r->state_, next = ST_OBJ_NEXT;
+	/* After codec_json_key(), the decoder's usual state: no jump table. */
+	if (state == ST_OBJ_VALUE)
+		goto value;
 	switch (state) {
-	case ST_OBJ_VALUE:
-		next = ST_OBJ_NEXT;
-		break;
 	case ST_OBJ_COLON:
 		if (cur >= lim || *cur != ':')
 			return next_slow(r);
@@ -882,9 +902,17 @@ lexc_json_token lexc_json_next(lexc_json_reader *r)
 			cur = skip_ws(cur + 1, lim);
 		}
 		goto key;
+	case ST_DONE:
+		if (cur < lim)
+			return next_slow(r);
+		r->state_ = ST_END;
+		r->offset = (size_t)(cur - r->json_);
+		r->cur_ = cur;
+		return r->token = LEXC_JSON_END;
 	default:
 		return next_slow(r);
 	}
+value:
 	if (cur >= lim)
 		return next_slow(r);
 	unsigned char c = (unsigned char)*cur;
@@ -1231,6 +1259,13 @@ lexc_json_token codec_json_key(lexc_json_reader *r)
 {
 	const char *cur = r->cur_, *lim = r->lim_;
 	int state = r->state_;
+	/* Compact JSON first: the key's quote right after ',' or '{'. */
+	if (state == ST_OBJ_NEXT && lim - cur >= 2 && cur[0] == ',' && cur[1] == '"') {
+		cur++;
+		goto quote;
+	}
+	if (state == ST_OBJ_FIRST && cur < lim && *cur == '"')
+		goto quote;
 	if (state != ST_OBJ_NEXT && state != ST_OBJ_FIRST)
 		goto slow;
 	cur = skip_ws(cur, lim);
@@ -1249,6 +1284,7 @@ lexc_json_token codec_json_key(lexc_json_reader *r)
 	}
 	if (cur >= lim || *cur != '"')
 		goto slow;
+quote:;
 	/* Plain keys (see quick_string_end()); the rest (and "") take the slow path. */
 	const char *end = quick_string_end(cur + 1, lim);
 	if (end == NULL || end == cur + 1)
@@ -1256,6 +1292,11 @@ lexc_json_token codec_json_key(lexc_json_reader *r)
 	r->offset = (size_t)(cur - r->json_);
 	r->str = cur + 1;
 	r->str_len = (size_t)(end - cur - 1);
+	if (lim - end >= 2 && end[1] == ':') { /* compact JSON */
+		r->cur_ = end + 2;
+		r->state_ = ST_OBJ_VALUE;
+		return r->token = LEXC_JSON_KEY;
+	}
 	cur = skip_ws(end + 1, lim);
 	if (cur < lim && *cur == ':') {
 		r->cur_ = cur + 1;

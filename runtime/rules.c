@@ -55,7 +55,29 @@ static bool str_eq(const lexc_str *a, const char *s, size_t len)
 	return a->len == len && (len == 0 || memcmp(a->ptr, s, len) == 0);
 }
 
+static bool check_string_full(const lexc_string_rules *r, const char *s, size_t len,
+                              lexc_error *err);
+
+/* The usual string passes its length bounds, no const or enum, at most a
+ * grapheme check and a format: that path stays free of the message
+ * formatting, which check_string_full() does when anything fails. */
 bool codec_check_string(const lexc_string_rules *r, const char *s, size_t len, lexc_error *err)
+{
+	if (r->has_const || r->enum_values != NULL || len < r->min_length || len > r->max_length)
+		return check_string_full(r, s, len, err);
+	if ((r->min_graphemes > 0 || r->max_graphemes != SIZE_MAX) &&
+	    !lexc_graphemes_within(s, len, r->min_graphemes, r->max_graphemes))
+		return check_string_full(r, s, len, err);
+	if (r->format != LEXC_FORMAT_NONE && !lexc_format_check(r->format, s, len, NULL))
+		return check_string_full(r, s, len, err);
+	return true;
+}
+
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static bool
+check_string_full(const lexc_string_rules *r, const char *s, size_t len, lexc_error *err)
 {
 	if (r->has_const && !str_eq(&r->const_value, s, len))
 		return fail(err, "must be \"%.*s\"", (int)r->const_value.len, r->const_value.ptr);
@@ -202,6 +224,14 @@ const lexc_field *codec_find_field_sorted(const lexc_object_rules *o, const char
 
 int codec_find_variant(const lexc_union_rules *u, const char *type, size_t len)
 {
+	if (u->n_variants <= CODEC_FIELD_SCAN_MAX) { /* as codec_find_field() */
+		for (size_t i = 0; i < u->n_variants; i++) {
+			const lexc_str *name = &u->variants[i].type_name;
+			if (name->len == len && codec_bytes_equal(name->ptr, type, len))
+				return (int)i + 1;
+		}
+		return 0;
+	}
 	size_t lo = 0, hi = u->n_variants;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
