@@ -249,6 +249,41 @@ static void measure(const char *name, size_t (*fn)(const struct corpus *, lexc_a
 	printf("\n");
 }
 
+/* One object with n distinct keys, read whole: the duplicate-key check
+ * must stay linear (ns per key flat as n grows), where a naive one is
+ * quadratic. Best of 3. */
+static void key_scaling(lexc_arena *arena)
+{
+	printf("\none object with n distinct keys (duplicate check):\n");
+	for (size_t n = 1000; n <= 1000000; n *= 10) {
+		size_t cap = n * 24 + 16, len = 0;
+		char *buf = xrealloc(NULL, cap);
+		buf[len++] = '{';
+		for (size_t i = 0; i < n; i++)
+			len += (size_t)snprintf(buf + len, cap - len, "%s\"k%07zu\":%zu",
+			                        i ? "," : "", i * 7 % n, i);
+		buf[len++] = '}';
+		double best = 1e9;
+		for (int round = 0; round < 3; round++) {
+			lexc_arena_reset(arena);
+			lexc_json_reader r;
+			lexc_json_reader_init(&r, buf, len, arena, NULL);
+			double t0 = now();
+			lexc_json_token t;
+			while ((t = lexc_json_next(&r)) != LEXC_JSON_END && t != LEXC_JSON_ERROR)
+				;
+			double t1 = now() - t0;
+			if (t == LEXC_JSON_ERROR) {
+				fprintf(stderr, "key scaling: unexpected error\n");
+				break;
+			}
+			best = t1 < best ? t1 : best;
+		}
+		printf("  n = %7zu  %7.1f ns per key\n", n, best * 1e9 / (double)n);
+		free(buf);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct corpus c = {0};
@@ -268,6 +303,7 @@ int main(int argc, char **argv)
 	measure("lexc reader, all tokens", run_tokens, &c, &arena, rounds, true);
 	measure("lexc reader, skip_value", run_skip, &c, &arena, rounds, false);
 	measure("jansson json_loadb", run_jansson, &c, &arena, rounds, false);
+	key_scaling(&arena);
 	lexc_arena_free(&arena);
 	for (size_t i = 0; i < c.n; i++)
 		free(c.r[i].json);
