@@ -33,6 +33,18 @@ bool cli_parse_lexicon_args(int argc, char **argv, cli_lexicon_args *a);
 int cli_run_lexicon_command(int argc, char **argv, cli_lexicon_args *a, void (*usage)(FILE *out),
                             int (*run)(const cli_lexicon_args *a));
 
+struct schema_set;
+
+/* Loads the inputs and --external documents of `a`, checks them and prints
+ * the diagnostics on stderr; *errors counts the errors. The caller frees
+ * the set (schema_set_free). */
+struct schema_set *cli_load_lexicons(const cli_lexicon_args *a, size_t *errors);
+
+/* The same for commands that write (gen, stubs): NULL after "N errors in
+ * the lexicons; nothing written" when they are unusable, with the exit
+ * status in *status. */
+struct schema_set *cli_load_lexicons_to_write(const cli_lexicon_args *a, int *status);
+
 /* Writes files below an output directory (creating directories as needed)
  * for gen and stubs. A file whose content is unchanged is not rewritten, so
  * that make rebuilds only what changed; with `keep`, an existing file is

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "schema.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,4 +81,30 @@ int cli_run_lexicon_command(int argc, char **argv, cli_lexicon_args *a, void (*u
 	free(a->inputs);
 	free(a->externals);
 	return status;
+}
+
+struct schema_set *cli_load_lexicons(const cli_lexicon_args *a, size_t *errors)
+{
+	schema_set *set = schema_set_new();
+	for (size_t i = 0; i < a->n_inputs; i++)
+		schema_set_add_path(set, a->inputs[i], false);
+	for (size_t i = 0; i < a->n_externals; i++)
+		schema_set_add_path(set, a->externals[i], true);
+	*errors = schema_set_finish(set);
+	diag_print(&set->diags, stderr);
+	return set;
+}
+
+struct schema_set *cli_load_lexicons_to_write(const cli_lexicon_args *a, int *status)
+{
+	size_t errors;
+	schema_set *set = cli_load_lexicons(a, &errors);
+	if (set->n_io_errors == 0 && errors == 0)
+		return set;
+	if (errors > 0)
+		fprintf(stderr, "lexc %s: %zu error%s in the lexicons; nothing written\n",
+		        a->command, errors, errors == 1 ? "" : "s");
+	*status = set->n_io_errors > 0 ? LEXC_EXIT_USAGE : LEXC_EXIT_INVALID;
+	schema_set_free(set);
+	return NULL;
 }

@@ -46,14 +46,9 @@ static void lint_summary(const schema_set *set, size_t errors, size_t warnings)
 
 static int lint_run(const cli_lexicon_args *a)
 {
-	schema_set *set = schema_set_new();
-	for (size_t i = 0; i < a->n_inputs; i++)
-		schema_set_add_path(set, a->inputs[i], false);
-	for (size_t i = 0; i < a->n_externals; i++)
-		schema_set_add_path(set, a->externals[i], true);
-	size_t errors = schema_set_finish(set);
+	size_t errors;
+	schema_set *set = cli_load_lexicons(a, &errors);
 	size_t warnings = diag_count(&set->diags, DIAG_WARNING);
-	diag_print(&set->diags, stderr);
 	if (errors + warnings > 0)
 		fprintf(stderr, "lexc lint: %zu error%s, %zu warning%s\n", errors,
 		        errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");

@@ -39,22 +39,10 @@ static bool write_file(void *ctx, const char *rel, const char *data, size_t len,
 
 static int stubs_run(const cli_lexicon_args *a)
 {
-	schema_set *set = schema_set_new();
-	for (size_t i = 0; i < a->n_inputs; i++)
-		schema_set_add_path(set, a->inputs[i], false);
-	for (size_t i = 0; i < a->n_externals; i++)
-		schema_set_add_path(set, a->externals[i], true);
-	size_t errors = schema_set_finish(set);
-	diag_print(&set->diags, stderr);
-	if (set->n_io_errors > 0 || errors > 0) {
-		if (errors > 0)
-			fprintf(stderr,
-			        "lexc stubs: %zu error%s in the lexicons; nothing written\n",
-			        errors, errors == 1 ? "" : "s");
-		int status = set->n_io_errors > 0 ? LEXC_EXIT_USAGE : LEXC_EXIT_INVALID;
-		schema_set_free(set);
+	int status;
+	schema_set *set = cli_load_lexicons_to_write(a, &status);
+	if (set == NULL)
 		return status;
-	}
 	cli_writer w = {.command = "stubs", .dir = a->output, .verbose = a->verbose};
 	emit_status st = emit_stubs(set, write_file, &w, stderr);
 	schema_set_free(set);

@@ -481,6 +481,30 @@ typedef struct candidate {
 	unsigned penalty;
 } candidate;
 
+/* Writes `line` and its newline to `out`. */
+static void put_line(text *out, const text *line)
+{
+	text_putn(out, line->buf, line->len);
+	text_putc(out, '\n');
+}
+
+/* Writes `line` if it fits the column limit; the caller then is done. */
+static bool put_if_fits(text *out, const text *line)
+{
+	if (width_of(line->buf) > TEXT_COLUMNS)
+		return false;
+	put_line(out, line);
+	return true;
+}
+
+/* Candidate i, with its scratch text emptied, ready to be written. */
+static text *candidate_text(candidate *c, size_t i)
+{
+	c[i].t = &scratch.cand[i];
+	text_reset(c[i].t);
+	return c[i].t;
+}
+
 /* Picks the candidate with the least excess, then the least penalty, the
  * earliest on ties (as clang-format's stable ordering does here). */
 static void emit_best(text *out, candidate *c, size_t n)
@@ -492,8 +516,7 @@ static void emit_best(text *out, candidate *c, size_t n)
 		    (c[i].excess == c[best].excess && c[i].penalty < c[best].penalty))
 			best = i;
 	}
-	text_putn(out, c[best].t->buf, c[best].t->len);
-	text_putc(out, '\n');
+	put_line(out, c[best].t);
 }
 
 /* Penalties measured against clang-format 14 (LLVM base style). */
@@ -529,34 +552,27 @@ static void func_head(text *t, const char *ret, const char *name, const char *co
 	text_printf(one, "%s%s%s(", ret, sep, name);
 	join_args(one, params, n);
 	text_puts(one, tail);
-	if (width_of(one->buf) <= TEXT_COLUMNS) {
-		text_putn(t, one->buf, one->len);
-		text_putc(t, '\n');
+	if (put_if_fits(t, one))
 		return;
-	}
 	candidate c[4];
 	unsigned b;
 	/* B: aligned after '(' */
-	c[0].t = &scratch.cand[0];
-	text_reset(c[0].t);
+	candidate_text(c, 0);
 	text_printf(c[0].t, "%s%s%s(", ret, sep, name);
 	b = pack(c[0].t, align_to(&scratch.tmp, "", width_of(c[0].t->buf)), params, n, tail);
 	c[0].penalty = DECL_PARAM_BREAK * b;
 	/* C: return type on its own line, aligned after '(' */
-	c[1].t = &scratch.cand[1];
-	text_reset(c[1].t);
+	candidate_text(c, 1);
 	text_printf(c[1].t, "%s\n%s(", ret, name);
 	b = pack(c[1].t, align_to(&scratch.tmp, "", width_of(name) + 1), params, n, tail);
 	c[1].penalty = DECL_RETURN_BREAK + DECL_PARAM_BREAK * b;
 	/* D: break after '(' */
-	c[2].t = &scratch.cand[2];
-	text_reset(c[2].t);
+	candidate_text(c, 2);
 	text_printf(c[2].t, "%s%s%s(\n        ", ret, sep, name);
 	b = pack(c[2].t, "        ", params, n, tail);
 	c[2].penalty = DECL_FIRST_PARAM + DECL_PARAM_BREAK * b;
 	/* E: both */
-	c[3].t = &scratch.cand[3];
-	text_reset(c[3].t);
+	candidate_text(c, 3);
 	text_printf(c[3].t, "%s\n%s(\n        ", ret, name);
 	b = pack(c[3].t, "        ", params, n, tail);
 	c[3].penalty = DECL_RETURN_BREAK + DECL_FIRST_PARAM + DECL_PARAM_BREAK * b;
@@ -581,20 +597,15 @@ void text_call(text *t, const char *indent, const char *head, const char *const 
 	text_printf(one, "%s%s", indent, head);
 	join_args(one, args, n);
 	text_puts(one, tail);
-	if (width_of(one->buf) <= TEXT_COLUMNS) {
-		text_putn(t, one->buf, one->len);
-		text_putc(t, '\n');
+	if (put_if_fits(t, one))
 		return;
-	}
 	candidate c[2];
 	unsigned b;
-	c[0].t = &scratch.cand[0];
-	text_reset(c[0].t);
+	candidate_text(c, 0);
 	text_printf(c[0].t, "%s%s", indent, head);
 	b = pack(c[0].t, align_to(&scratch.tmp, indent, width_of(c[0].t->buf)), args, n, tail);
 	c[0].penalty = CALL_ARG_BREAK * b;
-	c[1].t = &scratch.cand[1];
-	text_reset(c[1].t);
+	candidate_text(c, 1);
 	text_printf(c[1].t, "%s%s\n%s        ", indent, head, indent);
 	text_reset(&scratch.tmp);
 	text_printf(&scratch.tmp, "%s        ", indent);
@@ -631,8 +642,7 @@ void text_func_head_as(text *t, const char *ret, const char *name, const char *c
 		pack(c, "        ", params, n, ")");
 		break;
 	}
-	text_putn(t, c->buf, c->len);
-	text_putc(t, '\n');
+	put_line(t, c);
 }
 
 void text_func_type(text *t, const char *head, const char *const *params, size_t n,
@@ -643,22 +653,17 @@ void text_func_type(text *t, const char *head, const char *const *params, size_t
 	text_puts(one, head);
 	join_args(one, params, n);
 	text_puts(one, tail);
-	if (width_of(one->buf) <= TEXT_COLUMNS) {
-		text_putn(t, one->buf, one->len);
-		text_putc(t, '\n');
+	if (put_if_fits(t, one))
 		return;
-	}
 	/* Unlike a function head, the type never goes on a line of its own:
 	 * aligned after '(', or a break right after it. */
 	candidate c[2];
 	unsigned b;
-	c[0].t = &scratch.cand[0];
-	text_reset(c[0].t);
+	candidate_text(c, 0);
 	text_puts(c[0].t, head);
 	b = pack(c[0].t, align_to(&scratch.tmp, "", width_of(head)), params, n, tail);
 	c[0].penalty = DECL_PARAM_BREAK * b;
-	c[1].t = &scratch.cand[1];
-	text_reset(c[1].t);
+	candidate_text(c, 1);
 	text_printf(c[1].t, "%s\n        ", head);
 	b = pack(c[1].t, "        ", params, n, tail);
 	c[1].penalty = DECL_FIRST_PARAM + DECL_PARAM_BREAK * b;
@@ -673,11 +678,8 @@ void text_decl_call(text *t, const char *indent, const char *lhs, const char *he
 	text_printf(one, "%s%s = %s", indent, lhs, head);
 	join_args(one, args, n);
 	text_puts(one, tail);
-	if (width_of(one->buf) <= TEXT_COLUMNS) {
-		text_putn(t, one->buf, one->len);
-		text_putc(t, '\n');
+	if (put_if_fits(t, one))
 		return;
-	}
 	/* Measured against clang-format 14: a break after '=' when the call then
 	 * fits on one line; else aligned after '(' when that takes one break;
 	 * else a break right after '(' and the arguments packed. */
@@ -686,8 +688,7 @@ void text_decl_call(text *t, const char *indent, const char *lhs, const char *he
 	join_args(one, args, n);
 	text_puts(one, tail);
 	if (excess_of(one) == 0) {
-		text_putn(t, one->buf, one->len);
-		text_putc(t, '\n');
+		put_line(t, one);
 		return;
 	}
 	text_reset(&scratch.clean);
@@ -703,8 +704,7 @@ void text_assign_call(text *t, const char *indent, const char *head, const char 
 	text_printf(al, "%s%s", indent, head);
 	unsigned b = pack(al, align_to(&scratch.tmp, indent, width_of(al->buf)), args, n, tail);
 	if (b == 0 || (b == 1 && excess_of(al) == 0)) {
-		text_putn(t, al->buf, al->len);
-		text_putc(t, '\n');
+		put_line(t, al);
 		return;
 	}
 	text *br = &scratch.cand[1];
@@ -713,8 +713,7 @@ void text_assign_call(text *t, const char *indent, const char *head, const char 
 	text_reset(&scratch.tmp);
 	text_printf(&scratch.tmp, "%s        ", indent);
 	pack(br, scratch.tmp.buf, args, n, tail);
-	text_putn(t, br->buf, br->len);
-	text_putc(t, '\n');
+	put_line(t, br);
 }
 
 void text_assign(text *t, const char *indent, const char *key, text_rhs shape, const char *open,
@@ -730,24 +729,19 @@ void text_assign(text *t, const char *indent, const char *key, text_rhs shape, c
 	text_printf(one, "%s%s = %s", indent, key, open);
 	join_args(one, args, n);
 	text_puts(one, close);
-	if (width_of(one->buf) <= TEXT_COLUMNS) {
-		text_putn(t, one->buf, one->len);
-		text_putc(t, '\n');
+	if (put_if_fits(t, one))
 		return;
-	}
 	const char *ind2 = text_fmt(&scratch.tmp, "%s        ", indent);
 	char ind2buf[64];
 	snprintf(ind2buf, sizeof ind2buf, "%s", ind2);
 	candidate c[5];
 	/* The line as it is (too long, but maybe less so than the others). */
-	c[4].t = &scratch.cand[4];
-	text_reset(c[4].t);
+	candidate_text(c, 4);
 	text_putn(c[4].t, one->buf, one->len);
 	c[4].penalty = 0;
 	if (shape == RHS_ATOM) {
 		c[0] = c[4];
-		c[1].t = &scratch.cand[1];
-		text_reset(c[1].t);
+		candidate_text(c, 1);
 		text_printf(c[1].t, "%s%s =\n%s%s,", indent, key, ind2buf, n > 0 ? args[0] : "");
 		c[1].penalty = ASSIGN_BREAK;
 		emit_best(t, c, 2);
@@ -757,27 +751,23 @@ void text_assign(text *t, const char *indent, const char *key, text_rhs shape, c
 	unsigned per = shape == RHS_CALL ? INIT_CALL_ARG_BREAK : INIT_BRACE_ARG_BREAK;
 	unsigned b;
 	/* aligned after the opening token */
-	c[0].t = &scratch.cand[0];
-	text_reset(c[0].t);
+	candidate_text(c, 0);
 	text_printf(c[0].t, "%s%s = %s", indent, key, open);
 	b = pack(c[0].t, align_to(&scratch.tmp, "", width_of(c[0].t->buf)), args, n, close);
 	c[0].penalty = per * b;
 	/* break after the opening token */
-	c[1].t = &scratch.cand[1];
-	text_reset(c[1].t);
+	candidate_text(c, 1);
 	text_printf(c[1].t, "%s%s = %s\n%s", indent, key, open, ind2buf);
 	b = pack(c[1].t, ind2buf, args, n, close);
 	c[1].penalty = first + per * b;
 	/* break after '=', aligned after the opening token */
-	c[2].t = &scratch.cand[2];
-	text_reset(c[2].t);
+	candidate_text(c, 2);
 	text_printf(c[2].t, "%s%s =\n%s%s", indent, key, ind2buf, open);
 	b = pack(c[2].t, align_to(&scratch.tmp, "", width_of(ind2buf) + width_of(open)), args, n,
 	         close);
 	c[2].penalty = ASSIGN_BREAK + per * b;
 	/* break after '=' and after the opening token */
-	c[3].t = &scratch.cand[3];
-	text_reset(c[3].t);
+	candidate_text(c, 3);
 	text_printf(c[3].t, "%s%s =\n%s%s\n%s        ", indent, key, ind2buf, open, ind2buf);
 	char ind3[72];
 	snprintf(ind3, sizeof ind3, "%s        ", ind2buf);

@@ -5,32 +5,8 @@
 # collisions, usage errors, and the whole atproto corpus (stubs written,
 # main.c, register_all.c and a sample of handlers compiled).
 set -u
-lexc() { ${LEXC_WRAPPER:-} "$LEXC_BIN" "$@"; }
+. "$LEXC_SRCDIR/tests/cli_lib.sh"
 lexicons="$LEXC_SRCDIR/lexicons"
-corpus="$LEXC_TEST_DATA/lexicons-atproto"
-fails=0
-passes=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-fail() {
-	echo "FAIL $*"
-	fails=$((fails + 1))
-}
-pass() { passes=$((passes + 1)); }
-
-# expect NAME WANT_STATUS GOT_STATUS
-expect() {
-	if [ "$3" -ne "$2" ]; then fail "$1: status $3 (want $2)"; else pass; fi
-}
-
-# contains NAME FILE TEXT
-contains() {
-	if grep -qF -- "$3" "$2"; then pass; else
-		fail "$1: no '$3' in:"
-		head -n 20 "$2"
-	fi
-}
 
 lacks() {
 	if grep -qF -- "$3" "$2"; then fail "$1: '$3' in $2"; else pass; fi
