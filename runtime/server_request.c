@@ -169,21 +169,6 @@ static lexc_status call_failv(lexc_call *call, lexc_status code, const char *nam
 	return code;
 }
 
-static lexc_status call_fail(lexc_call *call, lexc_status code, const char *fmt, ...)
-#if defined(__GNUC__)
-        __attribute__((format(printf, 3, 4)))
-#endif
-        ;
-
-static lexc_status call_fail(lexc_call *call, lexc_status code, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	lexc_status st = call_failv(call, code, NULL, fmt, ap);
-	va_end(ap);
-	return st;
-}
-
 lexc_status lexc_call_fail(lexc_call *call, lexc_status code, const char *fmt, ...)
 {
 	va_list ap;
@@ -204,8 +189,9 @@ static bool declares(const lexc_method *m, const char *name)
 lexc_status lexc_call_errorv(lexc_call *call, const char *name, const char *fmt, va_list ap)
 {
 	if (name == NULL || call->entry == NULL || !declares(call->entry->method, name)) {
-		call_fail(call, LEXC_INTERNAL_SERVER_ERROR, "handler used the undeclared error %s",
-		          name != NULL ? name : "(null)");
+		lexc_call_fail(call, LEXC_INTERNAL_SERVER_ERROR,
+		               "handler used the undeclared error %s",
+		               name != NULL ? name : "(null)");
 		return LEXC_INVALID_REQUEST;
 	}
 	call_failv(call, LEXC_INVALID_REQUEST, name, fmt, ap);
@@ -221,7 +207,7 @@ lexc_status lexc_call_error(lexc_call *call, const char *name, const char *fmt, 
 	return st;
 }
 
-/* call_fail() for the paths that return false on failure. */
+/* lexc_call_fail() for the paths that return false on failure. */
 static bool reject(lexc_call *call, lexc_status code, const char *fmt, ...)
 #if defined(__GNUC__)
         __attribute__((format(printf, 3, 4)))
@@ -241,7 +227,7 @@ static bool reject(lexc_call *call, lexc_status code, const char *fmt, ...)
 static void fail_decode(lexc_call *call, const lexc_error *e, const char *what)
 {
 	if (e->code != LEXC_INVALID_REQUEST) {
-		call_fail(call, e->code, "%s: %s", what, e->message);
+		lexc_call_fail(call, e->code, "%s: %s", what, e->message);
 		return;
 	}
 	char text[LEXC_ERROR_PATH_MAX + LEXC_ERROR_MESSAGE_MAX + 8];
@@ -252,7 +238,7 @@ static void fail_decode(lexc_call *call, const lexc_error *e, const char *what)
 		shown = text + 2;
 	else if (what[0] == '\0' && strncmp(text, "$[", 2) == 0)
 		shown = text + 1;
-	call_fail(call, LEXC_INVALID_REQUEST, "%s%s", what, shown);
+	lexc_call_fail(call, LEXC_INVALID_REQUEST, "%s%s", what, shown);
 }
 
 /* ---- Responses ----------------------------------------------------------- */
@@ -391,12 +377,12 @@ static void run_auth(lexc_call *call)
 		lexc_status st = s->cfg.auth(call, s->cfg.auth_user);
 		if (st != LEXC_OK) {
 			if (!call->failed)
-				call_fail(call, st, "authentication failed");
+				lexc_call_fail(call, st, "authentication failed");
 			return;
 		}
 	}
 	if (call->entry->auth == LEXC_AUTH_REQUIRED && call->caller_did == NULL)
-		call_fail(call, LEXC_AUTHENTICATION_REQUIRED, "Authentication Required");
+		lexc_call_fail(call, LEXC_AUTHENTICATION_REQUIRED, "Authentication Required");
 }
 
 /* Decides everything the request line and headers decide. Returns false
@@ -406,7 +392,8 @@ static bool route(lexc_call *call, enum MHD_Result *ret)
 	lexc_server *s = call->server;
 	static const char prefix[] = "/xrpc/";
 	if (strncmp(call->path, prefix, sizeof prefix - 1) != 0) {
-		call_fail(call, LEXC_XRPC_NOT_SUPPORTED, "Not Found: only /xrpc/<nsid> is served");
+		lexc_call_fail(call, LEXC_XRPC_NOT_SUPPORTED,
+		               "Not Found: only /xrpc/<nsid> is served");
 		return true;
 	}
 	if (s->cfg.cors && is_verb(call, "OPTIONS")) {
@@ -417,21 +404,21 @@ static bool route(lexc_call *call, enum MHD_Result *ret)
 	bool query_verb = is_verb(call, "GET") || is_verb(call, "HEAD");
 	if (call->nul_path) {
 		/* No NSID holds a NUL: what the path names is not in the table. */
-		call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED, "Method Not Implemented");
+		lexc_call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED, "Method Not Implemented");
 		return true;
 	}
 	if (strcmp(nsid, "_health") == 0) {
 		call->health = true;
 		if (!query_verb) {
 			call->allow = s->cfg.cors ? "GET, HEAD, OPTIONS" : "GET, HEAD";
-			call_fail(call, LEXC_HTTP_METHOD_NOT_ALLOWED,
-			          "Incorrect HTTP method (%s) expected GET", call->verb);
+			lexc_call_fail(call, LEXC_HTTP_METHOD_NOT_ALLOWED,
+			               "Incorrect HTTP method (%s) expected GET", call->verb);
 		}
 		return true;
 	}
 	const lexc_server_entry *e = lexc_server_find_(s, nsid, strlen(nsid));
 	if (e == NULL) {
-		call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED, "Method Not Implemented");
+		lexc_call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED, "Method Not Implemented");
 		return true;
 	}
 	call->entry = e;
@@ -439,18 +426,18 @@ static bool route(lexc_call *call, enum MHD_Result *ret)
 	if (query ? !query_verb : !is_verb(call, "POST")) {
 		call->allow = query ? (s->cfg.cors ? "GET, HEAD, OPTIONS" : "GET, HEAD")
 		                    : (s->cfg.cors ? "POST, OPTIONS" : "POST");
-		call_fail(call, LEXC_HTTP_METHOD_NOT_ALLOWED,
-		          "Incorrect HTTP method (%s) expected %s", call->verb,
-		          query ? "GET" : "POST");
+		lexc_call_fail(call, LEXC_HTTP_METHOD_NOT_ALLOWED,
+		               "Incorrect HTTP method (%s) expected %s", call->verb,
+		               query ? "GET" : "POST");
 		return true;
 	}
 	if (e->dispatch == NULL) {
-		call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED, "Method Not Implemented");
+		lexc_call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED, "Method Not Implemented");
 		return true;
 	}
 	if (declared_too_large(call)) {
-		call_fail(call, LEXC_PAYLOAD_TOO_LARGE, "request body larger than %zu bytes",
-		          s->cfg.body_limit);
+		lexc_call_fail(call, LEXC_PAYLOAD_TOO_LARGE, "request body larger than %zu bytes",
+		               s->cfg.body_limit);
 		*ret = send_error(call, true);
 		return false;
 	}
@@ -484,7 +471,7 @@ static bool take_body(lexc_call *call, const char *data, size_t len)
 			cap = limit;
 		char *p = realloc(call->body, cap + 1);
 		if (p == NULL) {
-			call_fail(call, LEXC_NO_MEMORY, "out of memory for the request body");
+			lexc_call_fail(call, LEXC_NO_MEMORY, "out of memory for the request body");
 			return true;
 		}
 		call->body = p;
@@ -542,28 +529,13 @@ static void *decode_input(lexc_call *call, const lexc_type *t)
 {
 	void *value = alloc_value(&call->arena, t);
 	if (value == NULL) {
-		call_fail(call, LEXC_NO_MEMORY, "out of memory for the input");
+		lexc_call_fail(call, LEXC_NO_MEMORY, "out of memory for the input");
 		return NULL;
 	}
 	lexc_error e;
 	lexc_error_clear(&e);
-	lexc_status st;
-	if (t->kind == LEXC_KIND_OBJECT) {
-		st = lexc_decode(t, call->body, call->body_len, &call->arena, value, &e);
-	} else {
-		/* A union at the root: the engine's streaming entry point, then the
-		 * end-of-input check lexc_decode() would make. */
-		lexc_json_reader r;
-		lexc_json_reader_init(&r, call->body, call->body_len, &call->arena, &e);
-		st = lexc_decode_from(t, &r, &call->arena, value, &e);
-		if (st == LEXC_OK && lexc_json_next(&r) != LEXC_JSON_END) {
-			if (r.token != LEXC_JSON_ERROR)
-				lexc_error_set(&e, LEXC_INVALID_REQUEST,
-				               "unexpected data after the value at byte %zu",
-				               r.offset);
-			st = e.code;
-		}
-	}
+	/* Objects and unions alike, with the data model's rules on raw JSON. */
+	lexc_status st = lexc_decode(t, call->body, call->body_len, &call->arena, value, &e);
 	if (st != LEXC_OK) {
 		fail_decode(call, &e, "Input: ");
 		return NULL;
@@ -635,7 +607,7 @@ static enum MHD_Result send_health(lexc_call *call)
 	lexc_json_write_object_end(&w);
 	enum MHD_Result ok;
 	if (w.failed) {
-		call_fail(call, LEXC_INTERNAL_SERVER_ERROR, "health: version is not UTF-8");
+		lexc_call_fail(call, LEXC_INTERNAL_SERVER_ERROR, "health: version is not UTF-8");
 		ok = send_error(call, false);
 	} else {
 		ok = send_response(call, 200, json_type, w.buf, w.len, false);
@@ -644,10 +616,10 @@ static enum MHD_Result send_health(lexc_call *call)
 	return ok;
 }
 
-/* A union at the root of an output. The engine encodes objects only, so
- * the chosen variant is encoded as an object and its `$type` is put first
- * here; an unknown variant (open unions) is its raw JSON, checked to be an
- * object. The result is in `w`. */
+/* A union at the root of an output. A handler's mistakes get messages of
+ * their own, and an unknown variant (open unions) is its raw JSON, checked
+ * to be one object: the engine trusts raw JSON, which it only keeps from a
+ * decode. A chosen variant is the engine's to encode. */
 static lexc_status encode_union(lexc_call *call, const lexc_type *t, const lexc_union *u,
                                 lexc_json_writer *w, lexc_error *e)
 {
@@ -671,43 +643,8 @@ static lexc_status encode_union(lexc_call *call, const lexc_type *t, const lexc_
 	if (u->kind < 0 || (size_t)u->kind > r->n_variants || u->value == NULL)
 		return lexc_error_set(e, LEXC_INTERNAL_SERVER_ERROR, "union output: no variant %d",
 		                      u->kind);
-	const lexc_variant *v = &r->variants[u->kind - 1];
-	lexc_json_writer body, head;
-	lexc_json_writer_init(&body, e);
-	lexc_json_writer_init(&head, e);
-	lexc_status st = lexc_encode(v->type, u->value, &body, e);
-	if (st == LEXC_OK && body.len > 9 && strncmp(body.buf, "{\"$type\":", 9) == 0) {
-		/* A record variant: the encoder wrote its $type already. */
-		lexc_json_write_raw(w, body.buf, body.len);
-	} else if (st == LEXC_OK) {
-		/* {"$type":"x"} and {members} make {"$type":"x",members}. */
-		lexc_json_write_object_start(&head);
-		lexc_json_write_key(&head, "$type", 5);
-		lexc_json_write_string(&head, v->type_name.ptr, v->type_name.len);
-		lexc_json_write_object_end(&head);
-		size_t n = head.len + body.len + 1;
-		char *text = head.failed || body.failed ? NULL : malloc(n);
-		if (text == NULL) {
-			st = lexc_error_set(e, LEXC_NO_MEMORY, "out of memory");
-		} else {
-			size_t o = head.len - 1;
-			memcpy(text, head.buf, o);
-			if (body.len > 2) {
-				text[o++] = ',';
-				memcpy(text + o, body.buf + 1, body.len - 1);
-				o += body.len - 1;
-			} else {
-				text[o++] = '}';
-			}
-			lexc_json_write_raw(w, text, o);
-			free(text);
-		}
-	}
-	lexc_json_writer_free(&head);
-	lexc_json_writer_free(&body);
-	if (st == LEXC_OK && w->failed)
-		st = e->code != LEXC_OK ? e->code : LEXC_NO_MEMORY;
-	return st;
+	/* The engine writes the variant with its `$type` first. */
+	return lexc_encode(t, u, w, e);
 }
 
 static enum MHD_Result send_output(lexc_call *call, void *output)
@@ -727,7 +664,8 @@ static enum MHD_Result send_output(lexc_call *call, void *output)
 		if (st != LEXC_OK || w.failed) {
 			char text[LEXC_ERROR_PATH_MAX + LEXC_ERROR_MESSAGE_MAX + 8];
 			lexc_error_format(&e, text, sizeof text);
-			call_fail(call, LEXC_INTERNAL_SERVER_ERROR, "invalid output: %s", text);
+			lexc_call_fail(call, LEXC_INTERNAL_SERVER_ERROR, "invalid output: %s",
+			               text);
 			ok = send_error(call, false);
 		} else {
 			ok = send_response(call, 200, json_type, w.buf, w.len, false);
@@ -740,10 +678,10 @@ static enum MHD_Result send_output(lexc_call *call, void *output)
 	if (ct == NULL && strchr(m->output_encoding, '*') == NULL)
 		ct = m->output_encoding;
 	if (ct == NULL || !header_text_ok(ct) || (b->data == NULL && b->len > 0)) {
-		call_fail(call, LEXC_INTERNAL_SERVER_ERROR,
-		          ct == NULL ? "output body has no content type for encoding %s"
-		                     : "output body is malformed (encoding %s)",
-		          m->output_encoding);
+		lexc_call_fail(call, LEXC_INTERNAL_SERVER_ERROR,
+		               ct == NULL ? "output body has no content type for encoding %s"
+		                          : "output body is malformed (encoding %s)",
+		               m->output_encoding);
 		return send_error(call, false);
 	}
 	return send_response(call, 200, ct, b->len > 0 ? b->data : (const void *)"", b->len, false);
@@ -752,14 +690,14 @@ static enum MHD_Result send_output(lexc_call *call, void *output)
 static enum MHD_Result serve(lexc_call *call)
 {
 	if (call->too_large && !call->failed)
-		call_fail(call, LEXC_PAYLOAD_TOO_LARGE, "request body larger than %zu bytes",
-		          call->server->cfg.body_limit);
+		lexc_call_fail(call, LEXC_PAYLOAD_TOO_LARGE, "request body larger than %zu bytes",
+		               call->server->cfg.body_limit);
 	if (call->failed)
 		return send_error(call, false);
 	if (call->health) {
 		if (call->body_len > 0) {
-			call_fail(call, LEXC_INVALID_REQUEST,
-			          "A request body was provided to a query");
+			lexc_call_fail(call, LEXC_INVALID_REQUEST,
+			               "A request body was provided to a query");
 			return send_error(call, false);
 		}
 		return send_health(call);
@@ -781,14 +719,14 @@ static enum MHD_Result serve(lexc_call *call)
 		output = m->output != NULL ? alloc_value(&call->arena, m->output)
 		                           : lexc_arena_calloc(&call->arena, 1, sizeof(lexc_body));
 		if (output == NULL) {
-			call_fail(call, LEXC_NO_MEMORY, "out of memory for the output");
+			lexc_call_fail(call, LEXC_NO_MEMORY, "out of memory for the output");
 			return send_error(call, false);
 		}
 	}
 	lexc_status st = call->entry->dispatch(call, params, input, output);
 	if (st != LEXC_OK || call->failed) {
 		if (!call->failed)
-			call_fail(call, st, "%s", lexc_status_name(st));
+			lexc_call_fail(call, st, "%s", lexc_status_name(st));
 		return send_error(call, false);
 	}
 	return send_output(call, output);
@@ -878,8 +816,9 @@ enum MHD_Result lexc_server_access_(void *cls, struct MHD_Connection *conn, cons
 		 * for a method. */
 		if ((call->failed || call->health) && declared_too_large(call)) {
 			if (!call->failed)
-				call_fail(call, LEXC_PAYLOAD_TOO_LARGE,
-				          "request body larger than %zu bytes", s->cfg.body_limit);
+				lexc_call_fail(call, LEXC_PAYLOAD_TOO_LARGE,
+				               "request body larger than %zu bytes",
+				               s->cfg.body_limit);
 			return send_error(call, true);
 		}
 		call->phase = LEXC_CALL_BODY;
