@@ -2,7 +2,7 @@
 # Runs every libFuzzer target of a build configured with --enable-fuzzing.
 #   tests/fuzz/run.sh BUILDDIR SECONDS [JOBS]
 # Each target runs SECONDS of wall time (JOBS targets at once; 2 keeps both
-# cores busy), seeded from the interop vectors, with its corpus kept in
+# cores busy; FUZZ_TARGETS="fuzz_json fuzz_decode" runs only those), seeded from the interop vectors, with its corpus kept in
 # BUILDDIR/fuzz-corpus/TARGET. Prints one line per target with its exec
 # count; exits non-zero if any target finds a crash.
 set -u
@@ -94,6 +94,13 @@ for sel in 0 1 2; do
 done
 targets="$targets fuzz_decode"
 
+if [ -n "${FUZZ_TARGETS:-}" ]; then
+	chosen=""
+	for t in $targets; do
+		case " $FUZZ_TARGETS " in *" $t "*) chosen="$chosen $t" ;; esac
+	done
+	targets=$chosen
+fi
 running=0
 for t in $targets; do
 	run_one "$t" &
