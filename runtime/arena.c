@@ -40,8 +40,10 @@ static lexc_arena_block *arena_new_block(lexc_arena *a, size_t data_size)
 	if (data_size > SIZE_MAX - sizeof(lexc_arena_block))
 		return NULL;
 	size_t total = sizeof(lexc_arena_block) + data_size;
-	if (a->limit != 0 && (total > a->limit || a->heap_bytes > a->limit - total))
+	if (a->limit != 0 && (total > a->limit || a->heap_bytes > a->limit - total)) {
+		a->limit_hit = true;
 		return NULL;
+	}
 	lexc_arena_block *b = malloc(total);
 	if (b == NULL)
 		return NULL;
@@ -146,6 +148,7 @@ void lexc_arena_reset(lexc_arena *a)
 	}
 	a->blocks = keep;
 	a->heap_bytes = 0;
+	a->limit_hit = false;
 	if (keep != NULL && keep->size > a->fixed_size) {
 		keep->next = NULL;
 		a->heap_bytes = sizeof *keep + keep->size;
@@ -171,9 +174,15 @@ void lexc_arena_free(lexc_arena *a)
 	}
 	a->blocks = NULL;
 	a->heap_bytes = 0;
+	a->limit_hit = false;
 	a->next_size = 0;
 	a->ptr = a->fixed;
 	a->end = a->fixed != NULL ? a->fixed + a->fixed_size : NULL;
+}
+
+bool lexc_arena_limit_reached(const lexc_arena *a)
+{
+	return a->limit_hit;
 }
 
 size_t lexc_arena_heap_bytes(const lexc_arena *a)

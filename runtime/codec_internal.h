@@ -107,6 +107,36 @@ bool codec_json_duplicate(lexc_json_reader *r);
  * first. */
 bool codec_json_rewind(lexc_json_reader *r, const lexc_json_mark *m);
 
+/* The data model on raw JSON (datamodel.c). `err` must not be NULL. */
+typedef enum codec_raw_shape {
+	CODEC_RAW_SCALAR, /* string, number, boolean or null */
+	CODEC_RAW_ARRAY,
+	CODEC_RAW_OBJECT, /* a plain object (maybe with a $type) */
+	CODEC_RAW_LINK,   /* {"$link": cid} */
+	CODEC_RAW_BYTES,  /* {"$bytes": base64} */
+	CODEC_RAW_BLOB    /* {"$type": "blob", "ref", "mimeType", "size"} */
+} codec_raw_shape;
+
+typedef struct codec_raw_info {
+	codec_raw_shape shape;
+	lexc_str type; /* an object's own $type (a view; len 0 when none) */
+} codec_raw_info;
+
+/* Reads the rest of the value whose first token `tok` the reader just
+ * returned, checking it against the data model. `base` counts the
+ * containers open around the reader's input (0 when the reader sees the
+ * whole document): nesting past LEXC_JSON_DEFAULT_MAX_DEPTH in all fails. */
+lexc_status codec_raw_value(lexc_json_reader *r, lexc_json_token tok, unsigned base,
+                            codec_raw_info *info, lexc_error *err);
+
+/* codec_raw_value() on the whole of json[0..len), which must be exactly one
+ * value, read with a reader of its own whose bookkeeping goes to `scratch`. */
+lexc_status codec_raw_check(const char *json, size_t len, unsigned base, lexc_arena *scratch,
+                            codec_raw_info *info, lexc_error *err);
+
+/* "nesting deeper than 32 levels": the one message for every path. */
+lexc_status codec_too_deep(lexc_error *err);
+
 /* Member access by offset. */
 #define CODEC_AT(base, off) ((void *)((char *)(base) + (off)))
 #define CODEC_AT_CONST(base, off) ((const void *)((const char *)(base) + (off)))
