@@ -13,6 +13,13 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Writes input s[0..len) (valid UTF-8) into buf for a message: JSON
+ * escapes for quotes, backslashes and controls, cut at a character
+ * boundary after CODEC_QUOTE_MAX bytes with "..." after it. A buffer of
+ * CODEC_QUOTE_BUF bytes always has room. */
+enum { CODEC_QUOTE_MAX = 64, CODEC_QUOTE_BUF = CODEC_QUOTE_MAX * 6 + 16 };
+void codec_quote(char *buf, size_t size, const char *s, size_t len);
+
 /* Each check returns true when the value passes; otherwise it fills `err`
  * (code LEXC_INVALID_REQUEST, message only: the caller adds the path). */
 bool codec_check_boolean(const lexc_boolean_rules *r, bool v, lexc_error *err);

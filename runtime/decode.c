@@ -33,7 +33,8 @@ static lexc_status reader_failed(decoder *d)
 		*d->err = *re;
 	else if (re != d->err || d->err->code == LEXC_OK)
 		lexc_error_set(d->err, code, "%s",
-		               code == LEXC_NO_MEMORY ? "out of memory reading JSON" : "invalid JSON");
+		               code == LEXC_NO_MEMORY ? "out of memory reading JSON"
+		                                      : "invalid JSON");
 	return code;
 }
 
@@ -299,7 +300,8 @@ static lexc_status peek_type(decoder *d, const lexc_json_mark *before, lexc_str 
 				return lexc_error_set(d->err, LEXC_INVALID_REQUEST,
 				                      "$type must be a string");
 			if (d->r->str_len == 0) {
-				lexc_error_set(d->err, LEXC_INVALID_REQUEST, "$type must not be empty");
+				lexc_error_set(d->err, LEXC_INVALID_REQUEST,
+				               "$type must not be empty");
 				lexc_error_path_prepend_key(d->err, "$type", 5);
 				return LEXC_INVALID_REQUEST;
 			}
@@ -319,8 +321,8 @@ static lexc_status peek_type(decoder *d, const lexc_json_mark *before, lexc_str 
 
 /* Reads the rest of the value whose first token `tok` was just read as raw
  * JSON, with the data model's rules, and gives its span in the input. */
-static lexc_status take_raw(decoder *d, lexc_json_token tok, codec_raw_info *info,
-                            const char **raw, size_t *raw_len)
+static lexc_status take_raw(decoder *d, lexc_json_token tok, codec_raw_info *info, const char **raw,
+                            size_t *raw_len)
 {
 	size_t start = d->r->offset;
 	lexc_status st = codec_raw_value(d->r, tok, 0, info, d->err);
@@ -419,10 +421,12 @@ static lexc_status decode_union(decoder *d, const lexc_union_rules *rules, lexc_
 		return st;
 	int kind = codec_find_variant(rules, type.ptr, type.len);
 	if (kind == 0) {
-		if (rules->closed)
+		if (rules->closed) {
+			char q[CODEC_QUOTE_BUF];
+			codec_quote(q, sizeof q, type.ptr, type.len);
 			return lexc_error_set(d->err, LEXC_INVALID_REQUEST,
-			                      "$type \"%.*s\" is not one of the union's variants",
-			                      type.len > 100 ? 100 : (int)type.len, type.ptr);
+			                      "$type \"%s\" is not one of the union's variants", q);
+		}
 		const char *raw = NULL;
 		size_t raw_len = 0;
 		codec_raw_info info;
@@ -642,8 +646,8 @@ static lexc_status keep_extra(decoder *d, const lexc_object_rules *o, void *obj,
 	size_t raw_len = 0;
 	codec_raw_info info;
 	lexc_json_token tok = lexc_json_next(d->r);
-	lexc_status st = tok == LEXC_JSON_ERROR ? reader_failed(d)
-	                                        : take_raw(d, tok, &info, &raw, &raw_len);
+	lexc_status st =
+	        tok == LEXC_JSON_ERROR ? reader_failed(d) : take_raw(d, tok, &info, &raw, &raw_len);
 	if (st != LEXC_OK) {
 		lexc_error_path_prepend_key(d->err, key.ptr, key.len);
 		return st;
@@ -654,8 +658,8 @@ static lexc_status keep_extra(decoder *d, const lexc_object_rules *o, void *obj,
 	if (x->n == 0 || (x->n >= 4 && (x->n & (x->n - 1)) == 0)) {
 		size_t old = x->n == 0 ? 0 : extra_capacity(x->n);
 		size_t cap = extra_capacity(x->n + 1);
-		lexc_extra_field *nf = lexc_arena_realloc(d->a, x->fields, old * sizeof *nf,
-		                                          cap * sizeof *nf);
+		lexc_extra_field *nf =
+		        lexc_arena_realloc(d->a, x->fields, old * sizeof *nf, cap * sizeof *nf);
 		if (nf == NULL)
 			return no_memory(d);
 		x->fields = nf;
@@ -789,9 +793,8 @@ static lexc_status decode_members(decoder *d, const lexc_type *t, void *obj, boo
 static lexc_status limit_or_no_memory(lexc_status st, const lexc_json_reader *r,
                                       const lexc_arena *arena, lexc_error *err)
 {
-	if (st != LEXC_NO_MEMORY ||
-	    !(lexc_arena_limit_reached(arena) ||
-	      (r->arena_ != NULL && lexc_arena_limit_reached(r->arena_))))
+	if (st != LEXC_NO_MEMORY || !(lexc_arena_limit_reached(arena) ||
+	                              (r->arena_ != NULL && lexc_arena_limit_reached(r->arena_))))
 		return st;
 	return lexc_error_set(err, LEXC_LIMIT_EXCEEDED,
 	                      "the value needs more memory than the limit of %zu bytes",

@@ -15,8 +15,8 @@
 typedef struct encoder {
 	lexc_json_writer *w; /* NULL: validate only */
 	lexc_error *err;
-	unsigned depth;       /* containers open around the value being walked */
-	lexc_arena scratch;   /* for checking raw JSON and extras' keys */
+	unsigned depth;     /* containers open around the value being walked */
+	lexc_arena scratch; /* for checking raw JSON and extras' keys */
 } encoder;
 
 static lexc_status walk_value(encoder *e, const lexc_type *t, const void *slot);
@@ -230,10 +230,11 @@ static lexc_status walk_value(encoder *e, const lexc_type *t, const void *slot)
 		if (st != LEXC_OK)
 			return st;
 		if (info.shape != CODEC_RAW_OBJECT)
-			return invalid(e, info.shape < CODEC_RAW_OBJECT
-			                          ? "unknown value must be a JSON object"
-			                          : "unknown value must not be a blob, bytes or link "
-			                            "object");
+			return invalid(e,
+			               info.shape < CODEC_RAW_OBJECT
+			                       ? "unknown value must be a JSON object"
+			                       : "unknown value must not be a blob, bytes or link "
+			                         "object");
 		EMIT(e, lexc_json_write_raw(e->w, raw->ptr, raw->len));
 		return LEXC_OK;
 	}
@@ -318,7 +319,8 @@ static lexc_status extras_distinct(encoder *e, const lexc_extra *x)
 		lexc_arena_reset(&e->scratch);
 		const lexc_str **keys = lexc_arena_calloc(&e->scratch, x->n, sizeof *keys);
 		if (keys == NULL)
-			return lexc_error_set(e->err, LEXC_NO_MEMORY, "out of memory while encoding");
+			return lexc_error_set(e->err, LEXC_NO_MEMORY,
+			                      "out of memory while encoding");
 		for (size_t i = 0; i < x->n; i++)
 			keys[i] = &x->fields[i].key;
 		qsort(keys, x->n, sizeof *keys, key_order);
@@ -438,8 +440,7 @@ static lexc_status walk_root(encoder *e, const lexc_type *t, const void *value)
 
 /* One walk: `w` NULL validates only. The scratch arena starts in a stack
  * buffer, so that checking small raw values allocates nothing. */
-static lexc_status walk(const lexc_type *t, const void *value, lexc_json_writer *w,
-                        lexc_error *err)
+static lexc_status walk(const lexc_type *t, const void *value, lexc_json_writer *w, lexc_error *err)
 {
 	lexc_error local;
 	if (err == NULL) {
