@@ -576,6 +576,22 @@ static void *alloc_value(lexc_arena *a, const lexc_type *t)
 	return lexc_arena_calloc(a, 1, lexc_type_slot_size(t));
 }
 
+lexc_status lexc_call_decode_(lexc_call *call, const lexc_type *t, const char *json, size_t len,
+                              void *value, lexc_error *e)
+{
+	lexc_arena *a = &call->arena;
+	size_t held = lexc_arena_heap_bytes(a), limit = call->server->cfg.value_memory_limit;
+	lexc_arena_set_limit(a, held > SIZE_MAX - limit ? 0 : held + limit);
+	lexc_status st = lexc_decode(t, json, len, a, value, e);
+	lexc_arena_set_limit(a, 0); /* the handler's own allocations are not capped */
+	if (st == LEXC_LIMIT_EXCEEDED)
+		lexc_error_set(
+		        e, LEXC_LIMIT_EXCEEDED,
+		        "decoding needs more than the server's %zu bytes of memory per value",
+		        limit);
+	return st;
+}
+
 static void *decode_input(lexc_call *call, const lexc_type *t)
 {
 	void *value = alloc_value(&call->arena, t);
@@ -586,7 +602,7 @@ static void *decode_input(lexc_call *call, const lexc_type *t)
 	lexc_error e;
 	lexc_error_clear(&e);
 	/* Objects and unions alike, with the data model's rules on raw JSON. */
-	lexc_status st = lexc_decode(t, call->body, call->body_len, &call->arena, value, &e);
+	lexc_status st = lexc_call_decode_(call, t, call->body, call->body_len, value, &e);
 	if (st != LEXC_OK) {
 		fail_decode(call, &e, "Input: ");
 		return NULL;
