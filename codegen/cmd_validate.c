@@ -16,6 +16,11 @@
 
 enum { MAX_LEXICON_DIRS = 64 };
 
+/* The default memory limit per value is LIMIT_FACTOR × its size, and at
+ * least DEFAULT_MIN_LIMIT: the server's default for a 1 MiB body. */
+#define LIMIT_FACTOR 16
+#define DEFAULT_MIN_LIMIT ((size_t)16 << 20)
+
 typedef enum target_part { PART_DEFAULT, PART_OUTPUT, PART_PARAMS } target_part;
 
 typedef struct validate_opts {
@@ -23,7 +28,8 @@ typedef struct validate_opts {
 	size_t n_dirs;
 	const char *ref;
 	target_part part;
-	bool lines; /* every input is JSON Lines */
+	bool lines;          /* every input is JSON Lines */
+	size_t memory_limit; /* arena bytes per value; 0: the default */
 	char **files;
 	int n_files;
 } validate_opts;
@@ -32,13 +38,39 @@ static void validate_usage(FILE *out)
 {
 	fprintf(out,
 	        "usage: lexc validate -L LEXICON_DIR [-L DIR...] [--output | --params] [--lines]\n"
-	        "                     REF [FILE...]\n\n"
+	        "                     [--memory-limit BYTES[K|M|G]] REF [FILE...]\n\n"
 	        "Validates JSON values against REF (NSID or NSID#def): a record, an object,\n"
 	        "or a procedure's input (--output: a query's or procedure's output; --params:\n"
 	        "a query's parameters given as a JSON object). Each FILE holds one document;\n"
 	        "standard input, '-', *.jsonl files and all files with --lines hold one value\n"
 	        "per line. Prints 'ok' or 'invalid: PATH: MESSAGE' per value.\n"
+	        "Decoding one value may take at most --memory-limit bytes (default: 16 times\n"
+	        "the value's size, at least 16 MiB); a value that needs more is reported\n"
+	        "invalid, so hostile input costs memory in proportion to its size.\n"
 	        "Exit status: 0 all valid, 1 some invalid, 2 usage or lexicon errors.\n");
+}
+
+/* "1048576", "512K", "64M", "1G": a positive byte count. */
+static bool parse_size(const char *s, size_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno != 0 || end == s || s[0] == '-' || v == 0)
+		return false;
+	unsigned shift = 0;
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	if (shift != 0)
+		end++;
+	if (*end != '\0' || v > (SIZE_MAX >> shift))
+		return false;
+	*out = (size_t)v << shift;
+	return true;
 }
 
 static int parse_args(int argc, char **argv, validate_opts *o)
@@ -64,6 +96,13 @@ static int parse_args(int argc, char **argv, validate_opts *o)
 			o->part = PART_PARAMS;
 		} else if (strcmp(a, "--lines") == 0) {
 			o->lines = true;
+		} else if (strcmp(a, "--memory-limit") == 0) {
+			if (i + 1 >= argc || !parse_size(argv[++i], &o->memory_limit)) {
+				fprintf(stderr,
+				        "lexc validate: --memory-limit needs a size such as "
+				        "64M\n");
+				return LEXC_EXIT_USAGE;
+			}
 		} else if (strcmp(a, "--") == 0) {
 			i++;
 			break;
@@ -142,6 +181,7 @@ static const schema_node *find_target(const schema_set *set, const validate_opts
 typedef struct validator {
 	const lexc_type *type;
 	lexc_arena arena;
+	size_t memory_limit; /* 0: the default (DEFAULT_MIN_LIMIT) */
 	size_t valid, invalid;
 } validator;
 
@@ -211,6 +251,13 @@ static void validate_one(validator *v, const char *json, size_t len)
 	lexc_error err;
 	lexc_error_clear(&err);
 	lexc_status st;
+	size_t limit = v->memory_limit;
+	if (limit == 0)
+		limit = len > SIZE_MAX / 8            ? SIZE_MAX
+		        : len * 8 > DEFAULT_MIN_LIMIT ? len * 8
+		                                      : DEFAULT_MIN_LIMIT;
+	size_t held = lexc_arena_heap_bytes(&v->arena);
+	lexc_arena_set_limit(&v->arena, held > SIZE_MAX - limit ? 0 : held + limit);
 	if (v->type->kind == LEXC_KIND_OBJECT) {
 		void *out = lexc_arena_alloc(&v->arena, v->type->u.object.size);
 		st = out != NULL ? lexc_decode(v->type, json, len, &v->arena, out, &err)
@@ -226,6 +273,11 @@ static void validate_one(validator *v, const char *json, size_t len)
 		if (st != LEXC_OK && err.path[0] == '\0')
 			memcpy(err.path, "$", 2); /* an error at the root, as lexc_decode() says */
 	}
+	if (st == LEXC_LIMIT_EXCEEDED ||
+	    (st == LEXC_NO_MEMORY && lexc_arena_limit_reached(&v->arena)))
+		st = lexc_error_set(&err, LEXC_LIMIT_EXCEEDED,
+		                    "decoding needs more than the memory limit of %zu bytes",
+		                    limit);
 	if (st == LEXC_OK) {
 		fputs("ok\n", stdout);
 		v->valid++;
@@ -342,6 +394,7 @@ int lexc_cmd_validate(int argc, char **argv)
 		return LEXC_EXIT_USAGE;
 	}
 	lexc_arena_init(&v.arena);
+	v.memory_limit = o.memory_limit;
 	static char outbuf[1 << 16];
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 

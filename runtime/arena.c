@@ -13,6 +13,7 @@ enum { ARENA_FIRST_BLOCK = 4096, ARENA_MAX_BLOCK = 1024 * 1024 };
 struct lexc_arena_block {
 	lexc_arena_block *next;
 	size_t size; /* bytes of data after the header */
+	bool solo;   /* holds one big allocation at `data` and nothing else */
 	max_align_t data[];
 };
 
@@ -40,12 +41,15 @@ static lexc_arena_block *arena_new_block(lexc_arena *a, size_t data_size)
 	if (data_size > SIZE_MAX - sizeof(lexc_arena_block))
 		return NULL;
 	size_t total = sizeof(lexc_arena_block) + data_size;
-	if (a->limit != 0 && (total > a->limit || a->heap_bytes > a->limit - total))
+	if (a->limit != 0 && (total > a->limit || a->heap_bytes > a->limit - total)) {
+		a->limit_hit = true;
 		return NULL;
+	}
 	lexc_arena_block *b = malloc(total);
 	if (b == NULL)
 		return NULL;
 	b->size = data_size;
+	b->solo = false;
 	b->next = a->blocks;
 	a->blocks = b;
 	a->heap_bytes += total;
@@ -70,6 +74,8 @@ void *lexc_arena_alloc_slow_(lexc_arena *a, size_t size, size_t align)
 		if (a->ptr == NULL) {
 			a->ptr = (char *)(p + size);
 			a->end = (char *)b->data + b->size;
+		} else {
+			b->solo = (void *)p == (void *)b->data;
 		}
 		return (void *)p;
 	}
@@ -92,6 +98,32 @@ void *lexc_arena_calloc(lexc_arena *a, size_t n, size_t size)
 	return p;
 }
 
+/* Grows a big allocation that has a block of its own with realloc(), so
+ * that an array doubling in the arena costs its final size, not the sum
+ * of every size it had (old copies in the arena are never reclaimed).
+ * NULL when `p` has no such block or realloc() failed. */
+static void *realloc_solo(lexc_arena *a, void *p, size_t new_size)
+{
+	lexc_arena_block **link = &a->blocks;
+	while (*link != NULL && (void *)(*link)->data != p)
+		link = &(*link)->next;
+	lexc_arena_block *b = *link;
+	if (b == NULL || !b->solo || new_size > (SIZE_MAX >> 1) - sizeof *b)
+		return NULL;
+	size_t old_total = sizeof *b + b->size, total = sizeof *b + new_size;
+	if (a->limit != 0 && total - old_total > a->limit - a->heap_bytes) {
+		a->limit_hit = true;
+		return NULL;
+	}
+	lexc_arena_block *nb = realloc(b, total);
+	if (nb == NULL)
+		return NULL;
+	nb->size = new_size;
+	*link = nb;
+	a->heap_bytes += total - old_total;
+	return nb->data;
+}
+
 void *lexc_arena_realloc(lexc_arena *a, void *p, size_t old_size, size_t new_size)
 {
 	if (p == NULL)
@@ -104,6 +136,12 @@ void *lexc_arena_realloc(lexc_arena *a, void *p, size_t old_size, size_t new_siz
 	}
 	if (new_size <= old_size)
 		return p;
+	if (old_size >= ARENA_FIRST_BLOCK) {
+		bool hit = a->limit_hit;
+		void *q = realloc_solo(a, p, new_size);
+		if (q != NULL || a->limit_hit != hit)
+			return q;
+	}
 	void *q = lexc_arena_alloc(a, new_size);
 	if (q != NULL)
 		memcpy(q, p, old_size);
@@ -146,8 +184,10 @@ void lexc_arena_reset(lexc_arena *a)
 	}
 	a->blocks = keep;
 	a->heap_bytes = 0;
+	a->limit_hit = false;
 	if (keep != NULL && keep->size > a->fixed_size) {
 		keep->next = NULL;
+		keep->solo = false; /* now the current block */
 		a->heap_bytes = sizeof *keep + keep->size;
 		a->ptr = (char *)keep->data;
 		a->end = (char *)keep->data + keep->size;
@@ -171,9 +211,15 @@ void lexc_arena_free(lexc_arena *a)
 	}
 	a->blocks = NULL;
 	a->heap_bytes = 0;
+	a->limit_hit = false;
 	a->next_size = 0;
 	a->ptr = a->fixed;
 	a->end = a->fixed != NULL ? a->fixed + a->fixed_size : NULL;
+}
+
+bool lexc_arena_limit_reached(const lexc_arena *a)
+{
+	return a->limit_hit;
 }
 
 size_t lexc_arena_heap_bytes(const lexc_arena *a)

@@ -13,6 +13,13 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Writes input s[0..len) (valid UTF-8) into buf for a message: JSON
+ * escapes for quotes, backslashes and controls, cut at a character
+ * boundary after CODEC_QUOTE_MAX bytes with "..." after it. A buffer of
+ * CODEC_QUOTE_BUF bytes always has room. */
+enum { CODEC_QUOTE_MAX = 64, CODEC_QUOTE_BUF = CODEC_QUOTE_MAX * 6 + 16 };
+void codec_quote(char *buf, size_t size, const char *s, size_t len);
+
 /* Each check returns true when the value passes; otherwise it fills `err`
  * (code LEXC_INVALID_REQUEST, message only: the caller adds the path). */
 bool codec_check_boolean(const lexc_boolean_rules *r, bool v, lexc_error *err);
@@ -106,6 +113,36 @@ bool codec_json_duplicate(lexc_json_reader *r);
  * the decoder can scan them again for the error the two-pass order reports
  * first. */
 bool codec_json_rewind(lexc_json_reader *r, const lexc_json_mark *m);
+
+/* The data model on raw JSON (datamodel.c). `err` must not be NULL. */
+typedef enum codec_raw_shape {
+	CODEC_RAW_SCALAR, /* string, number, boolean or null */
+	CODEC_RAW_ARRAY,
+	CODEC_RAW_OBJECT, /* a plain object (maybe with a $type) */
+	CODEC_RAW_LINK,   /* {"$link": cid} */
+	CODEC_RAW_BYTES,  /* {"$bytes": base64} */
+	CODEC_RAW_BLOB    /* {"$type": "blob", "ref", "mimeType", "size"} */
+} codec_raw_shape;
+
+typedef struct codec_raw_info {
+	codec_raw_shape shape;
+	lexc_str type; /* an object's own $type (a view; len 0 when none) */
+} codec_raw_info;
+
+/* Reads the rest of the value whose first token `tok` the reader just
+ * returned, checking it against the data model. `base` counts the
+ * containers open around the reader's input (0 when the reader sees the
+ * whole document): nesting past LEXC_JSON_DEFAULT_MAX_DEPTH in all fails. */
+lexc_status codec_raw_value(lexc_json_reader *r, lexc_json_token tok, unsigned base,
+                            codec_raw_info *info, lexc_error *err);
+
+/* codec_raw_value() on the whole of json[0..len), which must be exactly one
+ * value, read with a reader of its own whose bookkeeping goes to `scratch`. */
+lexc_status codec_raw_check(const char *json, size_t len, unsigned base, lexc_arena *scratch,
+                            codec_raw_info *info, lexc_error *err);
+
+/* "nesting deeper than 32 levels": the one message for every path. */
+lexc_status codec_too_deep(lexc_error *err);
 
 /* Member access by offset. */
 #define CODEC_AT(base, off) ((void *)((char *)(base) + (off)))

@@ -22,26 +22,34 @@ static lexc_status decode_members(decoder *d, const lexc_type *t, void *obj, boo
 static lexc_status decode_value(decoder *d, const lexc_type *t, void *slot, lexc_json_token tok,
                                 const lexc_json_mark *before);
 
+/* The reader failed. Its code says why (LEXC_NO_MEMORY is not bad input);
+ * its message is in d->err already unless the reader was given another
+ * lexc_error. */
+static lexc_status reader_failed(decoder *d)
+{
+	lexc_status code = d->r->status_ != LEXC_OK ? d->r->status_ : LEXC_INVALID_REQUEST;
+	const lexc_error *re = d->r->err_;
+	if (re != d->err && re != NULL && re->code == code)
+		*d->err = *re;
+	else if (re != d->err || d->err->code == LEXC_OK)
+		lexc_error_set(d->err, code, "%s",
+		               code == LEXC_NO_MEMORY ? "out of memory reading JSON"
+		                                      : "invalid JSON");
+	return code;
+}
+
 /* A type error: "expected a string, got number". */
 static lexc_status expected(decoder *d, const char *what, lexc_json_token got)
 {
 	if (got == LEXC_JSON_ERROR)
-		return d->err != NULL ? d->err->code : LEXC_INVALID_REQUEST;
+		return reader_failed(d);
 	return lexc_error_set(d->err, LEXC_INVALID_REQUEST, "expected %s, got %s", what,
 	                      lexc_json_token_name(got));
 }
 
-/* The reader failed: its error is already in d->err. */
-static lexc_status reader_failed(decoder *d)
-{
-	if (d->err != NULL && d->err->code != LEXC_OK)
-		return d->err->code;
-	return lexc_error_set(d->err, LEXC_INVALID_REQUEST, "invalid JSON");
-}
-
 static lexc_status rule_failed(decoder *d)
 {
-	return d->err != NULL ? d->err->code : LEXC_INVALID_REQUEST;
+	return d->err->code != LEXC_OK ? d->err->code : LEXC_INVALID_REQUEST;
 }
 
 static lexc_status no_memory(decoder *d)
@@ -291,6 +299,12 @@ static lexc_status peek_type(decoder *d, const lexc_json_mark *before, lexc_str 
 			if (tok != LEXC_JSON_STRING)
 				return lexc_error_set(d->err, LEXC_INVALID_REQUEST,
 				                      "$type must be a string");
+			if (d->r->str_len == 0) {
+				lexc_error_set(d->err, LEXC_INVALID_REQUEST,
+				               "$type must not be empty");
+				lexc_error_path_prepend_key(d->err, "$type", 5);
+				return LEXC_INVALID_REQUEST;
+			}
 			type->ptr = d->r->str;
 			type->len = d->r->str_len;
 			if (type->len == 4 && memcmp(type->ptr, "blob", 4) == 0)
@@ -302,6 +316,20 @@ static lexc_status peek_type(decoder *d, const lexc_json_mark *before, lexc_str 
 	}
 	if (!lexc_json_restore(d->r, before) || lexc_json_next(d->r) != LEXC_JSON_OBJECT_START)
 		return reader_failed(d);
+	return LEXC_OK;
+}
+
+/* Reads the rest of the value whose first token `tok` was just read as raw
+ * JSON, with the data model's rules, and gives its span in the input. */
+static lexc_status take_raw(decoder *d, lexc_json_token tok, codec_raw_info *info, const char **raw,
+                            size_t *raw_len)
+{
+	size_t start = d->r->offset;
+	lexc_status st = codec_raw_value(d->r, tok, 0, info, d->err);
+	if (st != LEXC_OK)
+		return st;
+	*raw = d->r->json_ + start;
+	*raw_len = (size_t)(d->r->cur_ - *raw);
 	return LEXC_OK;
 }
 
@@ -393,14 +421,17 @@ static lexc_status decode_union(decoder *d, const lexc_union_rules *rules, lexc_
 		return st;
 	int kind = codec_find_variant(rules, type.ptr, type.len);
 	if (kind == 0) {
-		if (rules->closed)
+		if (rules->closed) {
+			char q[CODEC_QUOTE_BUF];
+			codec_quote(q, sizeof q, type.ptr, type.len);
 			return lexc_error_set(d->err, LEXC_INVALID_REQUEST,
-			                      "$type \"%.*s\" is not one of the union's variants",
-			                      type.len > 100 ? 100 : (int)type.len, type.ptr);
-		const char *raw;
-		size_t raw_len;
-		if (!lexc_json_skip_current(d->r, &raw, &raw_len))
-			return reader_failed(d);
+			                      "$type \"%s\" is not one of the union's variants", q);
+		}
+		const char *raw = NULL;
+		size_t raw_len = 0;
+		codec_raw_info info;
+		if ((st = take_raw(d, LEXC_JSON_OBJECT_START, &info, &raw, &raw_len)) != LEXC_OK)
+			return st;
 		out->kind = 0;
 		out->value = NULL;
 		out->type = type;
@@ -425,23 +456,19 @@ static lexc_status decode_union(decoder *d, const lexc_union_rules *rules, lexc_
 	return LEXC_OK;
 }
 
-static lexc_status decode_unknown(decoder *d, lexc_str *out, lexc_json_token tok,
-                                  const lexc_json_mark *before)
+static lexc_status decode_unknown(decoder *d, lexc_str *out, lexc_json_token tok)
 {
 	if (tok != LEXC_JSON_OBJECT_START)
 		return expected(d, "an object", tok);
-	lexc_str type;
-	bool odd_shape;
-	lexc_status st = peek_type(d, before, &type, &odd_shape);
+	const char *raw = NULL;
+	size_t raw_len = 0;
+	codec_raw_info info;
+	lexc_status st = take_raw(d, tok, &info, &raw, &raw_len);
 	if (st != LEXC_OK)
 		return st;
-	if (odd_shape)
+	if (info.shape != CODEC_RAW_OBJECT)
 		return lexc_error_set(d->err, LEXC_INVALID_REQUEST,
 		                      "unknown value must not be a blob, bytes or link object");
-	const char *raw;
-	size_t raw_len;
-	if (!lexc_json_skip_current(d->r, &raw, &raw_len))
-		return reader_failed(d);
 	out->ptr = lexc_arena_strndup(d->a, raw, raw_len);
 	if (out->ptr == NULL)
 		return no_memory(d);
@@ -449,12 +476,12 @@ static lexc_status decode_unknown(decoder *d, lexc_str *out, lexc_json_token tok
 	return LEXC_OK;
 }
 
-/* Reads the first token of the next value. Types that look ahead inside
- * their object (unions, unknown) get the position before it saved, since
+/* Reads the first token of the next value. Unions, which look ahead
+ * inside their object for `$type`, get the position before it saved, since
  * the reader can only rewind into a container that is still open. */
 static lexc_json_token next_value(decoder *d, const lexc_type *t, lexc_json_mark *before)
 {
-	if (t->kind == LEXC_KIND_UNION || t->kind == LEXC_KIND_UNKNOWN)
+	if (t->kind == LEXC_KIND_UNION)
 		lexc_json_save(d->r, before);
 	return lexc_json_next(d->r);
 }
@@ -530,7 +557,7 @@ static lexc_status decode_value(decoder *d, const lexc_type *t, void *slot, lexc
 	case LEXC_KIND_UNION:
 		return decode_union(d, &t->u.union_, slot, tok, before);
 	case LEXC_KIND_UNKNOWN:
-		return decode_unknown(d, slot, tok, before);
+		return decode_unknown(d, slot, tok);
 	case LEXC_KIND_ARRAY:
 		break; /* arrays live in two members; decode_field handles them */
 	}
@@ -597,32 +624,50 @@ static lexc_status decode_field(decoder *d, const lexc_field *f, void *obj)
 	return LEXC_OK;
 }
 
-/* Keeps an undeclared property as raw JSON in the object's lexc_extra. */
-static lexc_status keep_extra(decoder *d, const lexc_object_rules *o, void *obj)
+/* The capacity of a lexc_extra of n fields: the array grows by doubling
+ * (from 4), so that n undeclared properties cost O(n) copying and at most
+ * twice their final size in the arena, whatever else is allocated between
+ * two growths. The struct has no capacity field: it follows from n. */
+static size_t extra_capacity(size_t n)
 {
-	lexc_str key;
-	lexc_status st = take_string(d, &key);
-	if (st != LEXC_OK)
-		return st;
-	const char *raw;
-	size_t raw_len;
-	if (!lexc_json_skip_value(d->r, &raw, &raw_len)) {
+	size_t cap = 4;
+	while (cap < n)
+		cap *= 2;
+	return cap;
+}
+
+/* Checks an undeclared (or reserved, when `keep` is false) property's value
+ * against the data model and keeps it as raw JSON in the object's
+ * lexc_extra. The key is the current token. */
+static lexc_status keep_extra(decoder *d, const lexc_object_rules *o, void *obj, bool keep)
+{
+	lexc_str key = {d->r->str, d->r->str_len}; /* valid until the arena is reset */
+	const char *raw = NULL;
+	size_t raw_len = 0;
+	codec_raw_info info;
+	lexc_json_token tok = lexc_json_next(d->r);
+	lexc_status st =
+	        tok == LEXC_JSON_ERROR ? reader_failed(d) : take_raw(d, tok, &info, &raw, &raw_len);
+	if (st != LEXC_OK) {
 		lexc_error_path_prepend_key(d->err, key.ptr, key.len);
-		return reader_failed(d);
+		return st;
 	}
-	if (o->extra_offset == LEXC_NO_OFFSET)
+	if (!keep || o->extra_offset == LEXC_NO_OFFSET)
 		return LEXC_OK;
 	lexc_extra *x = CODEC_AT(obj, o->extra_offset);
-	lexc_extra_field *nf =
-	        lexc_arena_realloc(d->a, x->fields, x->n * sizeof *nf, (x->n + 1) * sizeof *nf);
-	if (nf == NULL)
-		return no_memory(d);
-	nf[x->n].key = key;
-	nf[x->n].json.ptr = lexc_arena_strndup(d->a, raw, raw_len);
-	if (nf[x->n].json.ptr == NULL)
-		return no_memory(d);
-	nf[x->n].json.len = raw_len;
-	x->fields = nf;
+	if (x->n == 0 || (x->n >= 4 && (x->n & (x->n - 1)) == 0)) {
+		size_t old = x->n == 0 ? 0 : extra_capacity(x->n);
+		size_t cap = extra_capacity(x->n + 1);
+		lexc_extra_field *nf =
+		        lexc_arena_realloc(d->a, x->fields, old * sizeof *nf, cap * sizeof *nf);
+		if (nf == NULL)
+			return no_memory(d);
+		x->fields = nf;
+	}
+	lexc_extra_field *f = &x->fields[x->n];
+	if ((st = copy_string(d, key.ptr, key.len, &f->key)) != LEXC_OK ||
+	    (st = copy_string(d, raw, raw_len, &f->json)) != LEXC_OK)
+		return st;
 	x->n++;
 	return LEXC_OK;
 }
@@ -632,8 +677,12 @@ static lexc_status keep_extra(decoder *d, const lexc_object_rules *o, void *obj)
 static lexc_status check_own_type(decoder *d, const lexc_object_rules *o)
 {
 	lexc_json_token tok = lexc_json_next(d->r);
+	if (tok == LEXC_JSON_ERROR)
+		return reader_failed(d);
 	if (tok != LEXC_JSON_STRING)
 		return lexc_error_set(d->err, LEXC_INVALID_REQUEST, "$type must be a string");
+	if (d->r->str_len == 0)
+		return lexc_error_set(d->err, LEXC_INVALID_REQUEST, "$type must not be empty");
 	const lexc_str *want = &o->type_name;
 	if (want->len != 0 &&
 	    (d->r->str_len != want->len || memcmp(d->r->str, want->ptr, want->len) != 0))
@@ -716,11 +765,10 @@ static lexc_status decode_members(decoder *d, const lexc_type *t, void *obj, boo
 				lexc_error_path_prepend_key(d->err, "$type", 5);
 		} else if (!codec_json_key_insert(d->r)) {
 			return reader_failed(d);
-		} else if (d->r->str[0] == '$') {
-			/* Reserved keys the schema does not know are ignored. */
-			st = lexc_json_skip_value(d->r, NULL, NULL) ? LEXC_OK : reader_failed(d);
 		} else {
-			st = keep_extra(d, o, obj);
+			/* Reserved keys the schema does not know are checked and
+			 * dropped; other undeclared properties are kept. */
+			st = keep_extra(d, o, obj, d->r->str[0] != '$');
 		}
 		if (st != LEXC_OK)
 			return st;
@@ -740,9 +788,27 @@ static lexc_status decode_members(decoder *d, const lexc_type *t, void *obj, boo
 	return LEXC_OK;
 }
 
+/* Out of memory because the arena's limit was reached is the input's
+ * fault, and says so: LEXC_LIMIT_EXCEEDED (413), not LEXC_NO_MEMORY. */
+static lexc_status limit_or_no_memory(lexc_status st, const lexc_json_reader *r,
+                                      const lexc_arena *arena, lexc_error *err)
+{
+	if (st != LEXC_NO_MEMORY || !(lexc_arena_limit_reached(arena) ||
+	                              (r->arena_ != NULL && lexc_arena_limit_reached(r->arena_))))
+		return st;
+	return lexc_error_set(err, LEXC_LIMIT_EXCEEDED,
+	                      "the value needs more memory than the limit of %zu bytes",
+	                      arena->limit != 0 ? arena->limit : r->arena_->limit);
+}
+
 lexc_status lexc_decode_from(const lexc_type *t, lexc_json_reader *r, lexc_arena *arena, void *slot,
                              lexc_error *err)
 {
+	lexc_error local;
+	if (err == NULL) {
+		lexc_error_clear(&local);
+		err = &local;
+	}
 	decoder d = {r, arena, err};
 	lexc_status st;
 	lexc_json_mark before;
@@ -752,7 +818,8 @@ lexc_status lexc_decode_from(const lexc_type *t, lexc_json_reader *r, lexc_arena
 		                    "a top-level array needs lexc_decode_array");
 	else
 		st = decode_value(&d, t, slot, tok, &before);
-	if (st != LEXC_OK && err != NULL && err->path[0] == '\0')
+	st = limit_or_no_memory(st, r, arena, err);
+	if (st != LEXC_OK && err->path[0] == '\0')
 		memcpy(err->path, "$", 2); /* an error at the root */
 	return st;
 }
@@ -767,6 +834,11 @@ lexc_status lexc_decode(const lexc_type *t, const char *json, size_t len, lexc_a
 	else
 		return lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR,
 		                      "lexc_decode needs an object or union type");
+	lexc_error local;
+	if (err == NULL) {
+		lexc_error_clear(&local);
+		err = &local;
+	}
 	lexc_json_reader r;
 	lexc_json_reader_init(&r, json, len, arena, err);
 	/* The data model has no empty keys, also inside values kept raw. */
@@ -775,11 +847,11 @@ lexc_status lexc_decode(const lexc_type *t, const char *json, size_t len, lexc_a
 	if (st != LEXC_OK)
 		return st;
 	if (lexc_json_next(&r) != LEXC_JSON_END) {
-		if (err == NULL)
-			return LEXC_INVALID_REQUEST;
+		st = r.status_ != LEXC_OK ? r.status_ : LEXC_INVALID_REQUEST;
+		st = limit_or_no_memory(st, &r, arena, err);
 		if (err->path[0] == '\0')
 			memcpy(err->path, "$", 2); /* trailing data: the root's fault */
-		return err->code != LEXC_OK ? err->code : LEXC_INVALID_REQUEST;
+		return st;
 	}
 	return LEXC_OK;
 }

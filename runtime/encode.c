@@ -9,11 +9,14 @@
 #include <lexc/codec.h>
 #include <lexc/utf8.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct encoder {
 	lexc_json_writer *w; /* NULL: validate only */
 	lexc_error *err;
+	unsigned depth;     /* containers open around the value being walked */
+	lexc_arena scratch; /* for checking raw JSON and extras' keys */
 } encoder;
 
 static lexc_status walk_value(encoder *e, const lexc_type *t, const void *slot);
@@ -35,6 +38,27 @@ static lexc_status write_failed(encoder *e)
 	if (e->err != NULL && e->err->code != LEXC_OK)
 		return e->err->code;
 	return lexc_error_set(e->err, LEXC_NO_MEMORY, "out of memory while encoding");
+}
+
+/* Opens a container level, failing past decode's depth limit: a deep (or
+ * cyclic) value built in memory must not overflow the stack. */
+static lexc_status enter(encoder *e, unsigned levels)
+{
+	if (e->depth + levels > LEXC_JSON_DEFAULT_MAX_DEPTH)
+		return codec_too_deep(e->err);
+	e->depth += levels;
+	return LEXC_OK;
+}
+
+/* Raw JSON (an `unknown` value, an unknown union variant, an undeclared
+ * property) is written only once the reader and the data model accept it:
+ * handlers build these too, and the engine promises valid output. */
+static lexc_status check_raw(encoder *e, const lexc_str *raw, codec_raw_info *info)
+{
+	if (raw->ptr == NULL)
+		return invalid(e, "raw JSON value is missing");
+	lexc_arena_reset(&e->scratch);
+	return codec_raw_check(raw->ptr, raw->len, e->depth, &e->scratch, info, e->err);
 }
 
 #define EMIT(e, call)                                                                              \
@@ -60,6 +84,8 @@ static lexc_status walk_cid_link(encoder *e, const lexc_str *cid)
 {
 	if (cid->ptr == NULL || !codec_check_cid(cid->ptr, cid->len, e->err))
 		return cid->ptr == NULL ? invalid(e, "missing CID") : rule_failed(e);
+	if (e->depth + 1 > LEXC_JSON_DEFAULT_MAX_DEPTH)
+		return codec_too_deep(e->err);
 	EMIT(e, lexc_json_write_object_start(e->w));
 	EMIT(e, lexc_json_write_key(e->w, "$link", 5));
 	EMIT(e, lexc_json_write_string(e->w, cid->ptr, cid->len));
@@ -75,6 +101,8 @@ static lexc_status walk_blob(encoder *e, const lexc_blob_rules *rules, const lex
 		return invalid(e, "blob mimeType is not valid UTF-8");
 	if (!codec_check_blob(rules, b, e->err))
 		return rule_failed(e);
+	if (e->depth + (b->legacy ? 1 : 2) > LEXC_JSON_DEFAULT_MAX_DEPTH)
+		return codec_too_deep(e->err);
 	if (b->legacy) {
 		/* A legacy blob that was read is re-emitted as it was ({cid,
 		 * mimeType}): without a size it cannot be upgraded, and
@@ -91,7 +119,9 @@ static lexc_status walk_blob(encoder *e, const lexc_blob_rules *rules, const lex
 	EMIT(e, lexc_json_write_key(e->w, "$type", 5));
 	EMIT(e, lexc_json_write_string(e->w, "blob", 4));
 	EMIT(e, lexc_json_write_key(e->w, "ref", 3));
+	e->depth++;
 	lexc_status st = walk_cid_link(e, &b->ref);
+	e->depth--;
 	if (st != LEXC_OK)
 		return st;
 	EMIT(e, lexc_json_write_key(e->w, "mimeType", 8));
@@ -109,7 +139,16 @@ static lexc_status walk_union(encoder *e, const lexc_union_rules *rules, const l
 			return invalid(e, "closed union needs one of its variants");
 		if (u->raw.ptr == NULL || u->raw.len == 0)
 			return invalid(e, "open union value has neither a variant nor raw JSON");
-		/* Kept verbatim from a decode: the reader validated it then. */
+		codec_raw_info info;
+		lexc_status st = check_raw(e, &u->raw, &info);
+		if (st != LEXC_OK)
+			return st;
+		if (info.shape != CODEC_RAW_OBJECT || info.type.len == 0)
+			return invalid(e, "an open union's unknown variant must be an object with "
+			                  "a $type");
+		if (codec_find_variant(rules, info.type.ptr, info.type.len) != 0)
+			return invalid(e, "an open union's raw value names one of its known "
+			                  "variants");
 		EMIT(e, lexc_json_write_raw(e->w, u->raw.ptr, u->raw.len));
 		return LEXC_OK;
 	}
@@ -125,16 +164,20 @@ static lexc_status walk_array(encoder *e, const lexc_array_rules *rules, const v
 		return invalid(e, "array has a count but no items");
 	if (!codec_check_array_length(rules, n, e->err))
 		return rule_failed(e);
+	lexc_status st = enter(e, 1);
+	if (st != LEXC_OK)
+		return st;
 	EMIT(e, lexc_json_write_array_start(e->w));
 	for (size_t i = 0; i < n; i++) {
 		const void *slot = (const char *)items + i * rules->item_size;
-		lexc_status st = walk_value(e, rules->items, slot);
+		st = walk_value(e, rules->items, slot);
 		if (st != LEXC_OK) {
 			lexc_error_path_prepend_index(e->err, i);
 			return st;
 		}
 	}
 	EMIT(e, lexc_json_write_array_end(e->w));
+	e->depth--;
 	return LEXC_OK;
 }
 
@@ -164,6 +207,8 @@ static lexc_status walk_value(encoder *e, const lexc_type *t, const void *slot)
 			return invalid(e, "bytes have a length but no data");
 		if (!codec_check_bytes(&t->u.bytes, b->len, e->err))
 			return rule_failed(e);
+		if (e->depth + 1 > LEXC_JSON_DEFAULT_MAX_DEPTH)
+			return codec_too_deep(e->err);
 		EMIT(e, lexc_json_write_object_start(e->w));
 		EMIT(e, lexc_json_write_key(e->w, "$bytes", 6));
 		EMIT(e, lexc_json_write_base64(e->w, b->ptr, b->len));
@@ -180,8 +225,16 @@ static lexc_status walk_value(encoder *e, const lexc_type *t, const void *slot)
 		return walk_union(e, &t->u.union_, slot);
 	case LEXC_KIND_UNKNOWN: {
 		const lexc_str *raw = slot;
-		if (raw->ptr == NULL || raw->len == 0 || raw->ptr[0] != '{')
-			return invalid(e, "unknown value must be a JSON object");
+		codec_raw_info info;
+		lexc_status st = check_raw(e, raw, &info);
+		if (st != LEXC_OK)
+			return st;
+		if (info.shape != CODEC_RAW_OBJECT)
+			return invalid(e,
+			               info.shape < CODEC_RAW_OBJECT
+			                       ? "unknown value must be a JSON object"
+			                       : "unknown value must not be a blob, bytes or link "
+			                         "object");
 		EMIT(e, lexc_json_write_raw(e->w, raw->ptr, raw->len));
 		return LEXC_OK;
 	}
@@ -240,11 +293,104 @@ static lexc_status walk_field(encoder *e, const lexc_field *f, const void *obj)
 	return st;
 }
 
+static int key_order(const void *a, const void *b)
+{
+	const lexc_str *x = *(const lexc_str *const *)a, *y = *(const lexc_str *const *)b;
+	int c = memcmp(x->ptr, y->ptr, x->len < y->len ? x->len : y->len);
+	return c != 0 ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Extras must not repeat one another: a few are compared pairwise, many
+ * are sorted (O(n log n) whatever the keys, unlike a hash an attacker who
+ * chose the keys of a decoded value could flood). */
+static lexc_status extras_distinct(encoder *e, const lexc_extra *x)
+{
+	const lexc_str *dup = NULL;
+	if (x->n <= 8) {
+		for (size_t i = 0; i < x->n && dup == NULL; i++)
+			for (size_t j = i + 1; j < x->n; j++)
+				if (x->fields[i].key.len == x->fields[j].key.len &&
+				    memcmp(x->fields[i].key.ptr, x->fields[j].key.ptr,
+				           x->fields[i].key.len) == 0) {
+					dup = &x->fields[i].key;
+					break;
+				}
+	} else {
+		lexc_arena_reset(&e->scratch);
+		const lexc_str **keys = lexc_arena_calloc(&e->scratch, x->n, sizeof *keys);
+		if (keys == NULL)
+			return lexc_error_set(e->err, LEXC_NO_MEMORY,
+			                      "out of memory while encoding");
+		for (size_t i = 0; i < x->n; i++)
+			keys[i] = &x->fields[i].key;
+		qsort(keys, x->n, sizeof *keys, key_order);
+		for (size_t i = 1; i < x->n && dup == NULL; i++)
+			if (key_order(&keys[i - 1], &keys[i]) == 0)
+				dup = keys[i];
+	}
+	if (dup == NULL)
+		return LEXC_OK;
+	lexc_error_set(e->err, LEXC_INVALID_REQUEST, "undeclared property repeated");
+	lexc_error_path_prepend_key(e->err, dup->ptr, dup->len);
+	return LEXC_INVALID_REQUEST;
+}
+
+/* Undeclared properties (lexc_extra): each key a non-empty UTF-8 string
+ * that names no declared property and no reserved `$` key, none twice,
+ * each value raw JSON the data model accepts. */
+static lexc_status walk_extras(encoder *e, const lexc_object_rules *o, const lexc_extra *x)
+{
+	if (x->n > 0 && x->fields == NULL)
+		return invalid(e, "undeclared properties have a count but no fields");
+	for (size_t i = 0; i < x->n; i++) {
+		const lexc_extra_field *f = &x->fields[i];
+		const char *why = NULL;
+		if (f->key.ptr == NULL || f->key.len == 0)
+			why = "undeclared property has an empty key";
+		else if (!lexc_utf8_valid(f->key.ptr, f->key.len))
+			why = "undeclared property's key is not valid UTF-8";
+		if (why != NULL) {
+			lexc_error_set(e->err, LEXC_INVALID_REQUEST, "%s", why);
+			/* No key to name it by: the C member's index. */
+			lexc_error_path_prepend_index(e->err, i);
+			lexc_error_path_prepend_key(e->err, "_extra", 6);
+			return LEXC_INVALID_REQUEST;
+		}
+		if (codec_field_index(o, f->key.ptr, f->key.len) != o->n_fields)
+			why = "undeclared property repeats a declared one";
+		else if (f->key.ptr[0] == '$')
+			why = "undeclared property has a reserved key (starting with $)";
+		if (why == NULL) {
+			codec_raw_info info;
+			lexc_status st = check_raw(e, &f->json, &info);
+			if (st != LEXC_OK) {
+				lexc_error_path_prepend_key(e->err, f->key.ptr, f->key.len);
+				return st;
+			}
+			continue;
+		}
+		lexc_error_set(e->err, LEXC_INVALID_REQUEST, "%s", why);
+		lexc_error_path_prepend_key(e->err, f->key.ptr, f->key.len);
+		return LEXC_INVALID_REQUEST;
+	}
+	lexc_status st = extras_distinct(e, x);
+	if (st != LEXC_OK)
+		return st;
+	for (size_t i = 0; i < x->n; i++) {
+		EMIT(e, lexc_json_write_key(e->w, x->fields[i].key.ptr, x->fields[i].key.len));
+		EMIT(e, lexc_json_write_raw(e->w, x->fields[i].json.ptr, x->fields[i].json.len));
+	}
+	return LEXC_OK;
+}
+
 static lexc_status walk_object(encoder *e, const lexc_type *t, const void *obj, bool with_type)
 {
 	const lexc_object_rules *o = &t->u.object;
 	if (obj == NULL)
 		return invalid(e, "object is missing");
+	lexc_status st = enter(e, 1);
+	if (st != LEXC_OK)
+		return st;
 	EMIT(e, lexc_json_write_object_start(e->w));
 	if ((with_type || o->is_record) && o->type_name.len != 0) {
 		EMIT(e, lexc_json_write_key(e->w, "$type", 5));
@@ -263,20 +409,17 @@ static lexc_status walk_object(encoder *e, const lexc_type *t, const void *obj, 
 				                      (int)f->name.len, f->name.ptr);
 			continue;
 		}
-		lexc_status st = walk_field(e, f, obj);
+		st = walk_field(e, f, obj);
 		if (st != LEXC_OK)
 			return st;
 	}
 	if (o->extra_offset != LEXC_NO_OFFSET) {
-		const lexc_extra *x = CODEC_AT_CONST(obj, o->extra_offset);
-		for (size_t i = 0; i < x->n; i++) {
-			EMIT(e,
-			     lexc_json_write_key(e->w, x->fields[i].key.ptr, x->fields[i].key.len));
-			EMIT(e, lexc_json_write_raw(e->w, x->fields[i].json.ptr,
-			                            x->fields[i].json.len));
-		}
+		st = walk_extras(e, o, CODEC_AT_CONST(obj, o->extra_offset));
+		if (st != LEXC_OK)
+			return st;
 	}
 	EMIT(e, lexc_json_write_object_end(e->w));
+	e->depth--;
 	return LEXC_OK;
 }
 
@@ -295,14 +438,29 @@ static lexc_status walk_root(encoder *e, const lexc_type *t, const void *value)
 	return st;
 }
 
+/* One walk: `w` NULL validates only. The scratch arena starts in a stack
+ * buffer, so that checking small raw values allocates nothing. */
+static lexc_status walk(const lexc_type *t, const void *value, lexc_json_writer *w, lexc_error *err)
+{
+	lexc_error local;
+	if (err == NULL) {
+		lexc_error_clear(&local);
+		err = &local;
+	}
+	max_align_t buf[256];
+	encoder e = {w, err, 0, LEXC_ARENA_INIT};
+	lexc_arena_init_buffer(&e.scratch, buf, sizeof buf);
+	lexc_status st = walk_root(&e, t, value);
+	lexc_arena_free(&e.scratch);
+	return st;
+}
+
 lexc_status lexc_validate(const lexc_type *t, const void *value, lexc_error *err)
 {
-	encoder e = {NULL, err};
-	return walk_root(&e, t, value);
+	return walk(t, value, NULL, err);
 }
 
 lexc_status lexc_encode(const lexc_type *t, const void *value, lexc_json_writer *w, lexc_error *err)
 {
-	encoder e = {w, err};
-	return walk_root(&e, t, value);
+	return walk(t, value, w, err);
 }

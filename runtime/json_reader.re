@@ -111,6 +111,7 @@ static lexc_json_token fail_raw(lexc_json_reader *r, size_t offset, lexc_status 
 	va_start(ap, fmt);
 	lexc_error_setv(r->err_, code, fmt, ap);
 	va_end(ap);
+	r->status_ = code;
 	r->state_ = ST_ERROR;
 	r->offset = offset;
 	r->token = LEXC_JSON_ERROR;

@@ -8,6 +8,7 @@
 #include <lexc/utf8.h>
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 static bool fail(lexc_error *err, const char *fmt, ...)
@@ -23,6 +24,34 @@ static bool fail(lexc_error *err, const char *fmt, ...)
 	lexc_error_setv(err, LEXC_INVALID_REQUEST, fmt, ap);
 	va_end(ap);
 	return false;
+}
+
+void codec_quote(char *buf, size_t size, const char *s, size_t len)
+{
+	size_t o = 0, i = 0, keep = lexc_utf8_prefix(s, len, CODEC_QUOTE_MAX);
+	for (; i < keep && o + 8 < size; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80 && o + 4 + 8 >= size)
+			break; /* no room for a whole sequence and the tail */
+		if (c == '"' || c == '\\') {
+			buf[o++] = '\\';
+			buf[o++] = (char)c;
+		} else if (c < 0x20 || c == 0x7F) {
+			o += (size_t)snprintf(buf + o, size - o, "\\u%04x", c);
+		} else {
+			buf[o++] = (char)c;
+		}
+	}
+	/* A sequence cut by the room check above is dropped whole. */
+	while (i > 0 && i < len && ((unsigned char)s[i] & 0xC0) == 0x80) {
+		i--;
+		o--;
+	}
+	if (i < len) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
+	buf[o] = '\0';
 }
 
 bool codec_check_boolean(const lexc_boolean_rules *r, bool v, lexc_error *err)
@@ -85,9 +114,11 @@ check_string_full(const lexc_string_rules *r, const char *s, size_t len, lexc_er
 		size_t i = 0;
 		while (i < r->n_enum && !str_eq(&r->enum_values[i], s, len))
 			i++;
-		if (i == r->n_enum)
-			return fail(err, "\"%.*s\" is not one of the allowed values",
-			            len > 64 ? 64 : (int)len, s);
+		if (i == r->n_enum) {
+			char q[CODEC_QUOTE_BUF];
+			codec_quote(q, sizeof q, s, len);
+			return fail(err, "\"%s\" is not one of the allowed values", q);
+		}
 	}
 	if (len < r->min_length)
 		return fail(err, "shorter than minLength %zu", r->min_length);
@@ -168,9 +199,11 @@ static bool check_blob(const lexc_blob_rules *r, const lexc_blob *b, bool ref_ch
 	if (!ref_checked && !codec_check_cid(b->ref.ptr, b->ref.len, err))
 		return false;
 	if (r->accept != NULL &&
-	    !codec_mime_accepted(r->accept, r->n_accept, b->mime_type.ptr, b->mime_type.len))
-		return fail(err, "blob mimeType \"%.*s\" is not accepted",
-		            b->mime_type.len > 64 ? 64 : (int)b->mime_type.len, b->mime_type.ptr);
+	    !codec_mime_accepted(r->accept, r->n_accept, b->mime_type.ptr, b->mime_type.len)) {
+		char q[CODEC_QUOTE_BUF];
+		codec_quote(q, sizeof q, b->mime_type.ptr, b->mime_type.len);
+		return fail(err, "blob mimeType \"%s\" is not accepted", q);
+	}
 	if (r->has_max_size && !b->legacy && b->size > r->max_size)
 		return fail(err, "blob size %" PRId64 " greater than maxSize %" PRId64, b->size,
 		            r->max_size);

@@ -78,6 +78,10 @@ lexc_server *lexc_server_new(const lexc_server_config *config, const lexc_method
 		s->cfg.address = "127.0.0.1";
 	if (s->cfg.body_limit == 0)
 		s->cfg.body_limit = 1024 * 1024;
+	if (s->cfg.value_memory_limit == 0)
+		s->cfg.value_memory_limit = s->cfg.body_limit > SIZE_MAX / LEXC_VALUE_MEMORY_FACTOR
+		                                    ? SIZE_MAX
+		                                    : s->cfg.body_limit * LEXC_VALUE_MEMORY_FACTOR;
 	if (s->cfg.connection_limit == 0)
 		s->cfg.connection_limit = 1024;
 	if (s->cfg.connection_timeout == 0)

@@ -92,6 +92,12 @@ void lexc_server_completed_(void *cls, struct MHD_Connection *conn, void **con_c
                             enum MHD_RequestTerminationCode toe);
 
 /* Writes one line to the error log (a 5xx's cause). */
+/* lexc_decode() into the call's arena under the server's
+ * value_memory_limit (LEXC_LIMIT_EXCEEDED past it), for inputs and query
+ * parameters. */
+lexc_status lexc_call_decode_(lexc_call *call, const lexc_type *t, const char *json, size_t len,
+                              void *value, lexc_error *e);
+
 void lexc_server_log_fault_(const lexc_server *server, const char *nsid, const char *fmt, ...)
 #if defined(__GNUC__)
         __attribute__((format(printf, 3, 4)))

@@ -214,7 +214,7 @@ lexc_status lexc_server_params_(lexc_call *call, void **out, lexc_error *err)
 	        lexc_arena_calloc(&call->arena, 1, t->u.object.size > 0 ? t->u.object.size : 1);
 	if (value == NULL)
 		return lexc_error_set(err, LEXC_NO_MEMORY, "out of memory for parameters");
-	st = lexc_decode(t, json, len, &call->arena, value, err);
+	st = lexc_call_decode_(call, t, json, len, value, err);
 	if (st != LEXC_OK)
 		return st;
 	*out = value;

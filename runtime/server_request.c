@@ -259,29 +259,70 @@ static const char *generic_message(int http)
 	}
 }
 
+/* Adds a header, remembering the first one MHD refused (out of memory, or
+ * a name or value it will not send) so that no answer goes out without a
+ * header it was meant to carry. */
+static void add_header(struct MHD_Response *r, const char *name, const char *value,
+                       const char **refused)
+{
+	if (MHD_add_response_header(r, name, value) != MHD_YES && *refused == NULL)
+		*refused = name;
+}
+
+static const char fallback[] =
+        "{\"error\":\"InternalServerError\",\"message\":\"Internal Server Error\"}";
+
+/* The answer when a response could not be put together: a 500 with no
+ * header but its type, closing the connection. */
+static enum MHD_Result send_fallback(lexc_call *call)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+	        sizeof fallback - 1, (void *)(uintptr_t)fallback, MHD_RESPMEM_PERSISTENT);
+	if (r == NULL)
+		return MHD_NO;
+	enum MHD_Result ok = MHD_NO;
+	if (MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	                            "application/json; charset=utf-8") == MHD_YES &&
+	    MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close") == MHD_YES)
+		ok = MHD_queue_response(call->conn, 500, r);
+	MHD_destroy_response(r);
+	call->phase = LEXC_CALL_ANSWERED;
+	call->status = 500;
+	call->resp_bytes = sizeof fallback - 1;
+	return ok;
+}
+
 static enum MHD_Result send_response(lexc_call *call, unsigned status, const char *content_type,
                                      const void *data, size_t len, bool close)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)(uintptr_t)data,
 	                                                         MHD_RESPMEM_MUST_COPY);
 	if (r == NULL)
-		return MHD_NO;
+		return send_fallback(call);
+	const char *refused = NULL;
 	if (content_type != NULL)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+		add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type, &refused);
 	lexc_server *s = call->server;
 	if (s->cfg.cors) {
-		MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
-		MHD_add_response_header(r, "Access-Control-Expose-Headers",
-		                        "WWW-Authenticate, Retry-After");
+		add_header(r, "Access-Control-Allow-Origin", "*", &refused);
+		add_header(r, "Access-Control-Expose-Headers", "WWW-Authenticate, Retry-After",
+		           &refused);
 	}
 	if (status == 401)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, s->www_authenticate);
+		add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, s->www_authenticate, &refused);
 	if (status == 405 && call->allow != NULL)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, call->allow);
+		add_header(r, MHD_HTTP_HEADER_ALLOW, call->allow, &refused);
 	for (const lexc_call_header_ *h = call->headers; h != NULL; h = h->next)
-		MHD_add_response_header(r, h->name, h->value);
+		add_header(r, h->name, h->value, &refused);
 	if (close || atomic_load(&s->stopping))
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+		add_header(r, MHD_HTTP_HEADER_CONNECTION, "close", &refused);
+	if (refused != NULL) {
+		MHD_destroy_response(r);
+		lexc_server_log_fault_(s, lexc_call_nsid(call),
+		                       "could not add the response header %s; answered 500",
+		                       refused);
+		return send_fallback(call);
+	}
 	enum MHD_Result ok = MHD_queue_response(call->conn, status, r);
 	MHD_destroy_response(r);
 	call->phase = LEXC_CALL_ANSWERED;
@@ -291,9 +332,6 @@ static enum MHD_Result send_response(lexc_call *call, unsigned status, const cha
 }
 
 static const char json_type[] = "application/json; charset=utf-8";
-
-static const char fallback[] =
-        "{\"error\":\"InternalServerError\",\"message\":\"Internal Server Error\"}";
 
 /* {"error": NAME, "message": TEXT}: the one shape of every failure. */
 static enum MHD_Result send_error(lexc_call *call, bool close)
@@ -311,11 +349,24 @@ static enum MHD_Result send_error(lexc_call *call, bool close)
 	lexc_json_write_key(&w, "error", 5);
 	lexc_json_write_string(&w, name, strlen(name));
 	lexc_json_write_key(&w, "message", 7);
-	size_t mlen = strlen(message);
-	if (lexc_utf8_valid(message, mlen))
-		lexc_json_write_string(&w, message, mlen);
-	else
-		lexc_json_write_string(&w, "(message is not UTF-8)", 22);
+	/* A handler's message may hold bytes that are not UTF-8: each bad
+	 * sequence becomes U+FFFD, and the rest of the message is kept. */
+	char fixed[LEXC_ERROR_MESSAGE_MAX * 3];
+	size_t mlen = strlen(message), n = 0;
+	for (size_t i = 0; i < mlen && n + 3 < sizeof fixed;) {
+		size_t good = lexc_utf8_check(message + i, mlen - i);
+		if (good > sizeof fixed - 3 - n)
+			good = lexc_utf8_prefix(message + i, good, sizeof fixed - 3 - n);
+		memcpy(fixed + n, message + i, good);
+		n += good;
+		i += good;
+		if (i < mlen && n + 3 <= sizeof fixed) {
+			memcpy(fixed + n, "\xEF\xBF\xBD", 3);
+			n += 3;
+			i++;
+		}
+	}
+	lexc_json_write_string(&w, fixed, n);
 	lexc_json_write_object_end(&w);
 	enum MHD_Result ok;
 	if (w.failed)
@@ -525,6 +576,22 @@ static void *alloc_value(lexc_arena *a, const lexc_type *t)
 	return lexc_arena_calloc(a, 1, lexc_type_slot_size(t));
 }
 
+lexc_status lexc_call_decode_(lexc_call *call, const lexc_type *t, const char *json, size_t len,
+                              void *value, lexc_error *e)
+{
+	lexc_arena *a = &call->arena;
+	size_t held = lexc_arena_heap_bytes(a), limit = call->server->cfg.value_memory_limit;
+	lexc_arena_set_limit(a, held > SIZE_MAX - limit ? 0 : held + limit);
+	lexc_status st = lexc_decode(t, json, len, a, value, e);
+	lexc_arena_set_limit(a, 0); /* the handler's own allocations are not capped */
+	if (st == LEXC_LIMIT_EXCEEDED)
+		lexc_error_set(
+		        e, LEXC_LIMIT_EXCEEDED,
+		        "decoding needs more than the server's %zu bytes of memory per value",
+		        limit);
+	return st;
+}
+
 static void *decode_input(lexc_call *call, const lexc_type *t)
 {
 	void *value = alloc_value(&call->arena, t);
@@ -535,7 +602,7 @@ static void *decode_input(lexc_call *call, const lexc_type *t)
 	lexc_error e;
 	lexc_error_clear(&e);
 	/* Objects and unions alike, with the data model's rules on raw JSON. */
-	lexc_status st = lexc_decode(t, call->body, call->body_len, &call->arena, value, &e);
+	lexc_status st = lexc_call_decode_(call, t, call->body, call->body_len, value, &e);
 	if (st != LEXC_OK) {
 		fail_decode(call, &e, "Input: ");
 		return NULL;

@@ -155,3 +155,15 @@ const char *lexc_unicode_version(void)
 {
 	return utf8proc_unicode_version();
 }
+
+size_t lexc_utf8_prefix(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	size_t n = max;
+	/* s[n] starts the part cut off: step back while it continues a
+	 * sequence, to the byte that begins it. */
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80 && max - n < 4)
+		n--;
+	return n;
+}

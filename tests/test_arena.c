@@ -203,6 +203,60 @@ START_TEST(test_realloc_in_place_and_copy)
 }
 END_TEST
 
+/* A big array growing by doubling while small allocations come between
+ * its growths costs about its final size: its own block is realloc'd. */
+START_TEST(test_realloc_big_costs_final_size)
+{
+	lexc_arena a;
+	lexc_arena_init(&a);
+	size_t size = 8192;
+	char *p = lexc_arena_alloc(&a, size);
+	ck_assert_ptr_nonnull(p);
+	memset(p, 7, size);
+	for (; size < (16u << 20); size *= 2) {
+		ck_assert_ptr_nonnull(lexc_arena_alloc(&a, 24)); /* in the way */
+		p = lexc_arena_realloc(&a, p, size, size * 2);
+		ck_assert_ptr_nonnull(p);
+		ck_assert_int_eq(p[0], 7);
+		ck_assert_int_eq(p[size - 1], 7);
+		memset(p + size, 7, size);
+	}
+	/* 16 MiB of array; copies would have cost 32 MiB. */
+	ck_assert_uint_lt(lexc_arena_heap_bytes(&a), (size_t)(17u << 20));
+	lexc_arena_reset(&a);
+	/* The kept block is the current one now: ordinary allocations use it. */
+	char *q = lexc_arena_alloc(&a, 100);
+	ck_assert_ptr_nonnull(q);
+	ck_assert_ptr_nonnull(lexc_arena_realloc(&a, q, 100, 200));
+	lexc_arena_free(&a);
+}
+END_TEST
+
+/* The limit holds for realloc'd blocks too, and lexc_arena_limit_reached()
+ * tells a refusal by the limit from a malloc failure, until reset. */
+START_TEST(test_limit_reached)
+{
+	lexc_arena a;
+	lexc_arena_init(&a);
+	lexc_arena_set_limit(&a, 1u << 20);
+	char *p = lexc_arena_alloc(&a, 8192);
+	ck_assert_ptr_nonnull(p);
+	ck_assert(!lexc_arena_limit_reached(&a));
+	size_t size = 8192;
+	while ((p = lexc_arena_realloc(&a, p, size, size * 2)) != NULL)
+		size *= 2;
+	ck_assert(lexc_arena_limit_reached(&a));
+	ck_assert_uint_le(lexc_arena_heap_bytes(&a), (size_t)(1u << 20));
+	ck_assert_uint_ge(size, (size_t)(256u << 10));
+	lexc_arena_reset(&a);
+	ck_assert(!lexc_arena_limit_reached(&a));
+	ck_assert_ptr_null(lexc_arena_alloc(&a, 2u << 20));
+	ck_assert(lexc_arena_limit_reached(&a));
+	lexc_arena_free(&a);
+	ck_assert(!lexc_arena_limit_reached(&a));
+}
+END_TEST
+
 START_TEST(test_strndup_memdup)
 {
 	lexc_arena a;
@@ -236,6 +290,8 @@ static Suite *arena_suite(void)
 	tcase_add_test(tc, test_calloc_zeroes);
 	tcase_add_test(tc, test_realloc_in_place_and_copy);
 	tcase_add_test(tc, test_strndup_memdup);
+	tcase_add_test(tc, test_realloc_big_costs_final_size);
+	tcase_add_test(tc, test_limit_reached);
 	suite_add_tcase(s, tc);
 	return s;
 }

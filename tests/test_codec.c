@@ -8,6 +8,7 @@
 
 #include <check.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -447,13 +448,58 @@ static const struct error_case error_cases[] = {
         {MINIMAL ",\"first\":\"x\"}", "$.first: expected an object, got string"},
         /* The data model has no floats, also inside values kept raw. */
         {MINIMAL ",\"meta\":{\"a\":[1,2.5]}}",
-         "$.meta: number at byte 90 is not an integer (the data model has no floats)"},
-        {MINIMAL ",\"meta\":{\"a\":1e30}}",
-         "$.meta: number at byte 87 is out of the 64-bit integer range"},
+         "$.meta.a[1]: not an integer (the data model has no floats)"},
+        {MINIMAL ",\"meta\":{\"a\":1e30}}", "$.meta.a: integer out of the 64-bit range"},
         {MINIMAL ",\"embed\":{\"$type\":\"other.thing\",\"x\":0.1}}",
          "$.embed: number at byte 110 is not an integer (the data model has no floats)"},
-        {MINIMAL ",\"extra\":-0.5}",
-         "$.extra: number at byte 83 is not an integer (the data model has no floats)"},
+        {MINIMAL ",\"extra\":-0.5}", "$.extra: not an integer (the data model has no floats)"},
+        /* The data model's rules on raw values: unknown, undeclared
+         * properties, reserved keys and unknown union variants. */
+        {MINIMAL ",\"meta\":{\"$type\":5}}", "$.meta.$type: $type must be a string"},
+        {MINIMAL ",\"meta\":{\"$type\":\"\"}}", "$.meta.$type: $type must not be empty"},
+        {MINIMAL ",\"meta\":{\"a\":{\"$link\":\"nope\"}}}",
+         "$.meta.a.$link: invalid cid: shorter than 8 characters"},
+        {MINIMAL ",\"meta\":{\"a\":{\"$link\":5}}}", "$.meta.a.$link: $link must be a CID string"},
+        {MINIMAL ",\"meta\":{\"a\":{\"$link\":"
+                 "\"bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a\",\"x\":1}}}",
+         "$.meta.a: an object with $link must be exactly {\"$link\": \"<cid>\"}"},
+        {MINIMAL ",\"meta\":{\"a\":{\"$bytes\":\"!!\"}}}",
+         "$.meta.a.$bytes: invalid base64 in $bytes: base64: invalid character"},
+        {MINIMAL ",\"meta\":{\"a\":{\"$bytes\":[]}}}",
+         "$.meta.a.$bytes: $bytes must be a base64 string"},
+        {MINIMAL ",\"meta\":{\"a\":{\"x\":1,\"$bytes\":\"AAAA\"}}}",
+         "$.meta.a: an object with $bytes must be exactly {\"$bytes\": \"<base64>\"}"},
+        {MINIMAL ",\"meta\":{\"a\":{\"$type\":\"blob\",\"ref\":\"x\",\"mimeType\":\"a/b\","
+                 "\"size\":1}}}",
+         "$.meta.a.ref: a blob needs \"ref\": {\"$link\": \"<cid>\"}"},
+        {MINIMAL ",\"meta\":{\"a\":{\"ref\":{\"$link\":"
+                 "\"bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a\"},\"mimeType\":5,"
+                 "\"size\":1,"
+                 "\"$type\":\"blob\"}}}",
+         "$.meta.a.mimeType: a blob needs \"mimeType\" as a string"},
+        {MINIMAL ",\"meta\":{\"a\":[{\"$type\":\"blob\",\"ref\":{\"$link\":"
+                 "\"bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a\"},"
+                 "\"mimeType\":\"a/b\",\"size\":\"1\"}]}}",
+         "$.meta.a[0].size: a blob needs \"size\" as an integer"},
+        {MINIMAL ",\"meta\":{\"a\":{\"$type\":\"blob\",\"mimeType\":\"a/b\",\"size\":1}}}",
+         "$.meta.a: a blob needs \"ref\": {\"$link\": \"<cid>\"}"},
+        {MINIMAL
+         ",\"meta\":{\"$type\":\"blob\",\"ref\":{\"$link\":"
+         "\"bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a\"},\"mimeType\":\"a/b\","
+         "\"size\":1}}",
+         "$.meta: unknown value must not be a blob, bytes or link object"},
+        {MINIMAL
+         ",\"extra\":{\"deep\":[{\"$link\":"
+         "\"bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a\",\"$bytes\":\"\"}]}}",
+         "$.extra.deep[0]: an object with $link must be exactly {\"$link\": \"<cid>\"}"},
+        {MINIMAL ",\"extra\":{\"$type\":\"\"}}", "$.extra.$type: $type must not be empty"},
+        {MINIMAL ",\"$reserved\":{\"a\":0.5}}",
+         "$.$reserved.a: not an integer (the data model has no floats)"},
+        {MINIMAL ",\"embed\":{\"$type\":\"other.thing\",\"a\":{\"$bytes\":\"AAAA\",\"b\":1}}}",
+         "$.embed.a: an object with $bytes must be exactly {\"$bytes\": \"<base64>\"}"},
+        {MINIMAL ",\"embed\":{\"$type\":\"\"}}", "$.embed.$type: $type must not be empty"},
+        {MINIMAL ",\"first\":{\"$type\":\"\",\"from\":\"a\",\"to\":\"b\"}}",
+         "$.first.$type: $type must not be empty"},
         {MINIMAL ",\"\":1}", "$: invalid JSON at byte 75: empty object key"},
         {MINIMAL ",\"url\":\"https://x.y/\"}", NULL /* duplicate: reader's message */},
         {MINIMAL "} x", NULL /* trailing data: reader's message */},
@@ -500,6 +546,210 @@ START_TEST(test_encode_rejects_invalid_values)
 }
 END_TEST
 
+/* Raw values a handler builds go out only when the reader and the data
+ * model accept them; each refusal names the path. */
+static void expect_encode_error(const input *v, const char *want)
+{
+	lexc_error err;
+	lexc_error_clear(&err);
+	char *out = encode(v, &err);
+	char got[600];
+	lexc_error_format(&err, got, sizeof got);
+	ck_assert_msg(out == NULL, "encoded %s, want error %s", out != NULL ? out : "", want);
+	ck_assert_msg(strcmp(got, want) == 0, "\n  got  %s\n  want %s", got, want);
+	ck_assert_int_eq(err.code, LEXC_INVALID_REQUEST);
+	/* lexc_validate() walks the same way. */
+	lexc_error_clear(&err);
+	ck_assert_int_eq(lexc_validate(&input_type, v, &err), LEXC_INVALID_REQUEST);
+	lexc_error_format(&err, got, sizeof got);
+	ck_assert_str_eq(got, want);
+}
+
+START_TEST(test_encode_checks_raw_values)
+{
+	lexc_arena a = LEXC_ARENA_INIT;
+	lexc_error err;
+	input v;
+	ck_assert_int_eq(decode(MINIMAL "}", &v, &a, &err), LEXC_OK);
+	v.has_meta = true;
+	struct {
+		const char *meta, *want;
+	} metas[] = {
+	        {"{\"a\":", "$.meta: invalid JSON at byte 5: unexpected end of input"},
+	        {"{\"a\":1} {}",
+	         "$.meta: invalid JSON at byte 8: trailing data after the JSON value"},
+	        {"{\"a\":1.5}", "$.meta.a: not an integer (the data model has no floats)"},
+	        {"{\"a\":1,\"a\":2}", "$.meta: invalid JSON at byte 7: duplicate key \"a\""},
+	        {"{\"$type\":\"\"}", "$.meta.$type: $type must not be empty"},
+	        {"{\"x\":{\"$link\":\"nope\"}}",
+	         "$.meta.x.$link: invalid cid: shorter than 8 characters"},
+	        {"{\"$bytes\":\"AAAA\"}",
+	         "$.meta: unknown value must not be a blob, bytes or link object"},
+	        {"[1]", "$.meta: unknown value must be a JSON object"},
+	        {"{\"s\":\"\xFF\"}", "$.meta: invalid UTF-8 at byte 6"},
+	};
+	for (size_t i = 0; i < sizeof metas / sizeof metas[0]; i++) {
+		v.meta.ptr = metas[i].meta;
+		v.meta.len = strlen(metas[i].meta);
+		expect_encode_error(&v, metas[i].want);
+	}
+	v.meta.ptr =
+	        "{ \"ok\" : [ 1 , "
+	        "{\"$link\":\"bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a\"} ] }";
+	v.meta.len = strlen(v.meta.ptr);
+	char *out = encode(&v, &err);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_ptr_nonnull(
+	        strstr(out, ",\"meta\":{\"ok\":[1,{\"$link\":"
+	                    "\"bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a\"}]}"));
+	free(out);
+	v.has_meta = false;
+
+	/* Undeclared properties: a key that is declared, reserved, empty or
+	 * repeated, or a bad value. */
+	lexc_extra_field fields[20];
+	v._extra.fields = fields;
+	struct {
+		const char *key, *json, *want;
+	} extras[] = {
+	        {"url", "1", "$.url: undeclared property repeats a declared one"},
+	        {"$type", "\"x\"",
+	         "$.$type: undeclared property has a reserved key (starting with $)"},
+	        {"", "1", "$._extra[0]: undeclared property has an empty key"},
+	        {"k", "", "$.k: invalid JSON at byte 0: unexpected end of input"},
+	        {"k", "{\"$bytes\":\"A\"}",
+	         "$.k.$bytes: invalid base64 in $bytes: base64: a final group of one character "
+	         "encodes no byte"},
+	};
+	for (size_t i = 0; i < sizeof extras / sizeof extras[0]; i++) {
+		fields[0].key = (lexc_str){extras[i].key, strlen(extras[i].key)};
+		fields[0].json = (lexc_str){extras[i].json, strlen(extras[i].json)};
+		v._extra.n = 1;
+		expect_encode_error(&v, extras[i].want);
+	}
+	/* Repeats are found among a few (pairwise) and among many (sorted). */
+	static const char *const names[] = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j",
+	                                    "k", "l", "m", "n", "o", "p", "q", "r", "s", "t"};
+	for (size_t n = 2; n <= 20; n += 18) {
+		for (size_t i = 0; i < n; i++) {
+			fields[i].key = (lexc_str){names[i], 1};
+			fields[i].json = (lexc_str){"0", 1};
+		}
+		v._extra.n = n;
+		out = encode(&v, &err);
+		ck_assert_ptr_nonnull(out);
+		free(out);
+		fields[n - 1].key = (lexc_str){names[n / 2 - 1], 1};
+		char want[64];
+		snprintf(want, sizeof want, "$.%s: undeclared property repeated", names[n / 2 - 1]);
+		expect_encode_error(&v, want);
+	}
+	v._extra.n = 0;
+
+	/* An open union's raw variant: one object with a $type that is not a
+	 * known variant. */
+	v.has_embed = true;
+	v.embed.kind = 0;
+	struct {
+		const char *raw, *want;
+	} raws[] = {
+	        {"{\"x\":1}",
+	         "$.embed: an open union's unknown variant must be an object with a $type"},
+	        {"{\"$type\":\"test.image\",\"alt\":\"a\"}",
+	         "$.embed: an open union's raw value names one of its known variants"},
+	        {"{\"$type\":\"x.y\",\"z\":0.5}",
+	         "$.embed.z: not an integer (the data model has no floats)"},
+	        {"{\"$type\":\"x.y\"", "$.embed: invalid JSON at byte 14: unexpected end of input"},
+	};
+	for (size_t i = 0; i < sizeof raws / sizeof raws[0]; i++) {
+		v.embed.raw = (lexc_str){raws[i].raw, strlen(raws[i].raw)};
+		expect_encode_error(&v, raws[i].want);
+	}
+	lexc_arena_free(&a);
+}
+END_TEST
+
+/* A recursive type: decode's depth limit holds in validate and encode, so a
+ * deep or cyclic value built in memory cannot overflow the stack. */
+typedef struct node {
+	bool has_child;
+	struct node *child;
+	lexc_str meta;
+	bool has_meta;
+	lexc_extra _extra;
+} node;
+
+static const lexc_type node_type;
+static const lexc_field node_fields[] = {
+        {LSTR("child"), &node_type, offsetof(node, child), offsetof(node, has_child), NONE, NONE,
+         false, false},
+        {LSTR("meta"), &meta_type, offsetof(node, meta), offsetof(node, has_meta), NONE, NONE,
+         false, false},
+};
+static const lexc_type node_type = {.kind = LEXC_KIND_OBJECT,
+                                    .name = "test.node",
+                                    .u.object = {.fields = node_fields,
+                                                 .n_fields = 2,
+                                                 .size = sizeof(node),
+                                                 .align = _Alignof(node),
+                                                 .extra_offset = offsetof(node, _extra)}};
+
+START_TEST(test_depth_bound)
+{
+	node nodes[40];
+	memset(nodes, 0, sizeof nodes);
+	for (int i = 0; i < 39; i++) {
+		nodes[i].has_child = true;
+		nodes[i].child = &nodes[i + 1];
+	}
+	lexc_error err;
+	/* 32 objects deep is the limit, as for decode. */
+	nodes[31].has_child = false;
+	ck_assert_int_eq(lexc_validate(&node_type, nodes, &err), LEXC_OK);
+	lexc_json_writer w;
+	lexc_json_writer_init(&w, &err);
+	ck_assert_int_eq(lexc_encode(&node_type, nodes, &w, &err), LEXC_OK);
+	lexc_arena a = LEXC_ARENA_INIT;
+	node back;
+	ck_assert_int_eq(lexc_decode(&node_type, w.buf, w.len, &a, &back, &err), LEXC_OK);
+	lexc_json_writer_free(&w);
+	/* An unknown value counts its own levels: room for none at 32. */
+	nodes[31].has_meta = true;
+	nodes[31].meta = (lexc_str){"{}", 2};
+	ck_assert_int_eq(lexc_validate(&node_type, nodes, &err), LEXC_INVALID_REQUEST);
+	ck_assert_str_eq(err.message, "nesting deeper than 32 levels");
+	nodes[31].has_meta = false;
+	nodes[30].has_meta = true;
+	nodes[30].meta = (lexc_str){"{\"a\":{}}", 8};
+	ck_assert_int_eq(lexc_validate(&node_type, nodes, &err), LEXC_INVALID_REQUEST);
+	nodes[30].meta = (lexc_str){"{\"a\":1}", 7};
+	ck_assert_int_eq(lexc_validate(&node_type, nodes, &err), LEXC_OK);
+	nodes[30].has_meta = false;
+	nodes[31].has_child = true;
+	nodes[32].has_child = false;
+	ck_assert_int_eq(lexc_validate(&node_type, nodes, &err), LEXC_INVALID_REQUEST);
+	ck_assert_str_eq(err.message, "nesting deeper than 32 levels");
+	/* A cycle fails the same way. */
+	nodes[32].has_child = true;
+	nodes[32].child = &nodes[0];
+	ck_assert_int_eq(lexc_validate(&node_type, nodes, &err), LEXC_INVALID_REQUEST);
+	lexc_json_writer_init(&w, &err);
+	ck_assert_int_eq(lexc_encode(&node_type, nodes, &w, &err), LEXC_INVALID_REQUEST);
+	ck_assert_str_eq(err.message, "nesting deeper than 32 levels");
+	lexc_json_writer_free(&w);
+	/* Decode: 33 levels are refused by the reader. */
+	char deep[33 * 10 + 40];
+	size_t n = 0;
+	for (int i = 0; i < 33; i++)
+		n += (size_t)snprintf(deep + n, sizeof deep - n, i == 0 ? "{" : "\"child\":{");
+	for (int i = 0; i < 33; i++)
+		deep[n++] = '}';
+	ck_assert_int_eq(lexc_decode(&node_type, deep, n, &a, &back, &err), LEXC_INVALID_REQUEST);
+	ck_assert_ptr_nonnull(strstr(err.message, "nesting deeper than 32"));
+	lexc_arena_free(&a);
+}
+END_TEST
+
 START_TEST(test_arena_reset_loop_is_flat)
 {
 	lexc_arena a = LEXC_ARENA_INIT;
@@ -531,6 +781,8 @@ static Suite *codec_suite(void)
 	tcase_add_test(tc, test_legacy_blob_round_trip);
 	tcase_add_loop_test(tc, test_errors, 0, (int)(sizeof error_cases / sizeof error_cases[0]));
 	tcase_add_test(tc, test_encode_rejects_invalid_values);
+	tcase_add_test(tc, test_encode_checks_raw_values);
+	tcase_add_test(tc, test_depth_bound);
 	tcase_add_test(tc, test_arena_reset_loop_is_flat);
 	suite_add_tcase(s, tc);
 	return s;

@@ -8,6 +8,7 @@
 #ifndef LEXC_ARENA_H
 #define LEXC_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,7 @@ typedef struct lexc_arena {
 	size_t next_size;         /* size of the next ordinary block */
 	char *fixed;              /* caller's buffer, or NULL */
 	size_t fixed_size;
+	bool limit_hit; /* an allocation was refused by `limit` since the last reset */
 } lexc_arena;
 
 #define LEXC_ARENA_INIT                                                                            \
@@ -48,6 +50,12 @@ void lexc_arena_init_buffer(lexc_arena *a, void *buf, size_t size);
 /* Caps the heap memory the arena may hold (0: no cap). Allocations that
  * would pass the cap fail with NULL; this bounds hostile input. */
 void lexc_arena_set_limit(lexc_arena *a, size_t max_heap_bytes);
+
+/* True when an allocation failed because of the limit (not because malloc
+ * did) since the arena was made, reset or freed: how a caller tells "this
+ * input needs too much memory" (LEXC_LIMIT_EXCEEDED) from a real out of
+ * memory. */
+bool lexc_arena_limit_reached(const lexc_arena *a);
 
 /* Slow path of the allocators below (a new block); call those instead. */
 void *lexc_arena_alloc_slow_(lexc_arena *a, size_t size, size_t align);

@@ -87,6 +87,7 @@ typedef struct lexc_json_reader {
 	const char *lim_;
 	lexc_arena *arena_;
 	lexc_error *err_;
+	lexc_status status_; /* the code of the error, also when err_ is NULL */
 	int state_;
 	unsigned max_depth_;
 	unsigned flags_;

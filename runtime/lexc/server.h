@@ -163,11 +163,21 @@ typedef enum lexc_auth_mode {
 
 /* ---- The server -------------------------------------------------------- */
 
+/* The default value_memory_limit is this many times body_limit: decoded
+ * values take a few times their JSON's size (structs, copies of strings,
+ * the reader's key sets), and a body that needs more is hostile. */
+enum { LEXC_VALUE_MEMORY_FACTOR = 16 };
+
 typedef struct lexc_server_config {
-	const char *address;              /* IPv4 or IPv6 literal; default "127.0.0.1" */
-	uint16_t port;                    /* 0: pick a free one (lexc_server_port() says which) */
-	unsigned threads;                 /* worker threads; 0: one per core */
-	size_t body_limit;                /* bytes; default 1 MiB; larger bodies get 413 */
+	const char *address; /* IPv4 or IPv6 literal; default "127.0.0.1" */
+	uint16_t port;       /* 0: pick a free one (lexc_server_port() says which) */
+	unsigned threads;    /* worker threads; 0: one per core */
+	size_t body_limit;   /* bytes; default 1 MiB; larger bodies get 413 */
+	/* Bytes of arena memory that decoding one input (or the query
+	 * parameters) may take; 0: LEXC_VALUE_MEMORY_FACTOR × body_limit. An
+	 * input that needs more is answered 413 PayloadTooLarge: this bounds
+	 * what a hostile body costs, whatever its shape. */
+	size_t value_memory_limit;
 	unsigned connection_limit;        /* open connections; default 1024 */
 	unsigned per_ip_connection_limit; /* 0: none */
 	unsigned connection_timeout;      /* seconds idle before a client is dropped; default 30 */

@@ -26,6 +26,11 @@ static inline bool lexc_utf8_valid(const char *s, size_t len)
 	return lexc_utf8_check(s, len) == len;
 }
 
+/* The length of the longest prefix of s[0..len) of at most `max` bytes
+ * that does not end inside a UTF-8 sequence: where to cut a string that
+ * must stay UTF-8 (a value quoted in a message, say). */
+size_t lexc_utf8_prefix(const char *s, size_t len, size_t max);
+
 /* True when every byte is below 0x80. */
 bool lexc_utf8_is_ascii(const char *s, size_t len);
 
