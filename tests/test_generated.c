@@ -586,7 +586,7 @@ static void pin_nullable_value(com_example_golden_defs__scalars *v)
 
 static lexc_extra_field kept_fields[] = {
         {LIT("zz"), LIT("{\"k\": [true, null]}")},
-        {LIT("$meta"), LIT("\"v\"")},
+        {LIT("mm"), LIT("\"v\"")},
 };
 
 /* Undeclared properties follow the declared ones, in their own order. */
@@ -641,7 +641,7 @@ static const struct {
          "{\"count\":0,\"flag\":false,\"maybe\":\"\",\"name\":\"n\"}"},
         {"undeclared kept", pin_extra,
          "{\"color\":\"blue\",\"count\":0,\"flag\":false,\"name\":\"n\","
-         "\"zz\":{\"k\":[true,null]},\"$meta\":\"v\"}"},
+         "\"zz\":{\"k\":[true,null]},\"mm\":\"v\"}"},
 };
 
 /* The output of a generated encoder, malloc'd; fails the test on error. */

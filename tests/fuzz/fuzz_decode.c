@@ -124,7 +124,10 @@ static bool dm_ok(const json_t *v, int depth, bool strict)
 static void check_output(const char *json, size_t len)
 {
 	json_error_t jerr;
-	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+	json_t *root = json_loadb(json, len,
+	                          JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+	if (root == NULL && strstr(jerr.text, "NUL byte in object key") != NULL)
+		return; /* NUL in a key: valid JSON that jansson cannot hold */
 	if (root == NULL) {
 		fprintf(stderr, "output is not JSON for jansson (%s):\n%.*s\n", jerr.text, (int)len,
 		        json);
