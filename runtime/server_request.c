@@ -250,7 +250,7 @@ static bool reject(lexc_call *call, lexc_status code, const char *fmt, ...)
 static void fail_decode(lexc_call *call, const lexc_error *e, const char *what)
 {
 	if (e->code != LEXC_INVALID_REQUEST) {
-		lexc_call_fail(call, e->code, "%s: %s", what, e->message);
+		lexc_call_fail(call, e->code, "%s%s", what, e->message);
 		return;
 	}
 	char text[LEXC_ERROR_PATH_MAX + LEXC_ERROR_MESSAGE_MAX + 8];
