@@ -88,12 +88,35 @@ static bool header_text_ok(const char *s)
 	return true;
 }
 
+/* An HTTP token (RFC 9110 tchar): what MHD and every client accept. */
+static bool header_name_ok(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      strchr("!#$%&'*+-.^_`|~", c) != NULL))
+			return false;
+	}
+	return true;
+}
+
+static bool header_value_ok(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c < 0x20 && c != '\t') || c == 0x7F)
+			return false;
+	}
+	return true;
+}
+
 lexc_status lexc_call_add_header(lexc_call *call, const char *name, const char *value)
 {
 	static const char *const reserved[] = {"Content-Type", "Content-Length",
 	                                       "Transfer-Encoding", "Connection"};
-	if (name == NULL || value == NULL || name[0] == '\0' || !header_text_ok(name) ||
-	    !header_text_ok(value) || strchr(name, ':') != NULL)
+	if (name == NULL || value == NULL || !header_name_ok(name) || !header_value_ok(value))
 		return LEXC_INVALID_REQUEST;
 	for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
 		if (strcasecmp(name, reserved[i]) == 0)
@@ -227,7 +250,7 @@ static bool reject(lexc_call *call, lexc_status code, const char *fmt, ...)
 static void fail_decode(lexc_call *call, const lexc_error *e, const char *what)
 {
 	if (e->code != LEXC_INVALID_REQUEST) {
-		lexc_call_fail(call, e->code, "%s: %s", what, e->message);
+		lexc_call_fail(call, e->code, "%s%s", what, e->message);
 		return;
 	}
 	char text[LEXC_ERROR_PATH_MAX + LEXC_ERROR_MESSAGE_MAX + 8];
@@ -684,33 +707,18 @@ static enum MHD_Result send_health(lexc_call *call)
 }
 
 /* A union at the root of an output. A handler's mistakes get messages of
- * their own, and an unknown variant (open unions) is its raw JSON, checked
- * to be one object: the engine trusts raw JSON, which it only keeps from a
- * decode. A chosen variant is the engine's to encode. */
-static lexc_status encode_union(lexc_call *call, const lexc_type *t, const lexc_union *u,
-                                lexc_json_writer *w, lexc_error *e)
+ * their own; the engine checks an unknown variant's raw JSON (one object,
+ * the data model) and writes a chosen variant with its `$type` first. */
+static lexc_status encode_union(const lexc_type *t, const lexc_union *u, lexc_json_writer *w,
+                                lexc_error *e)
 {
 	const lexc_union_rules *r = &t->u.union_;
-	if (u->kind == 0) {
-		if (r->closed || u->raw.ptr == NULL || u->raw.len == 0)
-			return lexc_error_set(e, LEXC_INTERNAL_SERVER_ERROR,
-			                      "union output: no variant chosen");
-		lexc_json_reader rd;
-		lexc_json_reader_init(&rd, u->raw.ptr, u->raw.len, &call->arena, e);
-		const char *raw = NULL;
-		size_t raw_len = 0;
-		if (lexc_json_next(&rd) != LEXC_JSON_OBJECT_START ||
-		    !lexc_json_skip_current(&rd, &raw, &raw_len) ||
-		    lexc_json_next(&rd) != LEXC_JSON_END)
-			return lexc_error_set(e, LEXC_INTERNAL_SERVER_ERROR,
-			                      "union output: raw variant is not one JSON object");
-		lexc_json_write_raw(w, raw, raw_len);
-		return w->failed ? e->code : LEXC_OK;
-	}
-	if (u->kind < 0 || (size_t)u->kind > r->n_variants || u->value == NULL)
+	if (u->kind == 0 && (r->closed || u->raw.ptr == NULL || u->raw.len == 0))
+		return lexc_error_set(e, LEXC_INTERNAL_SERVER_ERROR,
+		                      "union output: no variant chosen");
+	if (u->kind < 0 || (size_t)u->kind > r->n_variants || (u->kind > 0 && u->value == NULL))
 		return lexc_error_set(e, LEXC_INTERNAL_SERVER_ERROR, "union output: no variant %d",
 		                      u->kind);
-	/* The engine writes the variant with its `$type` first. */
 	return lexc_encode(t, u, w, e);
 }
 
@@ -725,7 +733,7 @@ static enum MHD_Result send_output(lexc_call *call, void *output)
 		lexc_json_writer w;
 		lexc_json_writer_init(&w, &e);
 		lexc_status st = m->output->kind == LEXC_KIND_UNION
-		                         ? encode_union(call, m->output, output, &w, &e)
+		                         ? encode_union(m->output, output, &w, &e)
 		                         : lexc_encode(m->output, output, &w, &e);
 		enum MHD_Result ok;
 		if (st != LEXC_OK || w.failed) {

@@ -194,6 +194,14 @@ static lexc_status create_handler(lexc_call *call,
 		return lexc_call_fail(call, LEXC_UPSTREAM_FAILURE, "db at 10.0.0.7 is down");
 	if (str_is(name, "bare"))
 		return LEXC_FORBIDDEN; /* no message: the server makes one */
+	if (str_is(name, "badutf8"))   /* a message that is not UTF-8 is kept, mended */
+		return lexc_call_fail(call, LEXC_FORBIDDEN, "bad \xFF byte \xE2\x82");
+	if (str_is(name, "badheader")) {
+		if (lexc_call_add_header(call, "X Bad", "1") == LEXC_OK ||
+		    lexc_call_add_header(call, "X-Bad", "a\x01b") == LEXC_OK)
+			return LEXC_OK; /* accepted: the test sees a 500 (no webhook) */
+		return lexc_call_fail(call, LEXC_FORBIDDEN, "header refused");
+	}
 	if (str_is(name, "badoutput"))
 		return LEXC_OK; /* required "webhook" left NULL */
 	lexc_arena *a = lexc_call_arena(call);
@@ -216,6 +224,10 @@ static lexc_status create_handler(lexc_call *call,
 	}
 	if (str_is(name, "badnested"))
 		w->createdAt = (lexc_str){"yesterday", 9};
+	if (str_is(name, "badraw")) { /* raw JSON the data model refuses */
+		static lexc_extra_field bad = {{"x", 1}, {"{\"a\":1.5}", 9}};
+		w->_extra = (lexc_extra){1, &bad};
+	}
 	out->webhook = w;
 	return LEXC_OK;
 }

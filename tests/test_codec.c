@@ -500,6 +500,18 @@ static const struct error_case error_cases[] = {
         {MINIMAL ",\"embed\":{\"$type\":\"\"}}", "$.embed.$type: $type must not be empty"},
         {MINIMAL ",\"first\":{\"$type\":\"\",\"from\":\"a\",\"to\":\"b\"}}",
          "$.first.$type: $type must not be empty"},
+        /* Input quoted in a message is cut at a character boundary. */
+        {"{\"$type\":\"test.webhook\",\"url\":\"https://example.com/"
+         "hook\",\"events\":["
+         "\"x\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3"
+         "\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3"
+         "\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3"
+         "\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\"]}",
+         "$.events[0]: "
+         "\"x\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3"
+         "\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3"
+         "\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9...\" is not "
+         "one of the allowed values"},
         {MINIMAL ",\"\":1}", "$: invalid JSON at byte 75: empty object key"},
         {MINIMAL ",\"url\":\"https://x.y/\"}", NULL /* duplicate: reader's message */},
         {MINIMAL "} x", NULL /* trailing data: reader's message */},

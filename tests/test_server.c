@@ -8,11 +8,13 @@
 #include "server_util.h"
 
 #include <check.h>
+#include <errno.h>
 #include <jansson.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static test_server T;
 
@@ -549,6 +551,12 @@ START_TEST(handler_errors)
 	create_named("bare", &r);
 	assert_xrpc_error(&r, 403, "Forbidden", NULL);
 	http_resp_free(&r);
+	create_named("badutf8", &r);
+	assert_xrpc_error(&r, 403, "Forbidden", "bad \xEF\xBF\xBD byte \xEF\xBF\xBD");
+	http_resp_free(&r);
+	create_named("badheader", &r);
+	assert_xrpc_error(&r, 403, "Forbidden", "header refused");
+	http_resp_free(&r);
 
 	create_named("ratelimit", &r);
 	assert_xrpc_error(&r, 429, "RateLimitExceeded", "slow down");
@@ -573,6 +581,9 @@ START_TEST(handler_errors)
 	assert_xrpc_error(&r, 500, "InternalServerError", "Internal Server Error");
 	ck_assert(strstr(r.body, "createdAt") == NULL);
 	http_resp_free(&r);
+	create_named("badraw", &r);
+	assert_xrpc_error(&r, 500, "InternalServerError", "Internal Server Error");
+	http_resp_free(&r);
 
 	char *log = read_stream(T.error_log);
 	ck_assert_msg(strstr(log,
@@ -583,11 +594,13 @@ START_TEST(handler_errors)
 	ck_assert_msg(strstr(log, "UPSTREAM_FAILURE: db at 10.0.0.7 is down") != NULL, "%s", log);
 	ck_assert_msg(strstr(log, "invalid output: $.webhook") != NULL, "%s", log);
 	ck_assert_msg(strstr(log, "invalid output: $.webhook.createdAt") != NULL, "%s", log);
+	ck_assert_msg(strstr(log, "invalid output: $.webhook.x.a: not an integer") != NULL, "%s",
+	              log);
 	/* Only the 5xx were logged, one line each. */
 	size_t lines = 0;
 	for (const char *p = log; *p != '\0'; p++)
 		lines += *p == '\n';
-	ck_assert_uint_eq(lines, 5);
+	ck_assert_uint_eq(lines, 6);
 	ck_assert(strstr(log, "not yours") == NULL);
 	free(log);
 }
@@ -775,6 +788,51 @@ START_TEST(body_limits)
 }
 END_TEST
 
+/* A body whose decoding needs more memory than value_memory_limit is 413,
+ * logged in the access log only; the data model holds inside bodies. */
+static void small_value_memory(lexc_server_config *cfg)
+{
+	cfg->value_memory_limit = 256 * 1024;
+}
+
+START_TEST(value_memory_limit)
+{
+	test_server_stop(&T, 1000);
+	test_server_start(&T, small_value_memory);
+	size_t cap = 200 * 1024, n = 0;
+	char *body = malloc(cap);
+	ck_assert_ptr_nonnull(body);
+	n += (size_t)snprintf(body, cap, "{\"url\":\"https://a.example\",\"events\":[]");
+	for (int i = 0; n + 32 < cap; i++)
+		n += (size_t)snprintf(body + n, cap - n, ",\"k%06d\":0", i);
+	body[n++] = '}';
+	body[n] = '\0';
+	http_resp r;
+	http_post(T.port, "/xrpc/place.stream.server.createWebhook", "application/json", body, &r);
+	assert_xrpc_error(&r, 413, "PayloadTooLarge",
+	                  "Input: decoding needs more than the server's 262144 bytes of memory "
+	                  "per value");
+	http_resp_free(&r);
+	free(body);
+	/* The server is fine, ordinary bodies pass, and raw values in a body
+	 * get the data model's rules. */
+	create_named("ok", &r);
+	ck_assert_int_eq(r.status, 200);
+	http_resp_free(&r);
+	http_post(
+	        T.port, "/xrpc/place.stream.server.createWebhook", "application/json",
+	        "{\"url\":\"https://a.example\",\"events\":[],\"x\":{\"$link\":\"bafy\",\"y\":1}}",
+	        &r);
+	assert_xrpc_error(
+	        &r, 400, "InvalidRequest",
+	        "Input: $.x: an object with $link must be exactly {\"$link\": \"<cid>\"}");
+	http_resp_free(&r);
+	char *log = read_stream(T.error_log);
+	ck_assert_msg(log[0] == '\0', "error log: %s", log);
+	free(log);
+}
+END_TEST
+
 /* ---- Connections --------------------------------------------------------------------------- */
 
 START_TEST(keep_alive)
@@ -929,7 +987,12 @@ static void *blocked_client(void *arg)
 	return NULL;
 }
 
+/* The stopping thread: `returned` and `released_when_done` are written
+ * under the gate's mutex, and the gate's condition is broadcast, so the
+ * test can wait for stop() to return and knows exactly whether it returned
+ * before or after the handler was let go. */
 typedef struct stopper {
+	bool returned;
 	bool released_when_done;
 } stopper;
 
@@ -939,34 +1002,90 @@ static void *stop_server(void *arg)
 	lexc_server_stop(T.server, 60000);
 	pthread_mutex_lock(&T.gate.mutex);
 	s->released_when_done = T.gate.released;
+	s->returned = true;
+	pthread_cond_broadcast(&T.gate.cond);
 	pthread_mutex_unlock(&T.gate.mutex);
 	return NULL;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 START_TEST(graceful_stop)
 {
-	http_resp r;
+	http_resp r, probe;
 	pthread_t client_th, stop_th;
 	ck_assert_int_eq(pthread_create(&client_th, NULL, blocked_client, &r), 0);
 	pthread_mutex_lock(&T.gate.mutex);
 	while (T.gate.entered == 0)
 		pthread_cond_wait(&T.gate.cond, &T.gate.mutex);
 	pthread_mutex_unlock(&T.gate.mutex);
-	/* The handler runs: stop now; it must wait for the handler. */
-	stopper s = {false};
+	/* The handler holds one worker; the other still serves. */
+	http_get(T.port, "/xrpc/_health", &probe);
+	ck_assert_int_eq(probe.status, 200);
+	http_resp_free(&probe);
+
+	stopper s = {false, false};
 	ck_assert_int_eq(pthread_create(&stop_th, NULL, stop_server, &s), 0);
+	/* Once stop() has begun, a new connection is accepted by the still
+	 * open listening socket and closed at once, without an answer. Until
+	 * then the probes get 200. Either way the handler is still held. */
+	double deadline = now_s() + 60;
+	bool refused = false;
+	while (!refused && now_s() < deadline) {
+		http_get(T.port, "/xrpc/_health", &probe);
+		if (probe.status == 0) {
+			refused = true;
+			ck_assert_msg(
+			        probe.rc != CURLE_COULDNT_CONNECT,
+			        "the listening socket is closed while a request is in flight");
+		} else {
+			ck_assert_int_eq(probe.status, 200);
+			struct timespec ms = {0, 1000000};
+			nanosleep(&ms, NULL);
+		}
+		http_resp_free(&probe);
+	}
+	ck_assert_msg(refused, "new connections still served 60 s after stop() began");
+
+	/* stop() is draining: it does not return while the handler holds,
+	 * not even after a while. The check and the release share one critical
+	 * section, so stop() can only return after the release. */
 	pthread_mutex_lock(&T.gate.mutex);
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += 300 * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	int rc = 0;
+	while (!s.returned && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&T.gate.cond, &T.gate.mutex, &until);
+	ck_assert_msg(!s.returned, "stop() returned while a handler was still running");
 	T.gate.released = true;
 	pthread_cond_broadcast(&T.gate.cond);
 	pthread_mutex_unlock(&T.gate.mutex);
+
 	pthread_join(stop_th, NULL);
 	pthread_join(client_th, NULL);
-	ck_assert(s.released_when_done);
+	ck_assert(s.returned && s.released_when_done);
+	/* The request in flight completed, answered while stopping. */
+	ck_assert_int_eq(r.rc, CURLE_OK);
 	ck_assert_int_eq(r.status, 200);
+	ck_assert_uint_eq(r.len, 0);
+	char conn[32];
+	ck_assert(http_header(&r, "Connection", conn, sizeof conn));
+	ck_assert_str_eq(conn, "close");
 	http_resp_free(&r);
 	/* Nothing listens any more. */
 	http_get(T.port, "/xrpc/_health", &r);
 	ck_assert_int_eq(r.status, 0);
+	ck_assert_int_eq(r.rc, CURLE_COULDNT_CONNECT);
 	http_resp_free(&r);
 	char *log = read_stream(T.access_log);
 	ck_assert(strstr(log, " GET /xrpc/com.example.test.block 200 0 ") != NULL);
@@ -1108,6 +1227,7 @@ static Suite *server_suite(void)
 	tcase_add_test(tc, auth);
 	tcase_add_test(tc, auth_default_required_and_cors);
 	tcase_add_test(tc, body_limits);
+	tcase_add_test(tc, value_memory_limit);
 	tcase_add_test(tc, keep_alive);
 	tcase_add_test(tc, concurrent_clients);
 	tcase_add_test(tc, access_log);

@@ -2,9 +2,11 @@
  * sockets, a client that stalls, a client that lies about its body, and
  * 10,000 random or mutated bodies against a JSON procedure. After each, the
  * server must still answer correctly. Leaks and memory errors are caught by
- * the ASan and valgrind runs of this same program. */
+ * the ASan and valgrind runs of this same program; memory growth by
+ * tests/test_server_rss. */
 #include "config.h"
 
+#include "server_fuzz.h"
 #include "server_service.h"
 #include "server_util.h"
 
@@ -203,182 +205,12 @@ END_TEST
 
 /* ---- Random bodies ------------------------------------------------------------- */
 
-static uint64_t rng_state;
-
-static uint64_t rng(void)
-{
-	/* xorshift64*: deterministic for a seed, good enough for mutation. */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 2685821657736338717ULL;
-}
-
-static const char seed_full[] =
-        "{\"url\":\"https://a.example\",\"events\":[],\"name\":\"n\",\"prefix\":\"p\","
-        "\"rewrite\":[{\"from\":\"a\",\"to\":\"b\"}],\"muteWords\":[\"x\"]}";
-static const char *const seeds[] = {
-        "{\"url\":\"https://example.com/hook\",\"events\":[\"chat\",\"follow\"],\"active\":true}",
-        seed_full,
-        "{\"url\":\"https://a.example\",\"events\":[\"mention\"],\"description\":\"\\u00e9\\n\"}",
-};
-static const char *const tokens[] = {"{",
-                                     "}",
-                                     "[",
-                                     "]",
-                                     ",",
-                                     ":",
-                                     "\"",
-                                     "null",
-                                     "true",
-                                     "1e999",
-                                     "-0",
-                                     "\\u0000",
-                                     "\\ud800",
-                                     "\xff",
-                                     "\xc3",
-                                     "\"url\"",
-                                     "\"events\"",
-                                     "[[[[[[[[[[",
-                                     "9999999999999999999999"};
-
-/* A body: a seed with a few random edits, or random bytes. */
-static size_t make_body(char *out, size_t cap)
-{
-	uint64_t kind = rng() % 10;
-	if (kind == 0) {
-		size_t n = rng() % 200;
-		for (size_t i = 0; i < n; i++)
-			out[i] = (char)(rng() & 0xff);
-		return n;
-	}
-	const char *seed = seeds[rng() % (sizeof seeds / sizeof seeds[0])];
-	size_t len = strlen(seed);
-	memcpy(out, seed, len);
-	unsigned edits = 1 + (unsigned)(rng() % 4);
-	for (unsigned e = 0; e < edits; e++) {
-		size_t at = len > 0 ? (size_t)(rng() % len) : 0;
-		switch (rng() % 4) {
-		case 0: /* flip a byte */
-			if (len > 0)
-				out[at] = (char)(rng() & 0xff);
-			break;
-		case 1: /* truncate */
-			len = at;
-			break;
-		case 2: { /* insert a token */
-			const char *t = tokens[rng() % (sizeof tokens / sizeof tokens[0])];
-			size_t tl = strlen(t);
-			if (len + tl < cap) {
-				memmove(out + at + tl, out + at, len - at);
-				memcpy(out + at, t, tl);
-				len += tl;
-			}
-			break;
-		}
-		default: /* delete a span */
-			if (len > 0) {
-				size_t n = rng() % 8;
-				if (at + n > len)
-					n = len - at;
-				memmove(out + at, out + at + n, len - at - n);
-				len -= n;
-			}
-			break;
-		}
-	}
-	return len;
-}
-
-/* 10,000 everywhere: over one keep-alive connection that takes about 3 s
- * natively and 16 s under valgrind on 2 cores, so no smaller count is
- * needed there. LEXC_SERVER_FUZZ_COUNT overrides it (longer local runs). */
-static long fuzz_count(void)
-{
-	const char *env = getenv("LEXC_SERVER_FUZZ_COUNT");
-	if (env != NULL && *env != '\0')
-		return atol(env);
-	return 10000;
-}
-
-/* Resident set size in KiB, from /proc (Linux). */
-static long rss_kib(void)
-{
-	FILE *f = fopen("/proc/self/statm", "r");
-	long pages = 0, resident = 0;
-	if (f == NULL)
-		return -1;
-	if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
-		resident = -1;
-	fclose(f);
-	return resident < 0 ? -1 : resident * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
-/* Whether the process's memory figures mean anything: ASan quarantines
- * freed memory and valgrind runs its own allocator (both check leaks
- * themselves). */
-static bool rss_meaningful(void)
-{
-#if defined(__SANITIZE_ADDRESS__)
-	return false;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-	return false;
-#endif
-#endif
-	const char *wrapper = getenv("LEXC_WRAPPER");
-	return wrapper == NULL || *wrapper == '\0';
-}
-
+/* 10,000 random or mutated bodies (tests/server_fuzz.c). Whether memory
+ * stays flat meanwhile is tests/test_server_rss, which can tell only in a
+ * native build. */
 START_TEST(random_bodies)
 {
-	rng_state = 0x9e3779b97f4a7c15ULL;
-	long count = fuzz_count();
-	CURL *h = curl_easy_init();
-	char body[1024];
-	char ct[] = "Content-Type: application/json";
-	const char *hdrs[] = {ct, NULL};
-	long ok = 0, rejected = 0, connects = 0, rss_warm = -1;
-	for (long i = 0; i < count; i++) {
-		if (i == count / 10)
-			rss_warm = rss_kib(); /* after warm-up: pools and caches are full */
-		size_t len = make_body(body, sizeof body);
-		http_req req = {.verb = "POST",
-		                .path = "/xrpc/place.stream.server.createWebhook",
-		                .headers = hdrs,
-		                .body = body,
-		                .len = len,
-		                .has_body = true};
-		http_resp r;
-		http_do(h, T.port, &req, &r);
-		connects += r.connects;
-		if (r.status == 200) {
-			ok++;
-			json_error_t jerr;
-			json_t *j = json_loadb(r.body, r.len, 0, &jerr);
-			ck_assert_msg(j != NULL && json_is_object(json_object_get(j, "webhook")),
-			              "#%ld: %s", i, r.body);
-			json_decref(j);
-		} else {
-			rejected++;
-			ck_assert_msg(r.status == 400, "#%ld: status %ld: %s", i, r.status, r.body);
-			ck_assert_msg(is_xrpc_error(r.body, r.len), "#%ld: %s", i, r.body);
-			ck_assert_msg(strstr(r.body, "\"error\":\"InvalidRequest\"") != NULL,
-			              "#%ld: %s", i, r.body);
-		}
-		http_resp_free(&r);
-	}
-	curl_easy_cleanup(h);
-	ck_assert_int_eq(ok + rejected, count);
-	ck_assert_int_gt(rejected, count / 2);
-	ck_assert_int_gt(ok, 0); /* some mutations stay valid: the 200 path runs too */
-	/* One keep-alive connection served them all: errors do not close it. */
-	ck_assert_int_eq(connects, 1);
-	/* Every call's arena and body are freed: memory stays flat. */
-	long rss_end = rss_kib();
-	if (rss_meaningful() && rss_warm > 0 && rss_end > 0)
-		ck_assert_msg(rss_end - rss_warm < 4096, "RSS grew from %ld to %ld KiB", rss_warm,
-		              rss_end);
+	post_random_bodies(T.port, 0x9e3779b97f4a7c15ULL, fuzz_count(), NULL, NULL);
 	assert_healthy();
 	/* No 5xx: the error log is empty. */
 	char *log = read_stream(T.error_log);
@@ -389,16 +221,16 @@ END_TEST
 
 START_TEST(random_queries)
 {
-	rng_state = 42;
+	fuzz_seed(42);
 	CURL *h = curl_easy_init();
 	static const char chars[] = "abc019-+.%&=?#;/ _xX\x7f";
 	long count = fuzz_count() / 10;
 	for (long i = 0; i < count; i++) {
 		char path[256];
 		int o = snprintf(path, sizeof path, "/xrpc/place.stream.server.listWebhooks?");
-		size_t n = rng() % 60;
+		size_t n = fuzz_rng() % 60;
 		for (size_t k = 0; k < n && (size_t)o + 1 < sizeof path; k++) {
-			char c = chars[rng() % (sizeof chars - 1)];
+			char c = chars[fuzz_rng() % (sizeof chars - 1)];
 			/* curl refuses spaces and controls in URLs: encode them. */
 			if (c == ' ' || c == '\x7f' || c == '#')
 				o += snprintf(path + o, sizeof path - (size_t)o, "%%%02X",

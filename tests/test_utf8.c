@@ -75,6 +75,20 @@ START_TEST(test_exhaustive_short_sequences)
 }
 END_TEST
 
+/* lexc_utf8_prefix() never ends inside a sequence. */
+START_TEST(test_prefix)
+{
+	const char *s = "a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80z"; /* a é € 😀 z */
+	size_t len = strlen(s);
+	static const size_t want[] = {0, 1, 1, 3, 3, 3, 6, 6, 6, 6, 10, 11, 11};
+	for (size_t max = 0; max <= len + 1; max++) {
+		size_t n = lexc_utf8_prefix(s, len, max);
+		ck_assert_msg(n == want[max], "max %zu: %zu, want %zu", max, n, want[max]);
+		ck_assert(lexc_utf8_valid(s, n));
+	}
+}
+END_TEST
+
 START_TEST(test_codepoints)
 {
 	ck_assert_uint_eq(lexc_utf8_codepoints(S("")), 0);
@@ -183,6 +197,7 @@ static Suite *utf8_suite(void)
 	Suite *s = suite_create("utf8");
 	TCase *tc = tcase_create("utf8");
 	tcase_add_test(tc, test_valid_utf8);
+	tcase_add_test(tc, test_prefix);
 	tcase_add_test(tc, test_invalid_utf8);
 	tcase_add_test(tc, test_exhaustive_short_sequences);
 	tcase_add_test(tc, test_codepoints);

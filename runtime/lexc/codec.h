@@ -24,9 +24,13 @@ extern "C" {
  * this call zeroes first: for an object type, its struct (of
  * t->u.object.size bytes); for a union type (a body whose schema is a
  * union), a lexc_union. Every pointer stored in `out` points into `arena`
- * (or, for none, into `json`): both must outlive the value. Returns LEXC_OK, or
- * LEXC_INVALID_REQUEST with `err` saying where and why (LEXC_NO_MEMORY
- * when the arena fails). `err` may be NULL. */
+ * (or, for none, into `json`): both must outlive the value. Raw values
+ * (`unknown`, undeclared properties, unknown union variants) must obey the
+ * data model (doc/data-model.md). Returns LEXC_OK, or LEXC_INVALID_REQUEST
+ * with `err` saying where and why; LEXC_LIMIT_EXCEEDED when the arena's
+ * limit (lexc_arena_set_limit) stopped it, LEXC_NO_MEMORY when malloc did.
+ * Memory is proportional to the input whatever its shape. `err` may be
+ * NULL. */
 lexc_status lexc_decode(const lexc_type *t, const char *json, size_t len, lexc_arena *arena,
                         void *out, lexc_error *err);
 
@@ -38,16 +42,21 @@ lexc_status lexc_decode_from(const lexc_type *t, lexc_json_reader *r, lexc_arena
                              lexc_error *err);
 
 /* Checks a value built in memory (by a handler, say) against every
- * constraint of `t`, exactly as decoding would. `value` is the object's
- * struct, or the lexc_union for a union type. */
+ * constraint of `t`, exactly as decoding would, raw values included: each
+ * `unknown`, undeclared property and unknown union variant must be one JSON
+ * value obeying the data model (doc/data-model.md), and nesting stops at
+ * 32 levels as in decode, so a cyclic value fails instead of recursing
+ * forever. `value` is the object's struct, or the lexc_union for a union
+ * type. `err` may be NULL. */
 lexc_status lexc_validate(const lexc_type *t, const void *value, lexc_error *err);
 
 /* Encodes `value` (an object's struct, or a lexc_union for a union type)
- * as compact JSON into `w`, validating as it goes: nothing invalid is ever
- * written out (on error the writer holds a partial document to be
- * discarded). Records and union
- * variants get their `$type` first; kept unknown properties follow the
- * declared ones. */
+ * as compact JSON into `w`, validating as lexc_validate() does as it goes:
+ * the output is always valid JSON that decodes again (on error the writer
+ * holds a partial document to be discarded, and `err` the path and rule).
+ * Records and union variants get their `$type` first; kept undeclared
+ * properties follow the declared ones, and may not repeat a declared key,
+ * one another or a reserved `$` key. `err` may be NULL. */
 lexc_status lexc_encode(const lexc_type *t, const void *value, lexc_json_writer *w,
                         lexc_error *err);
 

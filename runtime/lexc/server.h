@@ -115,8 +115,11 @@ void *lexc_call_caller_data(const lexc_call *call);
 lexc_status lexc_call_set_caller(lexc_call *call, const char *did, void *data);
 
 /* Adds a response header, such as Retry-After or Location. Both strings are
- * copied. Headers the server sets itself (Content-Type, Content-Length) are
- * refused with LEXC_INVALID_REQUEST. */
+ * copied. Refused with LEXC_INVALID_REQUEST: a name that is not an HTTP
+ * token, a value with CR, LF or another control but tab, and headers the
+ * server sets itself (Content-Type, Content-Length, Transfer-Encoding,
+ * Connection). Should libmicrohttpd still refuse a header when the answer
+ * is sent, the client gets a 500 and the error log says which header. */
 lexc_status lexc_call_add_header(lexc_call *call, const char *name, const char *value);
 
 /* Fails the call with one of the spec's errors: `code` picks the name and

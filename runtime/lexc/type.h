@@ -37,8 +37,9 @@ typedef struct lexc_bytes {
 	size_t len;
 } lexc_bytes;
 
-/* A blob reference. `legacy` marks the old `{cid, mimeType}` form, which is
- * read but always written in the current form. */
+/* A blob reference. `legacy` marks the old `{cid, mimeType}` form: a blob
+ * read in that form is written back in it (without a size it cannot be
+ * upgraded); new blobs are never legacy. */
 typedef struct lexc_blob {
 	lexc_str ref;       /* CID string of the blob */
 	lexc_str mime_type; /* non-empty */
