@@ -1,12 +1,18 @@
 #!/bin/sh
 # Makes sure the Debian packages a job needs are installed. Sourced by the
-# other scripts: `deps_ensure build` (compile and test) or `deps_ensure ci`
-# (everything .ci/run uses). As root it installs what is missing with
-# apt-get; otherwise it prints the exact apt-get line and stops.
+# other scripts: `deps_ensure build` (compile lexc and run it),
+# `deps_ensure test` (also everything any `make check` test uses, so none of
+# them skips) or `deps_ensure ci` (also everything else .ci/run uses). As
+# root it installs what is missing with apt-get; otherwise it prints the
+# exact apt-get line and stops.
 
 DEPS_BUILD="gcc make autoconf automake libtool pkg-config re2c libjansson-dev \
 libmicrohttpd-dev check libutf8proc-dev xz-utils libcurl4-openssl-dev curl"
-DEPS_CI="$DEPS_BUILD clang libclang-rt-14-dev valgrind cppcheck clang-format git"
+# tests/cli_gen.sh and tests/cli_stubs.sh compile generated code with clang
+# too and check it with clang-format; tests/check_symbols.sh runs nm
+# (binutils); tests/ts_client.sh runs node and npm (see deps_node_missing).
+DEPS_TEST="$DEPS_BUILD clang clang-format binutils ca-certificates"
+DEPS_CI="$DEPS_TEST libclang-rt-14-dev valgrind cppcheck git"
 
 deps_missing() {
 	for pkg in "$@"; do
@@ -15,18 +21,32 @@ deps_missing() {
 	done
 }
 
+# node and npm are checked as commands, not as Debian packages: a node from
+# elsewhere (NodeSource's nodejs, which ships its own npm and conflicts with
+# Debian's npm package) is fine. Debian's nodejs and npm are installed only
+# when the commands are missing.
+deps_node_missing() {
+	command -v node >/dev/null 2>&1 || printf 'nodejs '
+	command -v npm >/dev/null 2>&1 || printf 'npm '
+}
+
 deps_ensure() {
 	case "$1" in
-	build) want=$DEPS_BUILD ;;
-	ci) want=$DEPS_CI ;;
-	*) echo "deps_ensure: unknown profile $1" >&2; return 2 ;;
+	build) want=$DEPS_BUILD node= ;;
+	test) want=$DEPS_TEST node=yes ;;
+	ci) want=$DEPS_CI node=yes ;;
+	*)
+		echo "deps_ensure: unknown profile $1 (build, test or ci)" >&2
+		return 2
+		;;
 	esac
 	if ! command -v dpkg-query >/dev/null 2>&1; then
-		echo "deps: not a Debian system; install the equivalents of: $want" >&2
+		echo "deps: not a Debian system; install the equivalents of: $want${node:+ nodejs npm}" >&2
 		return 0
 	fi
 	# shellcheck disable=SC2086
 	missing=$(deps_missing $want)
+	[ -n "$node" ] && missing="$missing$(deps_node_missing)"
 	[ -z "$missing" ] && return 0
 	if [ "$(id -u)" -ne 0 ]; then
 		echo "Missing Debian packages. Run as root:" >&2

@@ -159,7 +159,7 @@ compile_all "${CC:-cc}"
 case "${CC:-cc}" in
 *clang*) ;;
 *) if command -v clang >/dev/null 2>&1; then compile_all clang; else
-	echo "SKIP: clang not installed, the corpus was compiled with ${CC:-cc} only"
+	skip "clang not installed: the corpus was compiled with ${CC:-cc} only"
 fi ;;
 esac
 
@@ -175,8 +175,7 @@ if command -v clang-format >/dev/null 2>&1; then
 		head -n 20 "$tmp/cf.log"
 	else pass; fi
 else
-	echo "SKIP: clang-format not installed"
+	skip "clang-format not installed: generated code not checked against .clang-format"
 fi
 
-echo "cli_gen: $passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish cli_gen

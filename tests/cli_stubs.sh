@@ -14,13 +14,22 @@ lacks() {
 
 flags="-std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes"
 # compile NAME DIR FILES...: compiles (never links: the server is another
-# library) each file of the skeleton in DIR with $CC and clang.
+# library) each file of the skeleton in DIR with $CC and clang (once, when
+# $CC is clang).
 compile() {
 	name=$1
 	dir=$2
 	shift 2
+	again=
 	for cc in "${CC:-cc}" clang; do
-		command -v "$cc" >/dev/null 2>&1 || continue
+		if [ -n "$again" ]; then
+			case "${CC:-cc}" in *clang*) continue ;; esac
+		fi
+		again=yes
+		if ! command -v "${cc%% *}" >/dev/null 2>&1; then
+			skip "$name: ${cc%% *} not installed: not compiled with it"
+			continue
+		fi
 		: >"$tmp/cc.log"
 		for f in "$@"; do
 			# shellcheck disable=SC2086
@@ -77,6 +86,8 @@ if command -v make >/dev/null 2>&1 && make --version 2>/dev/null | grep -q GNU; 
 	expect "Makefile: make -n" 0 $?
 	contains "Makefile: handlers built" "$tmp/make.out" "handlers/place_wisp_v2_secret_list.o"
 	contains "Makefile: generated built" "$tmp/make.out" "generated/lexc_methods.o"
+else
+	skip "GNU make not installed: the stub Makefile not checked with make -n"
 fi
 
 if command -v clang-format >/dev/null 2>&1; then
@@ -87,6 +98,8 @@ if command -v clang-format >/dev/null 2>&1; then
 		fail "stubs are not clang-formatted"
 		head -n 20 "$tmp/cf.log"
 	else pass; fi
+else
+	skip "clang-format not installed: stubs not checked against .clang-format"
 fi
 
 # ---- Files of the user's are kept -----------------------------------------------------
@@ -178,5 +191,4 @@ if [ -s "$tmp/corpus-cc.log" ]; then
 	head -n 30 "$tmp/corpus-cc.log"
 else pass; fi
 
-echo "cli_stubs: $passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish cli_stubs
