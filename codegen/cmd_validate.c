@@ -18,8 +18,8 @@ enum { MAX_LEXICON_DIRS = 64 };
 
 /* The default memory limit per value is LIMIT_FACTOR × its size, and at
  * least DEFAULT_MIN_LIMIT: the server's default for a 1 MiB body. */
-#define LIMIT_FACTOR 16
-#define DEFAULT_MIN_LIMIT ((size_t)16 << 20)
+#define LIMIT_FACTOR 32
+#define DEFAULT_MIN_LIMIT ((size_t)32 << 20)
 
 typedef enum target_part { PART_DEFAULT, PART_OUTPUT, PART_PARAMS } target_part;
 
@@ -44,8 +44,8 @@ static void validate_usage(FILE *out)
 	        "a query's parameters given as a JSON object). Each FILE holds one document;\n"
 	        "standard input, '-', *.jsonl files and all files with --lines hold one value\n"
 	        "per line. Prints 'ok' or 'invalid: PATH: MESSAGE' per value.\n"
-	        "Decoding one value may take at most --memory-limit bytes (default: 16 times\n"
-	        "the value's size, at least 16 MiB); a value that needs more is reported\n"
+	        "Decoding one value may take at most --memory-limit bytes (default: 32 times\n"
+	        "the value's size, at least 32 MiB); a value that needs more is reported\n"
 	        "invalid, so hostile input costs memory in proportion to its size.\n"
 	        "Exit status: 0 all valid, 1 some invalid, 2 usage or lexicon errors.\n");
 }
@@ -253,9 +253,9 @@ static void validate_one(validator *v, const char *json, size_t len)
 	lexc_status st;
 	size_t limit = v->memory_limit;
 	if (limit == 0)
-		limit = len > SIZE_MAX / 8            ? SIZE_MAX
-		        : len * 8 > DEFAULT_MIN_LIMIT ? len * 8
-		                                      : DEFAULT_MIN_LIMIT;
+		limit = len > SIZE_MAX / LIMIT_FACTOR            ? SIZE_MAX
+		        : len * LIMIT_FACTOR > DEFAULT_MIN_LIMIT ? len * LIMIT_FACTOR
+		                                                 : DEFAULT_MIN_LIMIT;
 	size_t held = lexc_arena_heap_bytes(&v->arena);
 	lexc_arena_set_limit(&v->arena, held > SIZE_MAX - limit ? 0 : held + limit);
 	if (v->type->kind == LEXC_KIND_OBJECT) {

@@ -110,8 +110,11 @@ static void *realloc_solo(lexc_arena *a, void *p, size_t new_size)
 	lexc_arena_block *b = *link;
 	if (b == NULL || !b->solo || new_size > (SIZE_MAX >> 1) - sizeof *b)
 		return NULL;
+	if (new_size <= b->size)
+		return p; /* fits in the block's slack */
 	size_t old_total = sizeof *b + b->size, total = sizeof *b + new_size;
-	if (a->limit != 0 && total - old_total > a->limit - a->heap_bytes) {
+	if (a->limit != 0 &&
+	    (a->heap_bytes > a->limit || total - old_total > a->limit - a->heap_bytes)) {
 		a->limit_hit = true;
 		return NULL;
 	}

@@ -141,6 +141,16 @@ lexc_status codec_raw_value(lexc_json_reader *r, lexc_json_token tok, unsigned b
 lexc_status codec_raw_check(const char *json, size_t len, unsigned base, lexc_arena *scratch,
                             codec_raw_info *info, lexc_error *err);
 
+/* The reader failed: its status (LEXC_NO_MEMORY is not bad input) and its
+ * message, copied into `err` when the reader was given another lexc_error
+ * (or "invalid JSON" when it had none). */
+lexc_status codec_reader_failed(const lexc_json_reader *r, lexc_error *err);
+
+/* An open union's unknown variant, decoded or built by a handler, is a
+ * plain object whose $type names no variant and does not end in #main;
+ * NULL when `info` says so, else the message. */
+const char *codec_unknown_variant_problem(const lexc_union_rules *u, const codec_raw_info *info);
+
 /* "nesting deeper than 32 levels": the one message for every path. */
 lexc_status codec_too_deep(lexc_error *err);
 

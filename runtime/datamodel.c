@@ -19,15 +19,20 @@ static bool is(const lexc_str *s, const char *lit)
 	return s->len == n && memcmp(s->ptr, lit, n) == 0;
 }
 
-/* The reader failed: its code (its message is in err when the reader was
- * given the same lexc_error). */
-static lexc_status reader_failed(const lexc_json_reader *r, lexc_error *err)
+lexc_status codec_reader_failed(const lexc_json_reader *r, lexc_error *err)
 {
 	lexc_status code = r->status_ != LEXC_OK ? r->status_ : LEXC_INVALID_REQUEST;
-	if (err != NULL && err->code == LEXC_OK)
-		lexc_error_set(err, code, "invalid JSON");
+	const lexc_error *re = r->err_;
+	if (re != err && re != NULL && re->code == code)
+		*err = *re;
+	else if (re != err || err->code == LEXC_OK)
+		lexc_error_set(err, code, "%s",
+		               code == LEXC_NO_MEMORY ? "out of memory reading JSON"
+		                                      : "invalid JSON");
 	return code;
 }
+
+#define reader_failed codec_reader_failed
 
 static lexc_status fail_at(lexc_error *err, const char *key, const char *msg)
 {
@@ -45,6 +50,11 @@ static bool base64_ok(const char *s, size_t len, const char **reason)
 	unsigned char buf[768];
 	size_t got;
 	while (len > 1024) {
+		/* Padding ends a middle slice only when it is misplaced. */
+		if (s[1023] == '=') {
+			*reason = "base64: misplaced padding '='";
+			return false;
+		}
 		if (!lexc_base64_decode(s, 1024, buf, sizeof buf, &got, reason))
 			return false;
 		s += 1024;
@@ -78,8 +88,11 @@ static lexc_status raw_object(lexc_json_reader *r, unsigned base, codec_raw_info
 			                      "object keys must not be empty");
 		f.n_keys++;
 		tok = lexc_json_next(r);
-		if (tok == LEXC_JSON_ERROR)
-			return reader_failed(r, err);
+		if (tok == LEXC_JSON_ERROR) {
+			lexc_status st = reader_failed(r, err);
+			lexc_error_path_prepend_key(err, key.ptr, key.len);
+			return st;
+		}
 		if (is(&key, "$type")) {
 			if (tok != LEXC_JSON_STRING)
 				return fail_at(err, "$type", "$type must be a string");
@@ -203,6 +216,17 @@ lexc_status codec_raw_value(lexc_json_reader *r, lexc_json_token tok, unsigned b
 		return lexc_error_set(err, LEXC_INVALID_REQUEST, "expected a value, got %s",
 		                      lexc_json_token_name(tok));
 	}
+}
+
+const char *codec_unknown_variant_problem(const lexc_union_rules *u, const codec_raw_info *info)
+{
+	if (info->shape != CODEC_RAW_OBJECT || info->type.len == 0)
+		return "an open union's unknown variant must be a plain object with a $type";
+	if (info->type.len >= 5 && memcmp(info->type.ptr + info->type.len - 5, "#main", 5) == 0)
+		return "$type must not end with #main (write the bare NSID)";
+	if (codec_find_variant(u, info->type.ptr, info->type.len) != 0)
+		return "an open union's raw value names one of its known variants";
+	return NULL;
 }
 
 lexc_status codec_too_deep(lexc_error *err)

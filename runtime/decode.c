@@ -27,15 +27,7 @@ static lexc_status decode_value(decoder *d, const lexc_type *t, void *slot, lexc
  * lexc_error. */
 static lexc_status reader_failed(decoder *d)
 {
-	lexc_status code = d->r->status_ != LEXC_OK ? d->r->status_ : LEXC_INVALID_REQUEST;
-	const lexc_error *re = d->r->err_;
-	if (re != d->err && re != NULL && re->code == code)
-		*d->err = *re;
-	else if (re != d->err || d->err->code == LEXC_OK)
-		lexc_error_set(d->err, code, "%s",
-		               code == LEXC_NO_MEMORY ? "out of memory reading JSON"
-		                                      : "invalid JSON");
-	return code;
+	return codec_reader_failed(d->r, d->err);
 }
 
 /* A type error: "expected a string, got number". */
@@ -176,10 +168,13 @@ static lexc_status decode_bytes(decoder *d, const lexc_bytes_rules *rules, lexc_
 	lexc_status st = decode_wrapper(d, "$bytes", what, tok);
 	if (st != LEXC_OK)
 		return st;
-	unsigned char *bytes = NULL;
-	size_t n = 0;
+	size_t n = 0, need = lexc_base64_decoded_len(d->r->str, d->r->str_len);
 	const char *reason = NULL;
-	if (!lexc_base64_decode_arena(d->a, d->r->str, d->r->str_len, &bytes, &n, &reason))
+	/* One byte more, so that empty bytes still get a pointer. */
+	unsigned char *bytes = lexc_arena_alloc_aligned(d->a, need + 1, 1);
+	if (bytes == NULL)
+		return no_memory(d);
+	if (!lexc_base64_decode(d->r->str, d->r->str_len, bytes, need, &n, &reason))
 		return lexc_error_set(d->err, LEXC_INVALID_REQUEST, "invalid base64 in $bytes: %s",
 		                      reason != NULL ? reason : "malformed");
 	if (!codec_check_bytes(rules, n, d->err))
@@ -256,9 +251,19 @@ static lexc_status decode_blob(decoder *d, const lexc_blob_rules *rules, lexc_bl
 				return expected(d, "an integer in blob size", tok);
 			out->size = d->r->integer;
 			has_size = true;
-		} else if (!codec_json_key_insert(d->r) ||
-		           !lexc_json_skip_value(d->r, NULL, NULL)) {
-			return reader_failed(d);
+		} else {
+			/* Other keys are dropped, after the data model's check. */
+			lexc_str key = {d->r->str, d->r->str_len};
+			codec_raw_info info;
+			if (!codec_json_key_insert(d->r))
+				return reader_failed(d);
+			tok = lexc_json_next(d->r);
+			st = tok == LEXC_JSON_ERROR ? reader_failed(d)
+			                            : codec_raw_value(d->r, tok, 0, &info, d->err);
+			if (st != LEXC_OK) {
+				lexc_error_path_prepend_key(d->err, key.ptr, key.len);
+				return st;
+			}
 		}
 	}
 	if (has_type && has_ref && has_mime && has_size && !has_cid) {
@@ -296,6 +301,8 @@ static lexc_status peek_type(decoder *d, const lexc_json_mark *before, lexc_str 
 			*is_blob_or_link = true;
 		if (key_is(d->r, "$type")) {
 			tok = lexc_json_next(d->r);
+			if (tok == LEXC_JSON_ERROR)
+				return reader_failed(d);
 			if (tok != LEXC_JSON_STRING)
 				return lexc_error_set(d->err, LEXC_INVALID_REQUEST,
 				                      "$type must be a string");
@@ -357,8 +364,11 @@ static int decode_union_fast(decoder *d, const lexc_union_rules *rules, lexc_uni
 		return reader_failed(d);
 	if (tok != LEXC_JSON_KEY || !key_is(r, "$type"))
 		goto slow;
-	/* As peek_type() says it, even when the reader failed. */
-	if (lexc_json_next(r) != LEXC_JSON_STRING)
+	/* As peek_type() says it. */
+	tok = lexc_json_next(r);
+	if (tok == LEXC_JSON_ERROR)
+		return reader_failed(d);
+	if (tok != LEXC_JSON_STRING)
 		return lexc_error_set(d->err, LEXC_INVALID_REQUEST, "$type must be a string");
 	lexc_str type = {r->str, r->str_len};
 	if (type.len == 0 || ends_with_main(&type))
@@ -432,6 +442,9 @@ static lexc_status decode_union(decoder *d, const lexc_union_rules *rules, lexc_
 		codec_raw_info info;
 		if ((st = take_raw(d, LEXC_JSON_OBJECT_START, &info, &raw, &raw_len)) != LEXC_OK)
 			return st;
+		const char *problem = codec_unknown_variant_problem(rules, &info);
+		if (problem != NULL) /* a blob, say: what encode would refuse */
+			return lexc_error_set(d->err, LEXC_INVALID_REQUEST, "%s", problem);
 		out->kind = 0;
 		out->value = NULL;
 		out->type = type;

@@ -143,12 +143,9 @@ static lexc_status walk_union(encoder *e, const lexc_union_rules *rules, const l
 		lexc_status st = check_raw(e, &u->raw, &info);
 		if (st != LEXC_OK)
 			return st;
-		if (info.shape != CODEC_RAW_OBJECT || info.type.len == 0)
-			return invalid(e, "an open union's unknown variant must be an object with "
-			                  "a $type");
-		if (codec_find_variant(rules, info.type.ptr, info.type.len) != 0)
-			return invalid(e, "an open union's raw value names one of its known "
-			                  "variants");
+		const char *problem = codec_unknown_variant_problem(rules, &info);
+		if (problem != NULL)
+			return invalid(e, problem);
 		EMIT(e, lexc_json_write_raw(e->w, u->raw.ptr, u->raw.len));
 		return LEXC_OK;
 	}

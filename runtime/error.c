@@ -165,16 +165,24 @@ void lexc_error_path_prepend_key(lexc_error *err, const char *key, size_t len)
 		/* ["key"] with the JSON escapes a reader needs to see the key. */
 		step[n++] = '[';
 		step[n++] = '"';
-		for (size_t i = 0; i < len && n + 8 < sizeof step; i++) {
+		/* A long key is cut, never inside a UTF-8 sequence. */
+		for (size_t i = 0; i < len;) {
 			unsigned char c = (unsigned char)key[i];
+			size_t w = c < 0xC0 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+			if (w > len - i)
+				w = len - i;
+			if (n + w + 8 >= sizeof step)
+				break;
 			if (c == '"' || c == '\\') {
 				step[n++] = '\\';
 				step[n++] = (char)c;
 			} else if (c < 0x20 || c == 0x7F) {
 				n += (size_t)snprintf(step + n, sizeof step - n, "\\u%04x", c);
 			} else {
-				step[n++] = (char)c;
+				memcpy(step + n, key + i, w);
+				n += w;
 			}
+			i += w;
 		}
 		step[n++] = '"';
 		step[n++] = ']';

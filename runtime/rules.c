@@ -29,25 +29,31 @@ static bool fail(lexc_error *err, const char *fmt, ...)
 void codec_quote(char *buf, size_t size, const char *s, size_t len)
 {
 	size_t o = 0, i = 0, keep = lexc_utf8_prefix(s, len, CODEC_QUOTE_MAX);
-	for (; i < keep && o + 8 < size; i++) {
+	if (size == 0)
+		return;
+	while (i < keep) {
 		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x80 && o + 4 + 8 >= size)
-			break; /* no room for a whole sequence and the tail */
-		if (c == '"' || c == '\\') {
+		size_t w = 1, need; /* w bytes of input become `need` of output */
+		if (c >= 0xC0)
+			w = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+		if (w > keep - i)
+			w = keep - i;
+		bool escape = c == '"' || c == '\\', control = c < 0x20 || c == 0x7F;
+		need = escape ? 2 : control ? 6 : w;
+		if (o + need + 4 > size) /* 4: "..." and the NUL */
+			break;
+		if (escape) {
 			buf[o++] = '\\';
 			buf[o++] = (char)c;
-		} else if (c < 0x20 || c == 0x7F) {
+		} else if (control) {
 			o += (size_t)snprintf(buf + o, size - o, "\\u%04x", c);
 		} else {
-			buf[o++] = (char)c;
+			memcpy(buf + o, s + i, w);
+			o += w;
 		}
+		i += w;
 	}
-	/* A sequence cut by the room check above is dropped whole. */
-	while (i > 0 && i < len && ((unsigned char)s[i] & 0xC0) == 0x80) {
-		i--;
-		o--;
-	}
-	if (i < len) {
+	if (i < len && o + 4 <= size) {
 		memcpy(buf + o, "...", 3);
 		o += 3;
 	}

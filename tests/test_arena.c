@@ -250,6 +250,15 @@ START_TEST(test_limit_reached)
 	ck_assert_uint_ge(size, (size_t)(256u << 10));
 	lexc_arena_reset(&a);
 	ck_assert(!lexc_arena_limit_reached(&a));
+	/* Growing within a big allocation's own block needs no memory. */
+	lexc_arena_free(&a);
+	lexc_arena_set_limit(&a, 1u << 20);
+	ck_assert_ptr_nonnull(lexc_arena_alloc(&a, 16));
+	p = lexc_arena_alloc(&a, 9000);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_eq(lexc_arena_realloc(&a, p, 9000, 9001), p);
+	ck_assert(!lexc_arena_limit_reached(&a));
+	lexc_arena_reset(&a);
 	ck_assert_ptr_null(lexc_arena_alloc(&a, 2u << 20));
 	ck_assert(lexc_arena_limit_reached(&a));
 	lexc_arena_free(&a);

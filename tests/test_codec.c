@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <lexc/codec.h>
+#include <lexc/utf8.h>
 
 #include <check.h>
 #include <stddef.h>
@@ -498,6 +499,16 @@ static const struct error_case error_cases[] = {
         {MINIMAL ",\"embed\":{\"$type\":\"other.thing\",\"a\":{\"$bytes\":\"AAAA\",\"b\":1}}}",
          "$.embed.a: an object with $bytes must be exactly {\"$bytes\": \"<base64>\"}"},
         {MINIMAL ",\"embed\":{\"$type\":\"\"}}", "$.embed.$type: $type must not be empty"},
+        /* A blob is no union variant: encode would refuse to write it. */
+        {MINIMAL ",\"embed\":{\"$type\":\"blob\",\"ref\":{\"$link\":"
+                 "\"bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a\"},"
+                 "\"mimeType\":\"a/b\",\"size\":1}}",
+         "$.embed: an open union's unknown variant must be a plain object with a $type"},
+        /* Unknown keys inside a typed blob are checked, then dropped. */
+        {MINIMAL ",\"avatar\":{\"$type\":\"blob\",\"ref\":{\"$link\":"
+                 "\"bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a\"},"
+                 "\"mimeType\":\"image/png\",\"size\":1,\"x\":[0.5]}}",
+         "$.avatar.x[0]: not an integer (the data model has no floats)"},
         {MINIMAL ",\"first\":{\"$type\":\"\",\"from\":\"a\",\"to\":\"b\"}}",
          "$.first.$type: $type must not be empty"},
         /* Input quoted in a message is cut at a character boundary. */
@@ -587,7 +598,7 @@ START_TEST(test_encode_checks_raw_values)
 	struct {
 		const char *meta, *want;
 	} metas[] = {
-	        {"{\"a\":", "$.meta: invalid JSON at byte 5: unexpected end of input"},
+	        {"{\"a\":", "$.meta.a: invalid JSON at byte 5: unexpected end of input"},
 	        {"{\"a\":1} {}",
 	         "$.meta: invalid JSON at byte 8: trailing data after the JSON value"},
 	        {"{\"a\":1.5}", "$.meta.a: not an integer (the data model has no floats)"},
@@ -598,7 +609,7 @@ START_TEST(test_encode_checks_raw_values)
 	        {"{\"$bytes\":\"AAAA\"}",
 	         "$.meta: unknown value must not be a blob, bytes or link object"},
 	        {"[1]", "$.meta: unknown value must be a JSON object"},
-	        {"{\"s\":\"\xFF\"}", "$.meta: invalid UTF-8 at byte 6"},
+	        {"{\"s\":\"\xFF\"}", "$.meta.s: invalid UTF-8 at byte 6"},
 	};
 	for (size_t i = 0; i < sizeof metas / sizeof metas[0]; i++) {
 		v.meta.ptr = metas[i].meta;
@@ -666,12 +677,14 @@ START_TEST(test_encode_checks_raw_values)
 		const char *raw, *want;
 	} raws[] = {
 	        {"{\"x\":1}",
-	         "$.embed: an open union's unknown variant must be an object with a $type"},
+	         "$.embed: an open union's unknown variant must be a plain object with a $type"},
 	        {"{\"$type\":\"test.image\",\"alt\":\"a\"}",
 	         "$.embed: an open union's raw value names one of its known variants"},
 	        {"{\"$type\":\"x.y\",\"z\":0.5}",
 	         "$.embed.z: not an integer (the data model has no floats)"},
 	        {"{\"$type\":\"x.y\"", "$.embed: invalid JSON at byte 14: unexpected end of input"},
+	        {"{\"$type\":\"x.y#main\"}",
+	         "$.embed: $type must not end with #main (write the bare NSID)"},
 	};
 	for (size_t i = 0; i < sizeof raws / sizeof raws[0]; i++) {
 		v.embed.raw = (lexc_str){raws[i].raw, strlen(raws[i].raw)};
@@ -705,6 +718,62 @@ static const lexc_type node_type = {.kind = LEXC_KIND_OBJECT,
                                                  .size = sizeof(node),
                                                  .align = _Alignof(node),
                                                  .extra_offset = offsetof(node, _extra)}};
+
+/* Review findings: padding inside a long raw $bytes, a $bytes allocation
+ * stopped by the arena's limit (413, not 400), and a long non-ASCII key cut
+ * in a path at a character boundary. */
+START_TEST(test_raw_edges)
+{
+	lexc_arena a = LEXC_ARENA_INIT;
+	lexc_error err;
+	input v;
+	size_t n = 1022 + 2 + 4;
+	char *b64 = malloc(n + 1);
+	ck_assert_ptr_nonnull(b64);
+	memset(b64, 'A', n);
+	memcpy(b64 + 1022, "==", 2);
+	b64[n] = '\0';
+	char *json = malloc(n + 200);
+	ck_assert_ptr_nonnull(json);
+	snprintf(json, n + 200, MINIMAL ",\"meta\":{\"a\":{\"$bytes\":\"%s\"}}}", b64);
+	expect_error(json,
+	             "$.meta.a.$bytes: invalid base64 in $bytes: base64: misplaced padding '='");
+	b64[1022] = b64[1023] = 'A';
+	snprintf(json, n + 200, MINIMAL ",\"meta\":{\"a\":{\"$bytes\":\"%s\"}}}", b64);
+	ck_assert_int_eq(decode(json, &v, &a, &err), LEXC_OK);
+	free(json);
+	free(b64);
+	lexc_arena_free(&a);
+
+	/* 200 KB of base64 in a bytes field under a 64 KiB arena limit. */
+	n = 200000;
+	json = malloc(n + 200);
+	ck_assert_ptr_nonnull(json);
+	size_t o = (size_t)snprintf(json, n + 200, MINIMAL ",\"data\":{\"$bytes\":\"");
+	memset(json + o, 'A', n);
+	memcpy(json + o + n, "\"}}", 4);
+	lexc_arena_init(&a);
+	lexc_arena_set_limit(&a, 64 * 1024);
+	ck_assert_int_eq(decode(json, &v, &a, &err), LEXC_LIMIT_EXCEEDED);
+	ck_assert_int_eq(lexc_status_http(err.code), 413);
+	free(json);
+	lexc_arena_free(&a);
+
+	/* "a€€€…": 301 bytes of key, cut in the path without splitting a €. */
+	char key[302] = "a";
+	for (int i = 0; i < 100; i++)
+		memcpy(key + 1 + 3 * i, "\xE2\x82\xAC", 3);
+	key[301] = '\0';
+	json = malloc(600);
+	ck_assert_ptr_nonnull(json);
+	snprintf(json, 600, MINIMAL ",\"%s\":1.5}", key);
+	ck_assert_int_eq(decode(json, &v, &a, &err), LEXC_INVALID_REQUEST);
+	ck_assert(lexc_utf8_valid(err.path, strlen(err.path)));
+	ck_assert_ptr_nonnull(strstr(err.path, "a\xE2\x82\xAC"));
+	free(json);
+	lexc_arena_free(&a);
+}
+END_TEST
 
 START_TEST(test_depth_bound)
 {
@@ -794,6 +863,7 @@ static Suite *codec_suite(void)
 	tcase_add_loop_test(tc, test_errors, 0, (int)(sizeof error_cases / sizeof error_cases[0]));
 	tcase_add_test(tc, test_encode_rejects_invalid_values);
 	tcase_add_test(tc, test_encode_checks_raw_values);
+	tcase_add_test(tc, test_raw_edges);
 	tcase_add_test(tc, test_depth_bound);
 	tcase_add_test(tc, test_arena_reset_loop_is_flat);
 	suite_add_tcase(s, tc);

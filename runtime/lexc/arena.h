@@ -84,10 +84,13 @@ static inline void *lexc_arena_alloc(lexc_arena *a, size_t size)
 /* Returns n * size zeroed bytes, or NULL (also on overflow of n * size). */
 void *lexc_arena_calloc(lexc_arena *a, size_t n, size_t size);
 
-/* Resizes the allocation `p` of `old_size` bytes to `new_size`, in place
- * when `p` is the most recent allocation and there is room, otherwise by
- * copying. The old memory is not reclaimed until reset. NULL on failure
- * (and `p` stays valid). `p` NULL behaves like lexc_arena_alloc. */
+/* Resizes the allocation `p` of `old_size` bytes to `new_size`: in place
+ * when `p` is the most recent allocation and there is room; with realloc()
+ * when `p` is a big allocation (4 KiB or more) that has a heap block of its
+ * own, so that a doubling array costs its final size; otherwise by copying,
+ * the old memory staying unused until reset. After success use only the
+ * returned pointer: the old one may have been freed. NULL on failure (and
+ * `p` stays valid). `p` NULL behaves like lexc_arena_alloc. */
 void *lexc_arena_realloc(lexc_arena *a, void *p, size_t old_size, size_t new_size);
 
 /* Copies `len` bytes of `s` and appends a NUL; NULL on failure. */

@@ -169,7 +169,7 @@ typedef enum lexc_auth_mode {
 /* The default value_memory_limit is this many times body_limit: decoded
  * values take a few times their JSON's size (structs, copies of strings,
  * the reader's key sets), and a body that needs more is hostile. */
-enum { LEXC_VALUE_MEMORY_FACTOR = 16 };
+enum { LEXC_VALUE_MEMORY_FACTOR = 32 };
 
 typedef struct lexc_server_config {
 	const char *address; /* IPv4 or IPv6 literal; default "127.0.0.1" */
