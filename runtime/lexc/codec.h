@@ -37,7 +37,9 @@ lexc_status lexc_decode(const lexc_type *t, const char *json, size_t len, lexc_a
 /* Decodes the next value from `r` as a value of `t` into `slot` (the member
  * that holds it: a bool, int64_t, lexc_str, ... or, for objects, the
  * struct itself, zeroed by the caller). For callers that embed values in
- * larger documents; lexc_decode() is this plus the end-of-input check. */
+ * larger documents; lexc_decode() is this plus the end-of-input check. A
+ * reader whose depth limit was raised past 32 lets values decode that
+ * lexc_encode() then refuses (it stops at 32, as lexc_decode() does). */
 lexc_status lexc_decode_from(const lexc_type *t, lexc_json_reader *r, lexc_arena *arena, void *slot,
                              lexc_error *err);
 
