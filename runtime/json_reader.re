@@ -70,7 +70,10 @@ enum {
 
 /* Objects with up to SMALL_KEYS keys are checked for duplicates by a scan
  * of fingerprints; bigger ones get a hash table (SipHash with a random key,
- * so that chosen colliding keys cannot make the check quadratic). */
+ * so that chosen colliding keys cannot make the check quadratic). In an
+ * object with a table, each key's `fp` is its SipHash (32 bits), so that
+ * growing the table never hashes a key again; in one without, `fp` is the
+ * cheap fingerprint(). table_build() and lexc_json_restore() convert. */
 enum { SMALL_KEYS = 16, FIRST_FRAMES = 8, FIRST_KEYS = 32 };
 
 struct lexc_json_frame_ {
@@ -85,7 +88,7 @@ struct lexc_json_frame_ {
 struct lexc_json_key_ {
 	const char *s; /* the unescaped key (input or arena) */
 	uint32_t len;  /* longer keys are rejected */
-	uint32_t fp;   /* cheap fingerprint: compared before the bytes */
+	uint32_t fp;   /* fingerprint() or SipHash (see above): compared first */
 };
 
 /* ------------------------------------------------------------------------
@@ -300,11 +303,18 @@ static inline bool key_equal(const lexc_json_key_ *k, const char *s, size_t len,
 	return k->fp == fp && k->len == len && memcmp(k->s, s, len) == 0;
 }
 
-/* The slot that holds the key s, or the free slot where it belongs. */
+/* A key's `fp` in an object that has a table. */
+static inline uint32_t table_hash(const lexc_json_reader *r, const char *s, size_t len)
+{
+	return (uint32_t)siphash13(r->seed_, s, len);
+}
+
+/* The slot that holds the key s (whose table_hash() is fp), or the free
+ * slot where it belongs. */
 static uint32_t *table_slot(const lexc_json_reader *r, const lexc_json_frame_ *f, const char *s,
                             size_t len, uint32_t fp)
 {
-	size_t i = (size_t)siphash13(r->seed_, s, len) & f->mask;
+	size_t i = (size_t)fp & f->mask;
 	for (;;) {
 		uint32_t e = f->table[i];
 		if (e == 0 || key_equal(&r->keys_[e - 1], s, len, fp))
@@ -313,7 +323,8 @@ static uint32_t *table_slot(const lexc_json_reader *r, const lexc_json_frame_ *f
 	}
 }
 
-/* Builds the table of object frame f for `slots` slots from its entries. */
+/* Builds the table of object frame f for `slots` slots from its entries;
+ * the first table of a frame turns its keys' fingerprints into hashes. */
 static bool table_build(lexc_json_reader *r, lexc_json_frame_ *f, size_t slots)
 {
 	if (r->seed_[0] == 0 && r->seed_[1] == 0)
@@ -321,6 +332,9 @@ static bool table_build(lexc_json_reader *r, lexc_json_frame_ *f, size_t slots)
 	uint32_t *t = lexc_arena_calloc(r->arena_, slots, sizeof *t);
 	if (t == NULL)
 		return false;
+	if (f->table == NULL)
+		for (size_t i = f->keybase; i < r->nkeys_; i++)
+			r->keys_[i].fp = table_hash(r, r->keys_[i].s, r->keys_[i].len);
 	f->table = t;
 	f->mask = slots - 1;
 	for (size_t i = f->keybase; i < r->nkeys_; i++) {
@@ -345,7 +359,7 @@ static bool key_insert(lexc_json_reader *r, const char *s, size_t len)
 		fail(r, r->json_ + r->offset, "object key longer than 4 GiB");
 		return false;
 	}
-	uint32_t fp = fingerprint(s, len);
+	uint32_t fp = f->table != NULL ? table_hash(r, s, len) : fingerprint(s, len);
 	size_t n = r->nkeys_;
 	uint32_t *slot = NULL;
 	if (f->table == NULL) {
@@ -1235,6 +1249,8 @@ bool lexc_json_restore(lexc_json_reader *r, const lexc_json_mark *m)
 			size_t count = m->nkeys_ - f->keybase;
 			if (count <= SMALL_KEYS) {
 				f->table = NULL;
+				for (size_t i = f->keybase; i < r->nkeys_; i++)
+					r->keys_[i].fp = fingerprint(r->keys_[i].s, r->keys_[i].len);
 			} else if (!table_build(r, f, f->mask + 1)) {
 				fail_memory(r, m->cur_);
 				return false;
