@@ -146,6 +146,13 @@ lexc_status codec_raw_check(const char *json, size_t len, unsigned base, lexc_ar
  * (or "invalid JSON" when it had none). */
 lexc_status codec_reader_failed(const lexc_json_reader *r, lexc_error *err);
 
+/* A `$type` naming a def as NSID#main, which the data model writes as
+ * the bare NSID. */
+static inline bool codec_ends_with_main(const lexc_str *s)
+{
+	return s->len >= 5 && memcmp(s->ptr + s->len - 5, "#main", 5) == 0;
+}
+
 /* An open union's unknown variant, decoded or built by a handler, is a
  * plain object whose $type names no variant and does not end in #main;
  * NULL when `info` says so, else the message. */

@@ -32,8 +32,6 @@ lexc_status codec_reader_failed(const lexc_json_reader *r, lexc_error *err)
 	return code;
 }
 
-#define reader_failed codec_reader_failed
-
 static lexc_status fail_at(lexc_error *err, const char *key, const char *msg)
 {
 	lexc_error_set(err, LEXC_INVALID_REQUEST, "%s", msg);
@@ -81,7 +79,7 @@ static lexc_status raw_object(lexc_json_reader *r, unsigned base, codec_raw_info
 		if (tok == LEXC_JSON_OBJECT_END)
 			break;
 		if (tok != LEXC_JSON_KEY)
-			return reader_failed(r, err);
+			return codec_reader_failed(r, err);
 		lexc_str key = {r->str, r->str_len};
 		if (key.len == 0)
 			return lexc_error_set(err, LEXC_INVALID_REQUEST,
@@ -89,7 +87,7 @@ static lexc_status raw_object(lexc_json_reader *r, unsigned base, codec_raw_info
 		f.n_keys++;
 		tok = lexc_json_next(r);
 		if (tok == LEXC_JSON_ERROR) {
-			lexc_status st = reader_failed(r, err);
+			lexc_status st = codec_reader_failed(r, err);
 			lexc_error_path_prepend_key(err, key.ptr, key.len);
 			return st;
 		}
@@ -211,7 +209,7 @@ lexc_status codec_raw_value(lexc_json_reader *r, lexc_json_token tok, unsigned b
 	case LEXC_JSON_NULL:
 		return LEXC_OK;
 	case LEXC_JSON_ERROR:
-		return reader_failed(r, err);
+		return codec_reader_failed(r, err);
 	default:
 		return lexc_error_set(err, LEXC_INVALID_REQUEST, "expected a value, got %s",
 		                      lexc_json_token_name(tok));
@@ -222,7 +220,7 @@ const char *codec_unknown_variant_problem(const lexc_union_rules *u, const codec
 {
 	if (info->shape != CODEC_RAW_OBJECT || info->type.len == 0)
 		return "an open union's unknown variant must be a plain object with a $type";
-	if (info->type.len >= 5 && memcmp(info->type.ptr + info->type.len - 5, "#main", 5) == 0)
+	if (codec_ends_with_main(&info->type))
 		return "$type must not end with #main (write the bare NSID)";
 	if (codec_find_variant(u, info->type.ptr, info->type.len) != 0)
 		return "an open union's raw value names one of its known variants";
@@ -245,6 +243,6 @@ lexc_status codec_raw_check(const char *json, size_t len, unsigned base, lexc_ar
 	if (st != LEXC_OK)
 		return st;
 	if (lexc_json_next(&r) != LEXC_JSON_END)
-		return reader_failed(&r, err);
+		return codec_reader_failed(&r, err);
 	return LEXC_OK;
 }

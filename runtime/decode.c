@@ -21,6 +21,7 @@ static lexc_status decode_object_body(decoder *d, const lexc_type *t, void *obj)
 static lexc_status decode_members(decoder *d, const lexc_type *t, void *obj, bool saw_type);
 static lexc_status decode_value(decoder *d, const lexc_type *t, void *slot, lexc_json_token tok,
                                 const lexc_json_mark *before);
+static lexc_status raw_member(decoder *d, const char **raw, size_t *raw_len);
 
 /* The reader failed. Its code says why (LEXC_NO_MEMORY is not bad input);
  * its message is in d->err already unless the reader was given another
@@ -251,19 +252,10 @@ static lexc_status decode_blob(decoder *d, const lexc_blob_rules *rules, lexc_bl
 				return expected(d, "an integer in blob size", tok);
 			out->size = d->r->integer;
 			has_size = true;
-		} else {
-			/* Other keys are dropped, after the data model's check. */
-			lexc_str key = {d->r->str, d->r->str_len};
-			codec_raw_info info;
-			if (!codec_json_key_insert(d->r))
-				return reader_failed(d);
-			tok = lexc_json_next(d->r);
-			st = tok == LEXC_JSON_ERROR ? reader_failed(d)
-			                            : codec_raw_value(d->r, tok, 0, &info, d->err);
-			if (st != LEXC_OK) {
-				lexc_error_path_prepend_key(d->err, key.ptr, key.len);
-				return st;
-			}
+		} else if (!codec_json_key_insert(d->r)) {
+			return reader_failed(d);
+		} else if ((st = raw_member(d, NULL, NULL)) != LEXC_OK) {
+			return st; /* other keys are dropped, after the data model's check */
 		}
 	}
 	if (has_type && has_ref && has_mime && has_size && !has_cid) {
@@ -340,11 +332,6 @@ static lexc_status take_raw(decoder *d, lexc_json_token tok, codec_raw_info *inf
 	return LEXC_OK;
 }
 
-static bool ends_with_main(const lexc_str *s)
-{
-	return s->len >= 5 && memcmp(s->ptr + s->len - 5, "#main", 5) == 0;
-}
-
 /* decode_union_fast() found a shape it leaves to the two-pass path. */
 enum { UNION_SLOW = -1 };
 
@@ -371,7 +358,7 @@ static int decode_union_fast(decoder *d, const lexc_union_rules *rules, lexc_uni
 	if (tok != LEXC_JSON_STRING)
 		return lexc_error_set(d->err, LEXC_INVALID_REQUEST, "$type must be a string");
 	lexc_str type = {r->str, r->str_len};
-	if (type.len == 0 || ends_with_main(&type))
+	if (type.len == 0 || codec_ends_with_main(&type))
 		goto slow;
 	int kind = codec_find_variant(rules, type.ptr, type.len);
 	if (kind == 0)
@@ -423,7 +410,7 @@ static lexc_status decode_union(decoder *d, const lexc_union_rules *rules, lexc_
 	if (type.len == 0)
 		return lexc_error_set(d->err, LEXC_INVALID_REQUEST,
 		                      "union value is missing its $type");
-	if (ends_with_main(&type))
+	if (codec_ends_with_main(&type))
 		return lexc_error_set(d->err, LEXC_INVALID_REQUEST,
 		                      "$type must not end with #main (write the bare NSID)");
 	/* The peeked view stays valid (input or arena); copy it for the value. */
@@ -637,16 +624,27 @@ static lexc_status decode_field(decoder *d, const lexc_field *f, void *obj)
 	return LEXC_OK;
 }
 
-/* The capacity of a lexc_extra of n fields: the array grows by doubling
- * (from 4), so that n undeclared properties cost O(n) copying and at most
- * twice their final size in the arena, whatever else is allocated between
- * two growths. The struct has no capacity field: it follows from n. */
-static size_t extra_capacity(size_t n)
+/* Reads the value of the member whose key is the current token as raw
+ * JSON, with the data model's rules (errors name the key), and gives its
+ * span in the input (`raw` may be NULL). */
+static inline lexc_status raw_member(decoder *d, const char **raw, size_t *raw_len)
 {
-	size_t cap = 4;
-	while (cap < n)
-		cap *= 2;
-	return cap;
+	lexc_str key = {d->r->str, d->r->str_len}; /* valid until the arena is reset */
+	const char *span = NULL;
+	size_t span_len = 0;
+	codec_raw_info info;
+	lexc_json_token tok = lexc_json_next(d->r);
+	lexc_status st = tok == LEXC_JSON_ERROR ? reader_failed(d)
+	                                        : take_raw(d, tok, &info, &span, &span_len);
+	if (st != LEXC_OK) {
+		lexc_error_path_prepend_key(d->err, key.ptr, key.len);
+		return st;
+	}
+	if (raw != NULL) {
+		*raw = span;
+		*raw_len = span_len;
+	}
+	return LEXC_OK;
 }
 
 /* Checks an undeclared (or reserved, when `keep` is false) property's value
@@ -657,22 +655,18 @@ static lexc_status keep_extra(decoder *d, const lexc_object_rules *o, void *obj,
 	lexc_str key = {d->r->str, d->r->str_len}; /* valid until the arena is reset */
 	const char *raw = NULL;
 	size_t raw_len = 0;
-	codec_raw_info info;
-	lexc_json_token tok = lexc_json_next(d->r);
-	lexc_status st =
-	        tok == LEXC_JSON_ERROR ? reader_failed(d) : take_raw(d, tok, &info, &raw, &raw_len);
-	if (st != LEXC_OK) {
-		lexc_error_path_prepend_key(d->err, key.ptr, key.len);
+	lexc_status st = raw_member(d, &raw, &raw_len);
+	if (st != LEXC_OK || !keep || o->extra_offset == LEXC_NO_OFFSET)
 		return st;
-	}
-	if (!keep || o->extra_offset == LEXC_NO_OFFSET)
-		return LEXC_OK;
 	lexc_extra *x = CODEC_AT(obj, o->extra_offset);
+	/* The array doubles from 4, so that n undeclared properties cost O(n)
+	 * copying and at most twice their final size in the arena, whatever is
+	 * allocated between two growths. lexc_extra has no capacity field: the
+	 * array is full when n is 0 or a power of two from 4 on. */
 	if (x->n == 0 || (x->n >= 4 && (x->n & (x->n - 1)) == 0)) {
-		size_t old = x->n == 0 ? 0 : extra_capacity(x->n);
-		size_t cap = extra_capacity(x->n + 1);
+		size_t cap = x->n == 0 ? 4 : 2 * x->n;
 		lexc_extra_field *nf =
-		        lexc_arena_realloc(d->a, x->fields, old * sizeof *nf, cap * sizeof *nf);
+		        lexc_arena_realloc(d->a, x->fields, x->n * sizeof *nf, cap * sizeof *nf);
 		if (nf == NULL)
 			return no_memory(d);
 		x->fields = nf;

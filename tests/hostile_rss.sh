@@ -30,6 +30,16 @@ else
 fi
 fails=0
 passes=0
+# peak_within WHO KIB: one check of a peak against the limit.
+peak_within() {
+	if [ "$2" -ge $limit_kib ]; then
+		echo "FAIL $shape: $1 peaked at $2 KiB on $bytes bytes (limit $limit_kib KiB)"
+		fails=$((fails + 1))
+	else
+		echo "ok   $shape: $1 peaked at $2 KiB on $bytes bytes"
+		passes=$((passes + 1))
+	fi
+}
 
 while read -r shape nsid _ verdict _; do
 	body="$tmp/$shape.json"
@@ -48,12 +58,8 @@ while read -r shape nsid _ verdict _; do
 	if [ $st -ne "$want" ] || [ -z "$rss" ]; then
 		echo "FAIL $shape: lexc validate: status $st (want $want): $(cut -c1-200 "$tmp/out")"
 		fails=$((fails + 1))
-	elif [ "$rss" -ge $limit_kib ]; then
-		echo "FAIL $shape: lexc validate peaked at $rss KiB on $bytes bytes (limit $limit_kib KiB)"
-		fails=$((fails + 1))
 	else
-		echo "ok   $shape: lexc validate peaked at $rss KiB on $bytes bytes"
-		passes=$((passes + 1))
+		peak_within "lexc validate" "$rss"
 	fi
 
 	[ "$nsid" = "$createwebhook" ] || continue
@@ -70,13 +76,7 @@ while read -r shape nsid _ verdict _; do
 		continue
 		;;
 	esac
-	if [ "$hwm" -ge $limit_kib ]; then
-		echo "FAIL $shape: the server peaked at $hwm KiB on $bytes bytes (limit $limit_kib KiB)"
-		fails=$((fails + 1))
-	else
-		echo "ok   $shape: the server peaked at $hwm KiB on $bytes bytes"
-		passes=$((passes + 1))
-	fi
+	peak_within "the server" "$hwm"
 	rm -f "$body"
 done <<EOF
 $(hostile_shapes)
