@@ -56,7 +56,17 @@ static lexc_arena_block *arena_new_block(lexc_arena *a, size_t data_size)
 	return b;
 }
 
+static void *arena_alloc_slow(lexc_arena *a, size_t size, size_t align);
+
 void *lexc_arena_alloc_slow_(lexc_arena *a, size_t size, size_t align)
+{
+	void *p = arena_alloc_slow(a, size, align);
+	if (p == NULL)
+		a->failed = true;
+	return p;
+}
+
+static void *arena_alloc_slow(lexc_arena *a, size_t size, size_t align)
 {
 	if (align == 0 || (align & (align - 1)) != 0)
 		return NULL;
@@ -90,8 +100,10 @@ void *lexc_arena_alloc_slow_(lexc_arena *a, size_t size, size_t align)
 
 void *lexc_arena_calloc(lexc_arena *a, size_t n, size_t size)
 {
-	if (size != 0 && n > SIZE_MAX / size)
+	if (size != 0 && n > SIZE_MAX / size) {
+		a->failed = true;
 		return NULL;
+	}
 	void *p = lexc_arena_alloc(a, n * size);
 	if (p != NULL)
 		memset(p, 0, n * size);
@@ -127,7 +139,17 @@ static void *realloc_solo(lexc_arena *a, void *p, size_t new_size)
 	return nb->data;
 }
 
+static void *arena_realloc(lexc_arena *a, void *p, size_t old_size, size_t new_size);
+
 void *lexc_arena_realloc(lexc_arena *a, void *p, size_t old_size, size_t new_size)
+{
+	void *q = arena_realloc(a, p, old_size, new_size);
+	if (q == NULL)
+		a->failed = true;
+	return q;
+}
+
+static void *arena_realloc(lexc_arena *a, void *p, size_t old_size, size_t new_size)
 {
 	if (p == NULL)
 		return lexc_arena_alloc(a, new_size);
@@ -153,8 +175,10 @@ void *lexc_arena_realloc(lexc_arena *a, void *p, size_t old_size, size_t new_siz
 
 char *lexc_arena_strndup(lexc_arena *a, const char *s, size_t len)
 {
-	if (len == SIZE_MAX)
+	if (len == SIZE_MAX) {
+		a->failed = true;
 		return NULL;
+	}
 	char *d = lexc_arena_alloc_aligned(a, len + 1, 1);
 	if (d == NULL)
 		return NULL;
@@ -188,6 +212,7 @@ void lexc_arena_reset(lexc_arena *a)
 	a->blocks = keep;
 	a->heap_bytes = 0;
 	a->limit_hit = false;
+	a->failed = false;
 	if (keep != NULL && keep->size > a->fixed_size) {
 		keep->next = NULL;
 		keep->solo = false; /* now the current block */
@@ -215,9 +240,15 @@ void lexc_arena_free(lexc_arena *a)
 	a->blocks = NULL;
 	a->heap_bytes = 0;
 	a->limit_hit = false;
+	a->failed = false;
 	a->next_size = 0;
 	a->ptr = a->fixed;
 	a->end = a->fixed != NULL ? a->fixed + a->fixed_size : NULL;
+}
+
+bool lexc_arena_failed(const lexc_arena *a)
+{
+	return a->failed;
 }
 
 bool lexc_arena_limit_reached(const lexc_arena *a)

@@ -799,6 +799,10 @@ static enum MHD_Result serve(lexc_call *call)
 		}
 	}
 	lexc_status st = call->entry->dispatch(call, params, input, output);
+	/* A failed allocation in the call's arena (most likely the handler's) may
+	 * have lost part of the output: never send it as a success. */
+	if (st == LEXC_OK && !call->failed && lexc_arena_failed(&call->arena))
+		lexc_call_fail(call, LEXC_NO_MEMORY, "the handler ran out of memory in its arena");
 	if (st != LEXC_OK || call->failed) {
 		if (!call->failed)
 			lexc_call_fail(call, st, "%s", lexc_status_name(st));

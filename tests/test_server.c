@@ -584,6 +584,10 @@ START_TEST(handler_errors)
 	create_named("badraw", &r);
 	assert_xrpc_error(&r, 500, "InternalServerError", "Internal Server Error");
 	http_resp_free(&r);
+	/* A failed copy the handler did not check: its arena failed, so no 200. */
+	create_named("arenafail", &r);
+	assert_xrpc_error(&r, 500, "InternalServerError", "Internal Server Error");
+	http_resp_free(&r);
 
 	char *log = read_stream(T.error_log);
 	ck_assert_msg(strstr(log,
@@ -596,11 +600,13 @@ START_TEST(handler_errors)
 	ck_assert_msg(strstr(log, "invalid output: $.webhook.createdAt") != NULL, "%s", log);
 	ck_assert_msg(strstr(log, "invalid output: $.webhook.x.a: not an integer") != NULL, "%s",
 	              log);
+	ck_assert_msg(strstr(log, "NO_MEMORY: the handler ran out of memory in its arena") != NULL,
+	              "%s", log);
 	/* Only the 5xx were logged, one line each. */
 	size_t lines = 0;
 	for (const char *p = log; *p != '\0'; p++)
 		lines += *p == '\n';
-	ck_assert_uint_eq(lines, 6);
+	ck_assert_uint_eq(lines, 7);
 	ck_assert(strstr(log, "not yours") == NULL);
 	free(log);
 }

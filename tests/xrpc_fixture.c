@@ -29,30 +29,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LIT_INIT(s)                                                                                \
-	{                                                                                          \
-		s, sizeof(s) - 1                                                                   \
-	}
-#define LIT(s) ((lexc_str)LIT_INIT(s))
-
-static lexc_str chat_follow[] = {LIT_INIT("chat"), LIT_INIT("follow")};
+static lexc_str chat_follow[] = {LEXC_STR_INIT("chat"), LEXC_STR_INIT("follow")};
 
 static void fill_hook(place_stream_server_defs__webhook *w, lexc_str id)
 {
 	w->id = id;
-	w->url = LIT("https://example.com/hook");
+	w->url = LEXC_STR("https://example.com/hook");
 	w->n_events = 2;
 	w->events = chat_follow;
 	w->active = true;
-	w->createdAt = LIT("2026-01-01T00:00:00.000Z");
+	w->createdAt = LEXC_STR("2026-01-01T00:00:00.000Z");
 }
 
 static lexc_status list_webhooks(lexc_call *call,
                                  const place_stream_server_listWebhooks__params *params,
                                  place_stream_server_listWebhooks__output *out)
 {
-	static const lexc_str ids[] = {LIT_INIT("wh-0"), LIT_INIT("wh-1"), LIT_INIT("wh-2")};
-	if (params->has_cursor && strcmp(params->cursor.ptr, "bad") == 0)
+	static const lexc_str ids[] = {LEXC_STR_INIT("wh-0"), LEXC_STR_INIT("wh-1"),
+	                               LEXC_STR_INIT("wh-2")};
+	if (params->has_cursor && lexc_str_eq_cstr(params->cursor, "bad"))
 		return place_stream_server_listWebhooks__error_InvalidCursor(
 		        call, "cursor %s is unknown", params->cursor.ptr);
 	size_t n = params->limit < 3 ? (size_t)params->limit : 3;
@@ -63,7 +58,7 @@ static lexc_status list_webhooks(lexc_call *call,
 		fill_hook(&out->webhooks[i], ids[i]);
 	out->n_webhooks = n;
 	out->has_cursor = true;
-	out->cursor = LIT("next");
+	out->cursor = LEXC_STR("next");
 	return LEXC_OK;
 }
 
@@ -74,22 +69,22 @@ static lexc_status create_webhook(lexc_call *call,
 	if (strstr(in->url.ptr, "invalid") != NULL)
 		return place_stream_server_createWebhook__error_InvalidUrl(
 		        call, "%s is not reachable", in->url.ptr);
-	if (in->has_name && strcmp(in->name.ptr, "dup") == 0)
+	if (in->has_name && lexc_str_eq_cstr(in->name, "dup"))
 		return place_stream_server_createWebhook__error_DuplicateWebhook(
 		        call, "a webhook with this url exists");
 	place_stream_server_defs__webhook *w =
 	        lexc_arena_calloc(lexc_call_arena(call), 1, sizeof *w);
 	if (w == NULL)
 		return lexc_call_fail(call, LEXC_NO_MEMORY, "out of memory");
-	fill_hook(w, LIT("wh-new"));
+	fill_hook(w, LEXC_STR("wh-new"));
 	w->url = in->url;
 	w->n_events = in->n_events;
 	w->events = in->events;
 	w->active = in->has_active && in->active;
 	w->has_name = in->has_name;
 	w->name = in->name;
-	if (in->has_name && strcmp(in->name.ptr, "bad-output") == 0)
-		w->createdAt = LIT("yesterday"); /* not a datetime: the server must catch it */
+	if (in->has_name && lexc_str_eq_cstr(in->name, "bad-output"))
+		w->createdAt = LEXC_STR("yesterday"); /* not a datetime: the server must catch it */
 	out->webhook = w;
 	return LEXC_OK;
 }
@@ -98,7 +93,7 @@ static lexc_status get_webhook(lexc_call *call,
                                const place_stream_server_getWebhook__params *params,
                                place_stream_server_getWebhook__output *out)
 {
-	if (strcmp(params->id.ptr, "missing") == 0)
+	if (lexc_str_eq_cstr(params->id, "missing"))
 		return place_stream_server_getWebhook__error_WebhookNotFound(call, "no webhook %s",
 		                                                             params->id.ptr);
 	place_stream_server_defs__webhook *w =
@@ -107,7 +102,7 @@ static lexc_status get_webhook(lexc_call *call,
 		return lexc_call_fail(call, LEXC_NO_MEMORY, "out of memory");
 	fill_hook(w, params->id);
 	w->has_name = true;
-	w->name = (lexc_str){lexc_call_caller_did(call), strlen(lexc_call_caller_did(call))};
+	w->name = lexc_str_borrow(lexc_call_caller_did(call));
 	out->webhook = w;
 	return LEXC_OK;
 }

@@ -17,7 +17,11 @@ extern "C" {
 #endif
 
 /* Alignment of lexc_arena_alloc(): enough for any scalar type. */
+#ifdef __cplusplus
+#define LEXC_ARENA_ALIGN (alignof(max_align_t))
+#else
 #define LEXC_ARENA_ALIGN (_Alignof(max_align_t))
+#endif
 
 typedef struct lexc_arena_block lexc_arena_block;
 
@@ -33,6 +37,7 @@ typedef struct lexc_arena {
 	char *fixed;              /* caller's buffer, or NULL */
 	size_t fixed_size;
 	bool limit_hit; /* an allocation was refused by `limit` since the last reset */
+	bool failed;    /* any allocation failed since the last reset */
 } lexc_arena;
 
 #define LEXC_ARENA_INIT                                                                            \
@@ -57,6 +62,12 @@ void lexc_arena_set_limit(lexc_arena *a, size_t max_heap_bytes);
  * memory. */
 bool lexc_arena_limit_reached(const lexc_arena *a);
 
+/* True when any allocation (or a lexc_str_copy()/lexc_str_printf()) failed
+ * since the arena was made, reset or freed, whatever the cause. Code that
+ * builds a value and does not check every allocation checks this once at
+ * the end; the XRPC server does it for handlers (a 500). */
+bool lexc_arena_failed(const lexc_arena *a);
+
 /* Slow path of the allocators below (a new block); call those instead. */
 void *lexc_arena_alloc_slow_(lexc_arena *a, size_t size, size_t align);
 
@@ -66,7 +77,7 @@ void *lexc_arena_alloc_slow_(lexc_arena *a, size_t size, size_t align);
 static inline void *lexc_arena_alloc_aligned(lexc_arena *a, size_t size, size_t align)
 {
 	if (align == 0 || (align & (align - 1)) != 0)
-		return NULL; /* folds away for the constant alignments callers pass */
+		return lexc_arena_alloc_slow_(a, size, align); /* refuses it; folds away */
 	uintptr_t p = ((uintptr_t)a->ptr + (align - 1)) & ~(uintptr_t)(align - 1);
 	if (a->ptr != NULL && p <= (uintptr_t)a->end && size <= (size_t)((uintptr_t)a->end - p)) {
 		a->ptr = (char *)(p + size);

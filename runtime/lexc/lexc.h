@@ -11,6 +11,7 @@
 #include <lexc/json.h>
 #include <lexc/type.h>
 #include <lexc/codec.h>
+#include <lexc/str.h>
 #include <lexc/server.h>
 
 #endif /* LEXC_LEXC_H */
