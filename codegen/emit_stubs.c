@@ -72,9 +72,9 @@ static void member_lines(emit_ctx *c, text *out, const char *var, const emit_typ
 		const char *m = e->members[i];
 		text_reset(a);
 		text_puts(a, "  ");
-		if (f->has_offset != LEXC_NO_OFFSET)
+		if (lexc_field_has_presence(f))
 			text_printf(a, "%s->has_%s, ", var, m);
-		if (f->null_offset != LEXC_NO_OFFSET)
+		if (f->flags & LEXC_FIELD_NULLABLE)
 			text_printf(a, "%s->%s_is_null, ", var, m);
 		const lexc_type *t = f->type;
 		if (t != NULL && t->kind == LEXC_KIND_ARRAY) {
@@ -89,8 +89,8 @@ static void member_lines(emit_ctx *c, text *out, const char *var, const emit_typ
 			            t != NULL ? emit_value_ctype(c, t) : "lexc_str");
 		}
 		text_reset(r);
-		text_puts(r, f->required ? "required" : "optional");
-		if (f->nullable)
+		text_puts(r, f->flags & LEXC_FIELD_OPTIONAL ? "optional" : "required");
+		if (f->flags & LEXC_FIELD_NULLABLE)
 			text_puts(r, ", nullable");
 		if (t != NULL)
 			emit_rules(c, r, t);

@@ -173,13 +173,10 @@ typedef struct com_example_golden_defs__nested {
 	size_t n_points;
 	com_example_golden_defs__nested__points *points;
 	/* optional, com.example.golden.defs#scalars */
-	bool has_local;
 	com_example_golden_defs__scalars *local;
 	/* optional, com.example.golden.other#thing */
-	bool has_crossDoc;
 	com_example_golden_other__thing *crossDoc;
 	/* optional, com.example.golden.other */
-	bool has_mainRef;
 	com_example_golden_other *mainRef;
 	/* optional, com.example.golden.defs#label, maxLength 128, knownValues (4 values) */
 	bool has_label;
@@ -403,7 +400,6 @@ typedef struct com_example_golden_defs__node {
 	bool has_value;
 	lexc_str value;
 	/* optional, com.example.golden.defs#node */
-	bool has_parent;
 	com_example_golden_defs__node *parent;
 	/* optional, items: com.example.golden.defs#node */
 	bool has_children;

@@ -50,7 +50,6 @@ typedef struct com_example_golden_other__thing {
 	/* required, format tid */
 	lexc_str id;
 	/* optional, com.example.golden.defs#node */
-	bool has_back;
 	com_example_golden_defs__node *back;
 	/* Properties the lexicon does not declare, kept as raw JSON. */
 	lexc_extra _extra;

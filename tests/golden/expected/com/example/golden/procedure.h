@@ -53,7 +53,6 @@ typedef struct com_example_golden_procedure__output {
 	/* required, format at-uri */
 	lexc_str uri;
 	/* optional, com.example.golden.record */
-	bool has_record;
 	com_example_golden_record *record;
 	/* Properties the lexicon does not declare, kept as raw JSON. */
 	lexc_extra _extra;
