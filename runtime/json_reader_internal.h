@@ -123,9 +123,10 @@ static inline bool json_is_digit(char c)
  * else NULL: then json_scan_string() does the full work. */
 static inline const char *json_quick_string_end(const char *p, const char *lim)
 {
+	const char *end = lim - p > 128 ? p + 128 : lim;
 #ifdef JSON_SSE2
 	/* Whole blocks of plain ASCII: createdAt, CIDs, at-uris, NSIDs. */
-	for (int i = 0; i < 8 && lim - p >= 16; i++, p += 16) {
+	for (; end - p >= 16; p += 16) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
 		__m128i stop =
 		        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
@@ -135,10 +136,16 @@ static inline const char *json_quick_string_end(const char *p, const char *lim)
 		if (m != 0)
 			return p[__builtin_ctz(m)] == '"' ? p + __builtin_ctz(m) : NULL;
 	}
-#else
-	(void)p;
-	(void)lim;
 #endif
+	/* The last bytes of the input (the last key and value of a record
+	 * end there), or of the 128. */
+	for (; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '"')
+			return p;
+		if (c < 0x20 || c == '\\' || c >= 0x80)
+			return NULL;
+	}
 	return NULL;
 }
 

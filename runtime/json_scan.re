@@ -9,7 +9,9 @@
 
 #include <lexc/utf8.h>
 
+#include <stdatomic.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*!re2c
@@ -104,7 +106,7 @@ static const char *utf8_run(const char *p, const char *lim, const char **bad)
 /* Skips plain string bytes: ASCII other than '"', '\\' and controls (16
  * at a time with SSE2, else 8), and well-formed UTF-8. Returns the first
  * stop byte (or lim), or NULL with *bad at ill-formed UTF-8. */
-static inline const char *scan_plain(const char *p, const char *lim, const char **bad)
+static const char *scan_plain(const char *p, const char *lim, const char **bad)
 {
 	for (;;) {
 #ifdef JSON_SSE2
@@ -163,6 +165,262 @@ static inline const char *scan_plain(const char *p, const char *lim, const char 
 		}
 	}
 }
+
+#if defined(JSON_SSE2) && (defined(__x86_64__) || defined(__i386__))
+/* With SSSE3 or AVX2 (picked at run time: the build targets plain x86-64),
+ * strings are validated 16 or 32 bytes at a time by table lookups (Keiser
+ * and Lemire, "Validating UTF-8 in less than one instruction per byte",
+ * 2021) instead of sequence by sequence. The vector path only decides "all
+ * well-formed": errors are collected in a vector and looked at once, when
+ * the string ends, and on any error scan_plain() reads the string again
+ * from its start, so errors and their offsets are those of the scalar
+ * scan. */
+#include <immintrin.h>
+#define JSON_VECTOR_UTF8 1
+#define SSSE3_FN __attribute__((target("ssse3")))
+#define AVX2_FN __attribute__((target("avx2")))
+
+/* Error classes of a byte pair (the previous byte's high and low nibble,
+ * the current byte's high nibble); a pair is bad when all three lookups
+ * share a bit. */
+enum {
+	U8_TOO_SHORT = 1 << 0,  /* lead then non-continuation */
+	U8_TOO_LONG = 1 << 1,   /* ASCII then continuation */
+	U8_OVERLONG_3 = 1 << 2, /* E0 80..9F */
+	U8_TOO_LARGE = 1 << 3,  /* F4 90..BF, F5.. */
+	U8_SURROGATE = 1 << 4,  /* ED A0..BF */
+	U8_OVERLONG_2 = 1 << 5, /* C0, C1 */
+	U8_TOO_LARGE_1000 = 1 << 6,
+	U8_OVERLONG_4 = 1 << 6, /* F0 80..8F */
+	U8_TWO_CONTS = 1 << 7,  /* continuation then continuation (see must23) */
+	U8_CARRY = U8_TOO_SHORT | U8_TOO_LONG | U8_TWO_CONTS,
+	U8_TL = U8_CARRY | U8_TOO_LARGE | U8_TOO_LARGE_1000
+};
+
+static const unsigned char U8_1_HIGH[16] = {
+        U8_TOO_LONG,  U8_TOO_LONG,  U8_TOO_LONG,  U8_TOO_LONG,
+        U8_TOO_LONG,  U8_TOO_LONG,  U8_TOO_LONG,  U8_TOO_LONG,
+        U8_TWO_CONTS, U8_TWO_CONTS, U8_TWO_CONTS, U8_TWO_CONTS,
+        U8_TOO_SHORT | U8_OVERLONG_2,
+        U8_TOO_SHORT,
+        U8_TOO_SHORT | U8_OVERLONG_3 | U8_SURROGATE,
+        U8_TOO_SHORT | U8_TOO_LARGE | U8_TOO_LARGE_1000 | U8_OVERLONG_4};
+static const unsigned char U8_1_LOW[16] = {
+        U8_CARRY | U8_OVERLONG_3 | U8_OVERLONG_2 | U8_OVERLONG_4,
+        U8_CARRY | U8_OVERLONG_2,
+        U8_CARRY,
+        U8_CARRY,
+        U8_CARRY | U8_TOO_LARGE,
+        U8_TL, U8_TL, U8_TL, U8_TL, U8_TL, U8_TL, U8_TL, U8_TL,
+        U8_TL | U8_SURROGATE,
+        U8_TL, U8_TL};
+static const unsigned char U8_2_HIGH[16] = {
+        U8_TOO_SHORT, U8_TOO_SHORT, U8_TOO_SHORT, U8_TOO_SHORT,
+        U8_TOO_SHORT, U8_TOO_SHORT, U8_TOO_SHORT, U8_TOO_SHORT,
+        U8_TOO_LONG | U8_OVERLONG_2 | U8_TWO_CONTS | U8_OVERLONG_3 | U8_TOO_LARGE_1000 |
+                U8_OVERLONG_4,
+        U8_TOO_LONG | U8_OVERLONG_2 | U8_TWO_CONTS | U8_OVERLONG_3 | U8_TOO_LARGE,
+        U8_TOO_LONG | U8_OVERLONG_2 | U8_TWO_CONTS | U8_SURROGATE | U8_TOO_LARGE,
+        U8_TOO_LONG | U8_OVERLONG_2 | U8_TWO_CONTS | U8_SURROGATE | U8_TOO_LARGE,
+        U8_TOO_SHORT, U8_TOO_SHORT, U8_TOO_SHORT, U8_TOO_SHORT};
+/* A block ends inside a sequence when one of its last three bytes is a
+ * lead byte whose length carries past the end: a byte above these. */
+static const unsigned char U8_OPEN_MAX[32] = {
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xEF, 0xDF, 0xBF};
+static const signed char IOTA[32] = {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10,
+                                     11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                                     22, 23, 24, 25, 26, 27, 28, 29, 30, 31};
+
+static const char *scan_plain(const char *p, const char *lim, const char **bad);
+
+/* The scan once the vector loop is done: on error, the whole string again
+ * by scalar code; else its tail from the last sequence boundary, which is
+ * p unless the last block left a sequence open (then its lead byte). */
+static const char *vector_tail(const char *p0, const char *p, const char *lim, bool error,
+                               bool open, const char **bad)
+{
+	if (error)
+		return scan_plain(p0, lim, bad);
+	if (open) {
+		const char *q = p;
+		do
+			q--;
+		while (q > p0 && p - q < 4 && ((unsigned char)*q & 0xC0) == 0x80);
+		p = q;
+	}
+	return scan_plain(p, lim, bad);
+}
+
+/* Nonzero lanes where block x, after the block prev, is ill-formed (or
+ * finishes badly a sequence prev left open). */
+static SSSE3_FN inline __m128i utf8_errors_16(__m128i x, __m128i prev)
+{
+	const __m128i nib = _mm_set1_epi8(0x0F);
+	const __m128i t_1_high = _mm_loadu_si128((const __m128i *)(const void *)U8_1_HIGH);
+	const __m128i t_1_low = _mm_loadu_si128((const __m128i *)(const void *)U8_1_LOW);
+	const __m128i t_2_high = _mm_loadu_si128((const __m128i *)(const void *)U8_2_HIGH);
+	__m128i prev1 = _mm_alignr_epi8(x, prev, 15);
+	__m128i sc = _mm_and_si128(
+	        _mm_and_si128(
+	                _mm_shuffle_epi8(t_1_high, _mm_and_si128(_mm_srli_epi16(prev1, 4), nib)),
+	                _mm_shuffle_epi8(t_1_low, _mm_and_si128(prev1, nib))),
+	        _mm_shuffle_epi8(t_2_high, _mm_and_si128(_mm_srli_epi16(x, 4), nib)));
+	/* The third and fourth bytes of 3- and 4-byte sequences must be
+	 * continuations (TWO_CONTS there is no error): the high bit of a
+	 * saturated difference marks them. */
+	__m128i prev2 = _mm_alignr_epi8(x, prev, 14), prev3 = _mm_alignr_epi8(x, prev, 13);
+	__m128i must23 = _mm_and_si128(_mm_or_si128(_mm_subs_epu8(prev2, _mm_set1_epi8(0x60)),
+	                                            _mm_subs_epu8(prev3, _mm_set1_epi8(0x70))),
+	                               _mm_set1_epi8((char)0x80));
+	return _mm_xor_si128(must23, sc);
+}
+
+/* scan_plain() with the 16-byte vector UTF-8 check; p is a sequence
+ * boundary. */
+static SSSE3_FN const char *scan_plain_ssse3(const char *p, const char *lim, const char **bad)
+{
+	const char *p0 = p;
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+	const __m128i ctl = _mm_set1_epi8(0x1F), space = _mm_set1_epi8(' ');
+	const __m128i zero = _mm_setzero_si128();
+	const __m128i open_max = _mm_loadu_si128((const __m128i *)(const void *)(U8_OPEN_MAX + 16));
+	__m128i prev = zero, err = zero, open = zero;
+	while (lim - p >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i stop =
+		        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
+		                     _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x));
+		unsigned m = (unsigned)_mm_movemask_epi8(stop);
+		unsigned h = (unsigned)_mm_movemask_epi8(x);
+		if (m != 0) {
+			unsigned k = (unsigned)__builtin_ctz(m);
+			if ((h & ((1u << k) - 1)) == 0) {
+				err = _mm_or_si128(err, open);
+			} else {
+				/* Bytes from the stop byte on count as spaces: a
+				 * sequence it cuts is then too short. */
+				__m128i keep = _mm_cmpgt_epi8(
+				        _mm_set1_epi8((char)k),
+				        _mm_loadu_si128((const __m128i *)(const void *)IOTA));
+				x = _mm_or_si128(_mm_and_si128(keep, x), _mm_andnot_si128(keep, space));
+				err = _mm_or_si128(err, utf8_errors_16(x, prev));
+			}
+			if (_mm_movemask_epi8(_mm_cmpeq_epi8(err, zero)) != 0xFFFF)
+				return scan_plain(p0, lim, bad);
+			return p + k;
+		}
+		if (h == 0) {
+			err = _mm_or_si128(err, open);
+			open = zero;
+		} else {
+			err = _mm_or_si128(err, utf8_errors_16(x, prev));
+			open = _mm_subs_epu8(x, open_max);
+		}
+		prev = x;
+		p += 16;
+	}
+	return vector_tail(p0, p, lim, _mm_movemask_epi8(_mm_cmpeq_epi8(err, zero)) != 0xFFFF,
+	                   _mm_movemask_epi8(_mm_cmpeq_epi8(open, zero)) != 0xFFFF, bad);
+}
+
+static AVX2_FN inline __m256i utf8_errors_32(__m256i x, __m256i prev)
+{
+	const __m256i nib = _mm256_set1_epi8(0x0F);
+	const __m256i t_1_high = _mm256_broadcastsi128_si256(
+	        _mm_loadu_si128((const __m128i *)(const void *)U8_1_HIGH));
+	const __m256i t_1_low = _mm256_broadcastsi128_si256(
+	        _mm_loadu_si128((const __m128i *)(const void *)U8_1_LOW));
+	const __m256i t_2_high = _mm256_broadcastsi128_si256(
+	        _mm_loadu_si128((const __m128i *)(const void *)U8_2_HIGH));
+	/* The 32 bytes before x's last 16 and after prev's first 16: lanes
+	 * shifted in from the block before. */
+	__m256i carry = _mm256_permute2x128_si256(prev, x, 0x21);
+	__m256i prev1 = _mm256_alignr_epi8(x, carry, 15);
+	__m256i sc = _mm256_and_si256(
+	        _mm256_and_si256(_mm256_shuffle_epi8(t_1_high, _mm256_and_si256(
+	                                                               _mm256_srli_epi16(prev1, 4), nib)),
+	                         _mm256_shuffle_epi8(t_1_low, _mm256_and_si256(prev1, nib))),
+	        _mm256_shuffle_epi8(t_2_high, _mm256_and_si256(_mm256_srli_epi16(x, 4), nib)));
+	__m256i prev2 = _mm256_alignr_epi8(x, carry, 14), prev3 = _mm256_alignr_epi8(x, carry, 13);
+	__m256i must23 = _mm256_and_si256(
+	        _mm256_or_si256(_mm256_subs_epu8(prev2, _mm256_set1_epi8(0x60)),
+	                        _mm256_subs_epu8(prev3, _mm256_set1_epi8(0x70))),
+	        _mm256_set1_epi8((char)0x80));
+	return _mm256_xor_si256(must23, sc);
+}
+
+/* scan_plain_ssse3() 32 bytes at a time. */
+static AVX2_FN const char *scan_plain_avx2(const char *p, const char *lim, const char **bad)
+{
+	const char *p0 = p;
+	const __m256i quote = _mm256_set1_epi8('"'), bslash = _mm256_set1_epi8('\\');
+	const __m256i ctl = _mm256_set1_epi8(0x1F), space = _mm256_set1_epi8(' ');
+	const __m256i zero = _mm256_setzero_si256();
+	const __m256i open_max = _mm256_loadu_si256((const __m256i *)(const void *)U8_OPEN_MAX);
+	__m256i prev = zero, err = zero, open = zero;
+	while (lim - p >= 32) {
+		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)p);
+		__m256i stop = _mm256_or_si256(
+		        _mm256_or_si256(_mm256_cmpeq_epi8(x, quote), _mm256_cmpeq_epi8(x, bslash)),
+		        _mm256_cmpeq_epi8(_mm256_min_epu8(x, ctl), x));
+		uint32_t m = (uint32_t)_mm256_movemask_epi8(stop);
+		uint32_t h = (uint32_t)_mm256_movemask_epi8(x);
+		if (m != 0) {
+			unsigned k = (unsigned)__builtin_ctz(m);
+			if ((h & (((uint32_t)1 << k) - 1)) == 0) {
+				err = _mm256_or_si256(err, open);
+			} else {
+				__m256i keep = _mm256_cmpgt_epi8(
+				        _mm256_set1_epi8((char)k),
+				        _mm256_loadu_si256((const __m256i *)(const void *)IOTA));
+				x = _mm256_or_si256(_mm256_and_si256(keep, x),
+				                    _mm256_andnot_si256(keep, space));
+				err = _mm256_or_si256(err, utf8_errors_32(x, prev));
+			}
+			if (!_mm256_testz_si256(err, err))
+				return scan_plain(p0, lim, bad);
+			return p + k;
+		}
+		if (h == 0) {
+			err = _mm256_or_si256(err, open);
+			open = zero;
+		} else {
+			err = _mm256_or_si256(err, utf8_errors_32(x, prev));
+			open = _mm256_subs_epu8(x, open_max);
+		}
+		prev = x;
+		p += 32;
+	}
+	return vector_tail(p0, p, lim, !_mm256_testz_si256(err, err), !_mm256_testz_si256(open, open),
+	                   bad);
+}
+
+typedef const char *plain_scanner(const char *p, const char *lim, const char **bad);
+
+/* The best scan_plain for this CPU, chosen once per process. The
+ * environment variable LEXC_JSON_SCANNER (scalar, ssse3 or avx2) can ask
+ * for a lesser one, for tests and measurements. A race stores the same
+ * answer twice. */
+static plain_scanner *pick_scanner(void)
+{
+	static plain_scanner *_Atomic chosen;
+	plain_scanner *f = atomic_load_explicit(&chosen, memory_order_relaxed);
+	if (f == NULL) {
+		__builtin_cpu_init();
+		const char *want = getenv("LEXC_JSON_SCANNER");
+		bool avx2 = __builtin_cpu_supports("avx2"), ssse3 = __builtin_cpu_supports("ssse3");
+		if (want != NULL && strcmp(want, "scalar") == 0)
+			avx2 = ssse3 = false;
+		else if (want != NULL && strcmp(want, "ssse3") == 0)
+			avx2 = false;
+		f = avx2 ? scan_plain_avx2 : ssse3 ? scan_plain_ssse3 : scan_plain;
+		atomic_store_explicit(&chosen, f, memory_order_relaxed);
+	}
+	return f;
+}
+#endif
 
 static inline unsigned hex_value(unsigned char c)
 {
@@ -255,7 +513,11 @@ const char *json_scan_string(lexc_json_reader *r, const char *cur, bool value)
 	bool escaped = false;
 	(void)mar;
 loop:
+#ifdef JSON_VECTOR_UTF8
+	cur = pick_scanner()(cur, lim, &bad);
+#else
 	cur = scan_plain(cur, lim, &bad);
+#endif
 	if (cur == NULL) {
 		size_t off = (size_t)(bad - r->json_);
 		json_fail_raw(r, off, LEXC_INVALID_REQUEST, "invalid UTF-8 at byte %zu", off);

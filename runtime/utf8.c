@@ -7,6 +7,11 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#define UTF8_SSE2 1
+#endif
+
 static const uint64_t HIGH_BITS = 0x8080808080808080ull;
 
 /* Length of the run of ASCII bytes at the start of s[0..len), 8 at a time. */
@@ -81,8 +86,25 @@ size_t lexc_utf8_check(const char *str, size_t len)
 size_t lexc_utf8_codepoints(const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t continuation = 0;
-	for (size_t i = 0; i < len; i++)
+	size_t continuation = 0, i = 0;
+#ifdef UTF8_SSE2
+	/* Continuation bytes are 0x80..0xBF, signed below -64: each compare
+	 * adds 1 to its byte lane (subtracting -1), at most 255 times before
+	 * the lanes are summed. */
+	const __m128i limit = _mm_set1_epi8(-64), zero = _mm_setzero_si128();
+	while (len - i >= 16) {
+		__m128i acc = zero;
+		size_t blocks = (len - i) / 16 > 255 ? 255 : (len - i) / 16;
+		for (size_t b = 0; b < blocks; b++, i += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			acc = _mm_sub_epi8(acc, _mm_cmplt_epi8(x, limit));
+		}
+		__m128i sums = _mm_sad_epu8(acc, zero);
+		continuation += (size_t)_mm_cvtsi128_si32(sums) +
+		                (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
+	}
+#endif
+	for (; i < len; i++)
 		continuation += (s[i] & 0xC0) == 0x80;
 	return len - continuation;
 }

@@ -100,6 +100,32 @@ START_TEST(test_codepoints)
 }
 END_TEST
 
+/* The vector count against a byte loop on every length up to past one
+ * 255-block batch (4080 bytes) and at every alignment: lanes must not
+ * overflow, tails must count. Any bytes, valid UTF-8 or not. */
+START_TEST(test_codepoints_long)
+{
+	enum { N = 4200 };
+	static unsigned char buf[N + 16];
+	uint32_t x = 12345;
+	for (size_t i = 0; i < sizeof buf; i++) {
+		x = x * 1103515245u + 12345u;
+		buf[i] = (unsigned char)(x >> 16);
+	}
+	for (size_t off = 0; off < 16; off += 5)
+		for (size_t len = 0; len <= N; len += len < 300 ? 1 : 97) {
+			const char *p = (const char *)buf + off;
+			size_t want = 0;
+			for (size_t i = 0; i < len; i++)
+				want += (buf[off + i] & 0xC0) != 0x80;
+			ck_assert_uint_eq(lexc_utf8_codepoints(p, len), want);
+		}
+	/* All continuation bytes: every lane reaches its batch maximum. */
+	memset(buf, 0x80, sizeof buf);
+	ck_assert_uint_eq(lexc_utf8_codepoints((const char *)buf, N), 0);
+}
+END_TEST
+
 struct grapheme_case {
 	const char *text;
 	size_t graphemes;
@@ -201,6 +227,7 @@ static Suite *utf8_suite(void)
 	tcase_add_test(tc, test_invalid_utf8);
 	tcase_add_test(tc, test_exhaustive_short_sequences);
 	tcase_add_test(tc, test_codepoints);
+	tcase_add_test(tc, test_codepoints_long);
 	suite_add_tcase(s, tc);
 	TCase *tg = tcase_create("graphemes");
 	tcase_add_loop_test(tg, test_grapheme_counts, 0,
