@@ -400,7 +400,7 @@ static AVX2_FN const char *scan_plain_avx2(const char *p, const char *lim, const
 typedef const char *plain_scanner(const char *p, const char *lim, const char **bad);
 
 /* The best scan_plain for this CPU, chosen once per process. The
- * environment variable LEXC_JSON_SCANNER (scalar, ssse3 or avx2) can ask
+ * environment variable LEXC_SIMD (scalar, ssse3 or avx2) can ask
  * for a lesser one, for tests and measurements. A race stores the same
  * answer twice. */
 static plain_scanner *pick_scanner(void)
@@ -409,7 +409,7 @@ static plain_scanner *pick_scanner(void)
 	plain_scanner *f = atomic_load_explicit(&chosen, memory_order_relaxed);
 	if (f == NULL) {
 		__builtin_cpu_init();
-		const char *want = getenv("LEXC_JSON_SCANNER");
+		const char *want = getenv("LEXC_SIMD");
 		bool avx2 = __builtin_cpu_supports("avx2"), ssse3 = __builtin_cpu_supports("ssse3");
 		if (want != NULL && strcmp(want, "scalar") == 0)
 			avx2 = ssse3 = false;

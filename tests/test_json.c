@@ -647,7 +647,7 @@ static void utf8_differential(void)
 	lexc_arena_free(&arena);
 }
 
-/* Once per scanner (LEXC_JSON_SCANNER picks one per process): each in a
+/* Once per scanner (LEXC_SIMD picks one per process): each in a
  * child of its own. The vector scanners the CPU lacks fall back to the
  * next one down, which is then tested twice. */
 START_TEST(test_string_utf8_differential)
@@ -658,7 +658,7 @@ START_TEST(test_string_utf8_differential)
 		pid_t pid = fork();
 		ck_assert_int_ge(pid, 0);
 		if (pid == 0) {
-			setenv("LEXC_JSON_SCANNER", scanners[i], 1);
+			setenv("LEXC_SIMD", scanners[i], 1);
 			utf8_differential();
 			_exit(0);
 		}

@@ -7,8 +7,11 @@
 
 #include <check.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define S(lit) (lit), (sizeof(lit) - 1)
 
@@ -100,12 +103,13 @@ START_TEST(test_codepoints)
 }
 END_TEST
 
-/* The vector count against a byte loop on every length up to past one
- * 255-block batch (4080 bytes) and at every alignment: lanes must not
- * overflow, tails must count. Any bytes, valid UTF-8 or not. */
-START_TEST(test_codepoints_long)
+/* The vector count against a byte loop on every length up to 300, then on
+ * every 97th past one 255-block batch (4080 bytes with SSE2, 8160 with
+ * AVX2), at several alignments: lanes must not overflow, tails must count.
+ * Any bytes, valid UTF-8 or not. */
+static void codepoints_long(void)
 {
-	enum { N = 4200 };
+	enum { N = 8400 };
 	static unsigned char buf[N + 16];
 	uint32_t x = 12345;
 	for (size_t i = 0; i < sizeof buf; i++) {
@@ -123,6 +127,24 @@ START_TEST(test_codepoints_long)
 	/* All continuation bytes: every lane reaches its batch maximum. */
 	memset(buf, 0x80, sizeof buf);
 	ck_assert_uint_eq(lexc_utf8_codepoints((const char *)buf, N), 0);
+}
+
+/* Once with the best code for the CPU, once with AVX2 left out (LEXC_SIMD
+ * is read once per process: a child of its own). */
+START_TEST(test_codepoints_long)
+{
+	codepoints_long();
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		setenv("LEXC_SIMD", "ssse3", 1);
+		codepoints_long();
+		_exit(0);
+	}
+	int status = 0;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "without AVX2: failed");
 }
 END_TEST
 
