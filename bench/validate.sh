@@ -47,6 +47,9 @@ for kind in plain heavy; do
 	# (1,000,000 records by default), best of three, in CPU seconds of lexc
 	# (user + system, start-up included). Files, not a pipe: a pipe costs
 	# the reader as much system time again.
+	if [ ! -x /usr/bin/time ]; then
+		echo "(/usr/bin/time not found: no command-line figure)"
+	else
 	best=
 	for _ in 1 2 3; do
 		/usr/bin/time -f '%U %S' -o "$out.time" taskset -c 0 "$lexc_bin" validate \
@@ -58,6 +61,7 @@ for kind in plain heavy; do
 	awk -v n="$((records * 10))" -v s="$best" -v bytes="$(($(wc -c <"$corpus") * 10))" 'BEGIN {
 		printf "%-34s %12.0f %10.1f %10s\n", "lexc validate (CLI, 10x corpus)", n / s,
 		       bytes / s / 1e6, "-" }' | tee -a "$out"
+	fi
 	if $have_ts; then
 		NODE_PATH="$node_dir/node_modules" taskset -c 0 node "$srcdir/bench/validate-ts.js" \
 			"$lexicons" "$corpus" "$seconds" | tee -a "$out"
