@@ -4,6 +4,8 @@
 #ifndef LEXC_CODEC_INTERNAL_H
 #define LEXC_CODEC_INTERNAL_H
 
+#include "json_reader_internal.h"
+
 #include <lexc/error.h>
 #include <lexc/json.h>
 #include <lexc/type.h>
@@ -112,23 +114,6 @@ static inline size_t codec_field_index(const lexc_object_rules *o, const char *k
  * 1-based variant index (the lexc_union kind). */
 int codec_find_variant(const lexc_union_rules *u, const char *type, size_t len);
 
-/* Reader entry points for the decoder's object loop. codec_json_key() is
- * lexc_json_next() where a key or '}' comes, except that it also consumes
- * the ':' after a key when present, and that it does not check the key for
- * duplicates: the caller does, for declared properties with its own flags
- * (failing with codec_json_duplicate(), which puts the reader in the
- * reader's own error) and for the other keys with codec_json_key_insert()
- * (false: the reader failed). */
-lexc_json_token codec_json_key(lexc_json_reader *r);
-bool codec_json_key_insert(lexc_json_reader *r);
-bool codec_json_duplicate(lexc_json_reader *r);
-
-/* Rewinds the reader to `m` like lexc_json_restore(), also after an error
- * inside the containers opened since (which the input still holds), so that
- * the decoder can scan them again for the error the two-pass order reports
- * first. */
-bool codec_json_rewind(lexc_json_reader *r, const lexc_json_mark *m);
-
 /* The data model on raw JSON (datamodel.c). `err` must not be NULL. */
 typedef enum codec_raw_shape {
 	CODEC_RAW_SCALAR, /* string, number, boolean or null */
@@ -155,11 +140,6 @@ lexc_status codec_raw_value(lexc_json_reader *r, lexc_json_token tok, unsigned b
  * value, read with a reader of its own whose bookkeeping goes to `scratch`. */
 lexc_status codec_raw_check(const char *json, size_t len, unsigned base, lexc_arena *scratch,
                             codec_raw_info *info, lexc_error *err);
-
-/* The reader failed: its status (LEXC_NO_MEMORY is not bad input) and its
- * message, copied into `err` when the reader was given another lexc_error
- * (or "invalid JSON" when it had none). */
-lexc_status codec_reader_failed(const lexc_json_reader *r, lexc_error *err);
 
 /* A `$type` naming a def as NSID#main, which the data model writes as
  * the bare NSID. */

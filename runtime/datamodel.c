@@ -19,19 +19,6 @@ static bool is(const lexc_str *s, const char *lit)
 	return s->len == n && memcmp(s->ptr, lit, n) == 0;
 }
 
-lexc_status codec_reader_failed(const lexc_json_reader *r, lexc_error *err)
-{
-	lexc_status code = r->status_ != LEXC_OK ? r->status_ : LEXC_INVALID_REQUEST;
-	const lexc_error *re = r->err_;
-	if (re != err && re != NULL && re->code == code)
-		*err = *re;
-	else if (re != err || err->code == LEXC_OK)
-		lexc_error_set(err, code, "%s",
-		               code == LEXC_NO_MEMORY ? "out of memory reading JSON"
-		                                      : "invalid JSON");
-	return code;
-}
-
 static lexc_status fail_at(lexc_error *err, const char *key, const char *msg)
 {
 	lexc_error_set(err, LEXC_INVALID_REQUEST, "%s", msg);
@@ -79,7 +66,7 @@ static lexc_status raw_object(lexc_json_reader *r, unsigned base, codec_raw_info
 		if (tok == LEXC_JSON_OBJECT_END)
 			break;
 		if (tok != LEXC_JSON_KEY)
-			return codec_reader_failed(r, err);
+			return json_reader_failure(r, err);
 		lexc_str key = {r->str, r->str_len};
 		if (key.len == 0)
 			return lexc_error_set(err, LEXC_INVALID_REQUEST,
@@ -87,7 +74,7 @@ static lexc_status raw_object(lexc_json_reader *r, unsigned base, codec_raw_info
 		f.n_keys++;
 		tok = lexc_json_next(r);
 		if (tok == LEXC_JSON_ERROR) {
-			lexc_status st = codec_reader_failed(r, err);
+			lexc_status st = json_reader_failure(r, err);
 			lexc_error_path_prepend_key(err, key.ptr, key.len);
 			return st;
 		}
@@ -209,7 +196,7 @@ lexc_status codec_raw_value(lexc_json_reader *r, lexc_json_token tok, unsigned b
 	case LEXC_JSON_NULL:
 		return LEXC_OK;
 	case LEXC_JSON_ERROR:
-		return codec_reader_failed(r, err);
+		return json_reader_failure(r, err);
 	default:
 		return lexc_error_set(err, LEXC_INVALID_REQUEST, "expected a value, got %s",
 		                      lexc_json_token_name(tok));
@@ -243,6 +230,6 @@ lexc_status codec_raw_check(const char *json, size_t len, unsigned base, lexc_ar
 	if (st != LEXC_OK)
 		return st;
 	if (lexc_json_next(&r) != LEXC_JSON_END)
-		return codec_reader_failed(&r, err);
+		return json_reader_failure(&r, err);
 	return LEXC_OK;
 }

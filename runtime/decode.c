@@ -28,7 +28,7 @@ static lexc_status raw_member(decoder *d, const char **raw, size_t *raw_len);
  * lexc_error. */
 static lexc_status reader_failed(decoder *d)
 {
-	return codec_reader_failed(d->r, d->err);
+	return json_reader_failure(d->r, d->err);
 }
 
 /* A type error: "expected a string, got number". */
@@ -130,11 +130,11 @@ static lexc_status decode_wrapper(decoder *d, const char *key, const char *what,
 {
 	if (tok != LEXC_JSON_OBJECT_START)
 		return expected(d, what, tok);
-	/* codec_json_key() leaves duplicate checks to us: wrapper_end()
+	/* json_reader_key() leaves duplicate checks to us: wrapper_end()
 	 * finds a second `key`; any other key is recorded as the reader
 	 * would (which may fail first) before failing below. */
-	tok = codec_json_key(d->r);
-	if (tok == LEXC_JSON_KEY && !key_is(d->r, key) && !codec_json_key_insert(d->r))
+	tok = json_reader_key(d->r);
+	if (tok == LEXC_JSON_KEY && !key_is(d->r, key) && !json_reader_key_insert(d->r))
 		return reader_failed(d);
 	if (tok == LEXC_JSON_ERROR)
 		return reader_failed(d);
@@ -153,7 +153,7 @@ static lexc_status wrapper_end(decoder *d, const char *key, const char *what)
 		return reader_failed(d);
 	/* decode_wrapper() kept its key out of the key set. */
 	if (tok == LEXC_JSON_KEY && key_is(d->r, key)) {
-		codec_json_duplicate(d->r);
+		json_reader_duplicate(d->r);
 		return reader_failed(d);
 	}
 	if (tok != LEXC_JSON_OBJECT_END)
@@ -212,7 +212,7 @@ static lexc_status decode_blob(decoder *d, const lexc_blob_rules *rules, lexc_bl
 	for (;;) {
 		/* The flags below find duplicates of the known keys; the key
 		 * set those of the others. */
-		tok = codec_json_key(d->r);
+		tok = json_reader_key(d->r);
 		if (tok == LEXC_JSON_OBJECT_END)
 			break;
 		if (tok != LEXC_JSON_KEY)
@@ -220,7 +220,7 @@ static lexc_status decode_blob(decoder *d, const lexc_blob_rules *rules, lexc_bl
 		if ((key_is(d->r, "$type") && has_type) || (key_is(d->r, "ref") && has_ref) ||
 		    (key_is(d->r, "cid") && has_cid) || (key_is(d->r, "mimeType") && has_mime) ||
 		    (key_is(d->r, "size") && has_size)) {
-			codec_json_duplicate(d->r);
+			json_reader_duplicate(d->r);
 			return reader_failed(d);
 		}
 		if (key_is(d->r, "$type")) {
@@ -252,7 +252,7 @@ static lexc_status decode_blob(decoder *d, const lexc_blob_rules *rules, lexc_bl
 				return expected(d, "an integer in blob size", tok);
 			out->size = d->r->integer;
 			has_size = true;
-		} else if (!codec_json_key_insert(d->r)) {
+		} else if (!json_reader_key_insert(d->r)) {
 			return reader_failed(d);
 		} else if ((st = raw_member(d, NULL, NULL)) != LEXC_OK) {
 			return st; /* other keys are dropped, after the data model's check */
@@ -327,8 +327,8 @@ static lexc_status take_raw(decoder *d, lexc_json_token tok, codec_raw_info *inf
 	lexc_status st = codec_raw_value(d->r, tok, 0, info, d->err);
 	if (st != LEXC_OK)
 		return st;
-	*raw = d->r->json_ + start;
-	*raw_len = (size_t)(d->r->cur_ - *raw);
+	*raw = json_reader_input_at(d->r, start);
+	*raw_len = json_reader_position(d->r) - start;
 	return LEXC_OK;
 }
 
@@ -346,7 +346,7 @@ static int decode_union_fast(decoder *d, const lexc_union_rules *rules, lexc_uni
 	lexc_json_reader *r = d->r;
 	/* A `$type` key stays out of the key set: decode_members() finds a
 	 * second one by saw_type. */
-	lexc_json_token tok = codec_json_key(r);
+	lexc_json_token tok = json_reader_key(r);
 	if (tok == LEXC_JSON_ERROR)
 		return reader_failed(d);
 	if (tok != LEXC_JSON_KEY || !key_is(r, "$type"))
@@ -377,7 +377,7 @@ static int decode_union_fast(decoder *d, const lexc_union_rules *rules, lexc_uni
 		return no_memory(d);
 	st = decode_members(d, vt, obj, true);
 	if (st != LEXC_OK) {
-		if (!codec_json_rewind(r, before) || lexc_json_next(r) != LEXC_JSON_OBJECT_START ||
+		if (!json_reader_rewind(r, before) || lexc_json_next(r) != LEXC_JSON_OBJECT_START ||
 		    !lexc_json_skip_current(r, NULL, NULL))
 			return reader_failed(d);
 		return st;
@@ -747,7 +747,7 @@ static lexc_status decode_members(decoder *d, const lexc_type *t, void *obj, boo
 	for (;;) {
 		/* Duplicate keys: declared ones show in `seen`, `$type` in
 		 * saw_type, the reader's key set has the others. */
-		lexc_json_token tok = codec_json_key(d->r);
+		lexc_json_token tok = json_reader_key(d->r);
 		if (tok == LEXC_JSON_OBJECT_END)
 			break;
 		if (tok != LEXC_JSON_KEY)
@@ -757,7 +757,7 @@ static lexc_status decode_members(decoder *d, const lexc_type *t, void *obj, boo
 			const lexc_field *f = &o->fields[i];
 			uint64_t bit = (uint64_t)1 << (i % 64);
 			if (seen[i / 64] & bit) {
-				codec_json_duplicate(d->r);
+				json_reader_duplicate(d->r);
 				return reader_failed(d);
 			}
 			seen[i / 64] |= bit;
@@ -767,14 +767,14 @@ static lexc_status decode_members(decoder *d, const lexc_type *t, void *obj, boo
 			                    "object keys must not be empty");
 		} else if (key_is(d->r, "$type")) {
 			if (saw_type) {
-				codec_json_duplicate(d->r);
+				json_reader_duplicate(d->r);
 				return reader_failed(d);
 			}
 			saw_type = true;
 			st = check_own_type(d, o);
 			if (st != LEXC_OK)
 				lexc_error_path_prepend_key(d->err, "$type", 5);
-		} else if (!codec_json_key_insert(d->r)) {
+		} else if (!json_reader_key_insert(d->r)) {
 			return reader_failed(d);
 		} else {
 			/* Reserved keys the schema does not know are checked and
@@ -804,12 +804,13 @@ static lexc_status decode_members(decoder *d, const lexc_type *t, void *obj, boo
 static lexc_status limit_or_no_memory(lexc_status st, const lexc_json_reader *r,
                                       const lexc_arena *arena, lexc_error *err)
 {
-	if (st != LEXC_NO_MEMORY || !(lexc_arena_limit_reached(arena) ||
-	                              (r->arena_ != NULL && lexc_arena_limit_reached(r->arena_))))
+	const lexc_arena *ra = json_reader_arena(r);
+	if (st != LEXC_NO_MEMORY ||
+	    !(lexc_arena_limit_reached(arena) || (ra != NULL && lexc_arena_limit_reached(ra))))
 		return st;
 	return lexc_error_set(err, LEXC_LIMIT_EXCEEDED,
 	                      "the value needs more memory than the limit of %zu bytes",
-	                      arena->limit != 0 ? arena->limit : r->arena_->limit);
+	                      arena->limit != 0 ? arena->limit : ra->limit);
 }
 
 lexc_status lexc_decode_from(const lexc_type *t, lexc_json_reader *r, lexc_arena *arena, void *slot,
@@ -862,8 +863,7 @@ lexc_status lexc_decode(const lexc_type *t, const char *json, size_t len, lexc_a
 	if (st != LEXC_OK)
 		return st;
 	if (lexc_json_next(&r) != LEXC_JSON_END) {
-		st = r.status_ != LEXC_OK ? r.status_ : LEXC_INVALID_REQUEST;
-		st = limit_or_no_memory(st, &r, arena, err);
+		st = limit_or_no_memory(json_reader_failure(&r, err), &r, arena, err);
 		if (err->path[0] == '\0')
 			memcpy(err->path, "$", 2); /* trailing data: the root's fault */
 		return st;

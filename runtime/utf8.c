@@ -4,8 +4,19 @@
 #include <lexc/utf8.h>
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#define UTF8_SSE2 1
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include <stdatomic.h>
+#define UTF8_DISPATCH 1
+#endif
+#endif
 
 static const uint64_t HIGH_BITS = 0x8080808080808080ull;
 
@@ -78,13 +89,78 @@ size_t lexc_utf8_check(const char *str, size_t len)
 	return len;
 }
 
+/* Continuation bytes (0x80..0xBF) in s[0..len): signed, they are below -64.
+ * Each compare adds 1 to its byte lane (subtracting -1), at most 255 times
+ * before the lanes are summed. */
+static size_t continuation_bytes(const unsigned char *s, size_t len)
+{
+	size_t n = 0, i = 0;
+#ifdef UTF8_SSE2
+	const __m128i limit = _mm_set1_epi8(-64), zero = _mm_setzero_si128();
+	while (len - i >= 16) {
+		__m128i acc = zero;
+		size_t blocks = (len - i) / 16 > 255 ? 255 : (len - i) / 16;
+		for (size_t b = 0; b < blocks; b++, i += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			acc = _mm_sub_epi8(acc, _mm_cmplt_epi8(x, limit));
+		}
+		__m128i sums = _mm_sad_epu8(acc, zero);
+		n += (size_t)_mm_cvtsi128_si32(sums) +
+		     (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
+	}
+#endif
+	for (; i < len; i++)
+		n += (s[i] & 0xC0) == 0x80;
+	return n;
+}
+
+#ifdef UTF8_DISPATCH
+/* continuation_bytes() 32 bytes at a time, for CPUs with AVX2. */
+static __attribute__((target("avx2"))) size_t continuation_bytes_avx2(const unsigned char *s,
+                                                                      size_t len)
+{
+	size_t n = 0, i = 0;
+	const __m256i limit = _mm256_set1_epi8(-64), zero = _mm256_setzero_si256();
+	while (len - i >= 32) {
+		__m256i acc = zero;
+		size_t blocks = (len - i) / 32 > 255 ? 255 : (len - i) / 32;
+		for (size_t b = 0; b < blocks; b++, i += 32) {
+			__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+			acc = _mm256_sub_epi8(acc, _mm256_cmpgt_epi8(limit, x));
+		}
+		__m256i sums = _mm256_sad_epu8(acc, zero);
+		__m128i half = _mm_add_epi64(_mm256_castsi256_si128(sums),
+		                             _mm256_extracti128_si256(sums, 1));
+		n += (size_t)_mm_cvtsi128_si64(half) +
+		     (size_t)_mm_cvtsi128_si64(_mm_srli_si128(half, 8));
+	}
+	return n + continuation_bytes(s + i, len - i);
+}
+
+static bool have_avx2(void)
+{
+	static _Atomic int known; /* 0 unknown, 1 no, 2 yes; a race stores one answer twice */
+	int k = atomic_load_explicit(&known, memory_order_relaxed);
+	if (k == 0) {
+		__builtin_cpu_init();
+		const char *cap = getenv("LEXC_SIMD"); /* as in json_scan.re */
+		bool lesser =
+		        cap != NULL && (strcmp(cap, "scalar") == 0 || strcmp(cap, "ssse3") == 0);
+		k = __builtin_cpu_supports("avx2") && !lesser ? 2 : 1;
+		atomic_store_explicit(&known, k, memory_order_relaxed);
+	}
+	return k == 2;
+}
+#endif
+
 size_t lexc_utf8_codepoints(const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t continuation = 0;
-	for (size_t i = 0; i < len; i++)
-		continuation += (s[i] & 0xC0) == 0x80;
-	return len - continuation;
+#ifdef UTF8_DISPATCH
+	if (len >= 64 && have_avx2())
+		return len - continuation_bytes_avx2(s, len);
+#endif
+	return len - continuation_bytes(s, len);
 }
 
 /* Graphemes of pure ASCII: every byte is a cluster except that CR LF is one. */

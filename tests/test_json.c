@@ -6,13 +6,17 @@
 #include <lexc/base64.h>
 #include <lexc/json.h>
 
+#include "utf8_reference.h"
+
 #include <check.h>
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #define S(lit) (lit), (sizeof(lit) - 1)
 
@@ -579,6 +583,89 @@ START_TEST(test_string_fast_path_positions)
 				free(got);
 			}
 		}
+	}
+}
+END_TEST
+
+/* Strings with UTF-8 against the reference decoder: random mixes of ASCII,
+ * well-formed sequences of every length, ill-formed bytes and escapes, at
+ * every length up to past a few 16-byte blocks, so that the vector check
+ * (SSSE3) and the scalar one meet at block edges and at the input's end.
+ * A string is accepted exactly when the reference says it is well-formed,
+ * and a rejection names the reference's first bad byte. */
+static void utf8_differential(void)
+{
+	static const char *const pieces[] = {
+	        "a", "Z", " ", "\xC3\xA9", "\xDF\xBF", "\xE6\x97\xA5", "\xEF\xBF\xBF",
+	        "\xED\x9F\xBF", "\xF0\x9F\x98\x80", "\xF4\x8F\xBF\xBF", "\\n",
+	        /* ill-formed */
+	        "\x80", "\xBF", "\xC0\x80", "\xC1\xBF", "\xC3", "\xE0\x80\x80", "\xE0\xA0",
+	        "\xED\xA0\x80", "\xF0\x80\x80\x80", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80",
+	        "\xFE", "\xFF", "\xF0\x9F\x98"};
+	enum { N_PIECES = sizeof pieces / sizeof pieces[0], N_VALID = 11 };
+	uint32_t x = 2463534242u;
+	lexc_arena arena = LEXC_ARENA_INIT;
+	for (int iter = 0; iter < 20000; iter++) {
+		char buf[256], body[256];
+		size_t n = 0, len = 0;
+		size_t target = (size_t)(iter % 90);
+		bool bad_allowed = iter % 3 == 0;
+		while (n < target) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			unsigned k = x % (bad_allowed ? N_PIECES : N_VALID);
+			/* Mostly multi-byte text, as in a post. */
+			if (k < 3 && (x >> 8) % 4 != 0)
+				k = 3 + (x >> 12) % (N_VALID - 4);
+			size_t pl = strlen(pieces[k]);
+			memcpy(body + n, pieces[k], pl);
+			n += pl;
+		}
+		buf[len++] = '"';
+		memcpy(buf + len, body, n);
+		len += n;
+		buf[len++] = '"';
+		/* The reference on the body with escapes as the ASCII they are. */
+		size_t want = utf8_reference_check((const uint8_t *)body, n);
+		lexc_error err;
+		lexc_json_reader r;
+		lexc_json_reader_init(&r, buf, len, &arena, &err);
+		lexc_json_token t = lexc_json_next(&r);
+		if (want == n) {
+			ck_assert_msg(t == LEXC_JSON_STRING, "iter %d: %s", iter, err.message);
+			ck_assert_int_eq(lexc_json_next(&r), LEXC_JSON_END);
+		} else {
+			char msg[64];
+			snprintf(msg, sizeof msg, "invalid UTF-8 at byte %zu", want + 1);
+			ck_assert_msg(t == LEXC_JSON_ERROR && strcmp(err.message, msg) == 0,
+			              "iter %d: got %d \"%s\", want \"%s\"", iter, (int)t,
+			              t == LEXC_JSON_ERROR ? err.message : "", msg);
+		}
+		lexc_arena_reset(&arena);
+	}
+	lexc_arena_free(&arena);
+}
+
+/* Once per scanner (LEXC_SIMD picks one per process): each in a
+ * child of its own. The vector scanners the CPU lacks fall back to the
+ * next one down, which is then tested twice. */
+START_TEST(test_string_utf8_differential)
+{
+	static const char *const scanners[] = {"scalar", "ssse3", "avx2"};
+	for (size_t i = 0; i < 3; i++) {
+		fflush(NULL);
+		pid_t pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			setenv("LEXC_SIMD", scanners[i], 1);
+			utf8_differential();
+			_exit(0);
+		}
+		int status = 0;
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		              "scanner %s: the differential test failed", scanners[i]);
 	}
 }
 END_TEST
@@ -1752,6 +1839,7 @@ static Suite *json_suite(void)
 	tcase_add_test(tr, test_offsets);
 	tcase_add_test(tr, test_depth_limit);
 	tcase_add_test(tr, test_string_escapes);
+	tcase_add_test(tr, test_string_utf8_differential);
 	tcase_add_test(tr, test_string_nul_length);
 	tcase_add_test(tr, test_string_zero_copy);
 	tcase_add_test(tr, test_string_fast_path_positions);

@@ -7,8 +7,11 @@
 
 #include <check.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define S(lit) (lit), (sizeof(lit) - 1)
 
@@ -97,6 +100,51 @@ START_TEST(test_codepoints)
 	ck_assert_uint_eq(lexc_utf8_codepoints(S("😀")), 1);
 	ck_assert(lexc_utf8_is_ascii(S("plain ascii text that is longer than eight")));
 	ck_assert(!lexc_utf8_is_ascii(S("plain ascii text that is longer than eight é")));
+}
+END_TEST
+
+/* The vector count against a byte loop on every length up to 300, then on
+ * every 97th past one 255-block batch (4080 bytes with SSE2, 8160 with
+ * AVX2), at several alignments: lanes must not overflow, tails must count.
+ * Any bytes, valid UTF-8 or not. */
+static void codepoints_long(void)
+{
+	enum { N = 8400 };
+	static unsigned char buf[N + 16];
+	uint32_t x = 12345;
+	for (size_t i = 0; i < sizeof buf; i++) {
+		x = x * 1103515245u + 12345u;
+		buf[i] = (unsigned char)(x >> 16);
+	}
+	for (size_t off = 0; off < 16; off += 5)
+		for (size_t len = 0; len <= N; len += len < 300 ? 1 : 97) {
+			const char *p = (const char *)buf + off;
+			size_t want = 0;
+			for (size_t i = 0; i < len; i++)
+				want += (buf[off + i] & 0xC0) != 0x80;
+			ck_assert_uint_eq(lexc_utf8_codepoints(p, len), want);
+		}
+	/* All continuation bytes: every lane reaches its batch maximum. */
+	memset(buf, 0x80, sizeof buf);
+	ck_assert_uint_eq(lexc_utf8_codepoints((const char *)buf, N), 0);
+}
+
+/* Once with the best code for the CPU, once with AVX2 left out (LEXC_SIMD
+ * is read once per process: a child of its own). */
+START_TEST(test_codepoints_long)
+{
+	codepoints_long();
+	fflush(NULL);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		setenv("LEXC_SIMD", "ssse3", 1);
+		codepoints_long();
+		_exit(0);
+	}
+	int status = 0;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "without AVX2: failed");
 }
 END_TEST
 
@@ -201,6 +249,7 @@ static Suite *utf8_suite(void)
 	tcase_add_test(tc, test_invalid_utf8);
 	tcase_add_test(tc, test_exhaustive_short_sequences);
 	tcase_add_test(tc, test_codepoints);
+	tcase_add_test(tc, test_codepoints_long);
 	suite_add_tcase(s, tc);
 	TCase *tg = tcase_create("graphemes");
 	tcase_add_loop_test(tg, test_grapheme_counts, 0,
