@@ -110,6 +110,11 @@ const char *emit_value_ctype(const emit_ctx *c, const lexc_type *t);
  * in `out`. */
 void emit_rules(const emit_ctx *c, text *out, const lexc_type *t);
 
+/* Whether a property gets a setter T__set_m in its struct's header: every
+ * optional property (its value and presence set together) and every array
+ * (count and items). */
+bool emit_has_setter(const lexc_field *f);
+
 /* The files of one document. */
 void emit_header(emit_ctx *c, const schema_doc *doc, text *out);
 void emit_source(emit_ctx *c, const schema_doc *doc, text *out);
