@@ -260,11 +260,11 @@ void emit_stub_handler(emit_ctx *c, const schema_doc *doc, text *out)
 	part_lines(c, out, site, "output", x->output, NULL);
 	if (emit_body_kind_of(c, x->output) == EMIT_BODY_TYPED)
 		comment_line(out,
-		             "Fill *output (it starts zeroed) and return LEXC_OK. Make what it "
-		             "points to with T__new(arena), arena = lexc_call_arena(call) (freed "
-		             "after the response); T__set_x() sets an optional member with its "
-		             "presence; strings: LEXC_STR(\"literal\"), lexc_str_copy(arena, s), "
-		             "lexc_str_printf(arena, fmt, ...).",
+		             "Fill *output (it starts zeroed) and return LEXC_OK. Allocate in "
+		             "arena = lexc_call_arena(call), freed after the response: T__new(arena) "
+		             "makes a struct with its defaults, T__set_x() sets an optional member "
+		             "and its presence; strings: LEXC_STR(\"literal\"), lexc_str_copy(arena, "
+		             "s), lexc_str_printf(arena, fmt, ...).",
 		             " * ");
 	const char **names = diag_xalloc(c->arena, (x->n_errors + 1) * sizeof *names);
 	const char **ids = diag_xalloc(c->arena, (x->n_errors + 1) * sizeof *ids);
