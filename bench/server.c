@@ -96,8 +96,8 @@ int main(int argc, char **argv)
 	lexc_error err;
 	lexc_server *s = lexc_server_new(&cfg, lexc_methods, lexc_methods_count, &err);
 	if (s == NULL ||
-	    place_stream_server_listWebhooks__register(s, list_webhooks, NULL) != LEXC_OK ||
-	    place_stream_server_createWebhook__register(s, create_webhook, NULL) != LEXC_OK) {
+	    place_stream_server_listWebhooks__register(s, list_webhooks, NULL, &err) != LEXC_OK ||
+	    place_stream_server_createWebhook__register(s, create_webhook, NULL, &err) != LEXC_OK) {
 		fprintf(stderr, "bench/server: %s\n", err.message);
 		return 1;
 	}

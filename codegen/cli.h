@@ -20,6 +20,8 @@ typedef struct cli_lexicon_args {
 	const char *command; /* "gen", for messages */
 	bool takes_output;
 	const char *output;
+	bool takes_prefix;  /* gen: --prefix NAME names the method table */
+	const char *prefix; /* NULL: the default ("lexc") */
 	const char **inputs, **externals;
 	size_t n_inputs, n_externals;
 	bool verbose, help;

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "emit.h"
 #include "schema.h"
 
 #include <stdio.h>
@@ -47,9 +48,23 @@ bool cli_parse_lexicon_args(int argc, char **argv, cli_lexicon_args *a)
 		} else if (a->takes_output &&
 		           (v = option_value(argc, argv, &i, "--output", "-o", &missing)) != NULL) {
 			a->output = v;
+		} else if (a->takes_prefix &&
+		           (v = option_value(argc, argv, &i, "--prefix", NULL, &missing)) != NULL) {
+			if (!emit_prefix_valid(v)) {
+				fprintf(stderr,
+				        "lexc %s: --prefix '%s' is not usable in C names: give 1 "
+				        "to 32 ASCII letters, digits and '_', starting with a "
+				        "letter\n",
+				        a->command, v);
+				return false;
+			}
+			a->prefix = v;
 		} else {
 			fprintf(stderr, "lexc %s: %s '%s'\n", a->command,
-			        missing ? "missing directory after" : "unknown option", arg);
+			        missing ? (strcmp(arg, "--prefix") == 0 ? "missing name after"
+			                                                : "missing directory after")
+			                : "unknown option",
+			        arg);
 			return false;
 		}
 	}

@@ -1,6 +1,6 @@
-/* lexc gen [-o DIR] [--external DIR]... LEXICON_DIR_OR_FILE...: emits C for
- * lexicon documents (emit.h): DIR/<nsid path>.{h,c} per document and
- * DIR/lexc_methods.{h,c}. A file is rewritten only when its content
+/* lexc gen [-o DIR] [--prefix NAME] [--external DIR]... LEXICON_DIR_OR_FILE...:
+ * emits C for lexicon documents (emit.h): DIR/<nsid path>.{h,c} per document
+ * and DIR/NAME_methods.{h,c} (NAME: lexc). A file is rewritten only when its content
  * changes, so that make rebuilds only what a lexicon change touches; nothing
  * is ever removed. */
 #include "config.h"
@@ -16,13 +16,19 @@
 static void gen_usage(FILE *out)
 {
 	fprintf(out,
-	        "usage: lexc gen [-o DIR] [--external DIR]... LEXICON_DIR_OR_FILE...\n\n"
+	        "usage: lexc gen [-o DIR] [--prefix NAME] [--external DIR]... "
+	        "LEXICON_DIR_OR_FILE...\n\n"
 	        "Generates C for lexicon documents: DIR/<nsid path>.h and .c for each document\n"
-	        "(app.bsky.feed.post -> DIR/app/bsky/feed/post.h) and DIR/lexc_methods.h and .c,\n"
+	        "(app.bsky.feed.post -> DIR/app/bsky/feed/post.h) and DIR/NAME_methods.h and .c,\n"
 	        "the table of every query and procedure. A directory is searched recursively for\n"
 	        "*.json files. Files whose content is unchanged are not rewritten.\n\n"
 	        "options:\n"
 	        "  -o, --output DIR  where to write (default: generated)\n"
+	        "  --prefix NAME     name the method table NAME_methods (NAME_methods_count,\n"
+	        "                    NAME_methods_find, files NAME_methods.h and .c), so that\n"
+	        "                    one program can link several generated sets; NAME is 1 to 32\n"
+	        "                    letters, digits and '_', starting with a letter\n"
+	        "                    (default: lexc)\n"
 	        "  --external DIR    also load DIR (or a file) to resolve refs, generating "
 	        "nothing\n"
 	        "                    for it: its C comes from another lexc gen run\n"
@@ -44,7 +50,7 @@ static int gen_run(const cli_lexicon_args *a)
 	if (set == NULL)
 		return status;
 	cli_writer w = {.command = "gen", .dir = a->output};
-	emit_status st = emit_set(set, write_file, &w, stderr);
+	emit_status st = emit_set(set, a->prefix, write_file, &w, stderr);
 	schema_set_free(set);
 	cli_writer_free(&w);
 	if (st == EMIT_COLLISIONS)
@@ -63,6 +69,9 @@ static int gen_run(const cli_lexicon_args *a)
 
 int lexc_cmd_gen(int argc, char **argv)
 {
-	cli_lexicon_args a = {.command = "gen", .takes_output = true, .output = "generated"};
+	cli_lexicon_args a = {.command = "gen",
+	                      .takes_output = true,
+	                      .output = "generated",
+	                      .takes_prefix = true};
 	return cli_run_lexicon_command(argc, argv, &a, gen_usage, gen_run);
 }

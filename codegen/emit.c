@@ -766,10 +766,24 @@ void emit_rules(const emit_ctx *c, text *out, const lexc_type *t)
 
 /* ---- Driver ------------------------------------------------------------------- */
 
-static const char *const method_table_names[] = {
-        "LEXC_GEN_lexc_methods_H", "lexc_methods",           "lexc_methods_count",
-        "lexc_methods_find",       "LEXC_GEN_DECODE_UNION_", "lexc_gen_decode_union_",
-};
+/* The names the method table's files use besides their own (below). */
+static const char *const method_table_names[] = {"LEXC_GEN_DECODE_UNION_",
+                                                 "lexc_gen_decode_union_"};
+
+bool emit_prefix_valid(const char *prefix)
+{
+	size_t n = strlen(prefix);
+	/* A leading '_' risks names C reserves (_Upper, __x). */
+	if (n == 0 || n > 32 || (prefix[0] >= '0' && prefix[0] <= '9') || prefix[0] == '_')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = prefix[i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '_'))
+			return false;
+	}
+	return true;
+}
 
 static int doc_cmp(const void *a, const void *b)
 {
@@ -779,8 +793,8 @@ static int doc_cmp(const void *a, const void *b)
 
 /* Sets up the context and runs the naming pass over the generated documents,
  * which it returns in NSID order. False after printing collisions. */
-static bool prepare(emit_ctx *c, schema_set *set, FILE *diag_out, const schema_doc ***docs_out,
-                    size_t *n_out)
+static bool prepare(emit_ctx *c, schema_set *set, const char *prefix, FILE *diag_out,
+                    const schema_doc ***docs_out, size_t *n_out)
 {
 	memset(c, 0, sizeof *c);
 	c->set = set;
@@ -798,8 +812,14 @@ static bool prepare(emit_ctx *c, schema_set *set, FILE *diag_out, const schema_d
 	if (c->names == NULL)
 		diag_out_of_memory();
 
+	c->table = dupf(c, "%s_methods", prefix != NULL ? prefix : "lexc");
+	const char *origin = dupf(c, "%s.h: (the method table)", c->table);
+	add_name(c, true, dupf(c, "LEXC_GEN_%s_H", c->table), origin);
+	add_name(c, true, c->table, origin);
+	add_name(c, true, dupf(c, "%s_count", c->table), origin);
+	add_name(c, true, dupf(c, "%s_find", c->table), origin);
 	for (size_t i = 0; i < sizeof method_table_names / sizeof method_table_names[0]; i++)
-		add_name(c, true, method_table_names[i], "lexc_methods.h: (the method table)");
+		add_name(c, true, method_table_names[i], origin);
 
 	/* The generated documents, in NSID order (by_id is sorted bytewise). */
 	const schema_doc **docs = diag_xalloc(c->arena, (set->n_by_id + 1) * sizeof *docs);
@@ -838,13 +858,14 @@ static void report_collisions(emit_ctx *c, const char *command)
 	        c->n_errors, c->n_errors == 1 ? "" : "s");
 }
 
-emit_status emit_set(schema_set *set, emit_write_fn write, void *ctx, FILE *diag_out)
+emit_status emit_set(schema_set *set, const char *prefix, emit_write_fn write, void *ctx,
+                     FILE *diag_out)
 {
 	emit_ctx c;
 	const schema_doc **docs;
 	size_t n_docs;
 	emit_status status = EMIT_OK;
-	if (!prepare(&c, set, diag_out, &docs, &n_docs)) {
+	if (!prepare(&c, set, prefix, diag_out, &docs, &n_docs)) {
 		report_collisions(&c, "gen");
 		status = EMIT_COLLISIONS;
 	}
@@ -867,13 +888,13 @@ emit_status emit_set(schema_set *set, emit_write_fn write, void *ctx, FILE *diag
 	if (status == EMIT_OK) {
 		text_reset(&out);
 		emit_methods_header(&c, &out);
-		if (!write(ctx, "lexc_methods.h", out.buf, out.len))
+		if (!write(ctx, text_fmt(&c.scratch, "%s.h", c.table), out.buf, out.len))
 			status = EMIT_WRITE_FAILED;
 	}
 	if (status == EMIT_OK) {
 		text_reset(&out);
 		emit_methods_source(&c, docs, n_docs, &out);
-		if (!write(ctx, "lexc_methods.c", out.buf, out.len))
+		if (!write(ctx, text_fmt(&c.scratch, "%s.c", c.table), out.buf, out.len))
 			status = EMIT_WRITE_FAILED;
 	}
 	text_free(&out);
@@ -886,7 +907,7 @@ emit_status emit_stubs(schema_set *set, emit_stub_write_fn write, void *ctx, FIL
 	emit_ctx c;
 	const schema_doc **docs;
 	size_t n_docs;
-	bool ok = prepare(&c, set, diag_out, &docs, &n_docs);
+	bool ok = prepare(&c, set, NULL, diag_out, &docs, &n_docs);
 	/* The names the skeleton adds: M__handle per method, register_all. */
 	add_name(&c, true, "register_all", "register_all.c: (lexc stubs)");
 	for (size_t i = 0; i < n_docs; i++)

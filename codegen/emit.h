@@ -29,8 +29,15 @@ typedef enum emit_status {
 
 /* Emits every non-external document of `set`, which must be finished
  * without errors. Collisions are printed to `diag_out` in the format of
- * the other diagnostics ("FILE: PATH: C name X is already used by ..."). */
-emit_status emit_set(schema_set *set, emit_write_fn write, void *ctx, FILE *diag_out);
+ * the other diagnostics ("FILE: PATH: C name X is already used by ...").
+ * The method table is PREFIX_methods in PREFIX_methods.{h,c}; `prefix`
+ * (NULL: "lexc") must be a C identifier (emit_prefix_valid()). */
+emit_status emit_set(schema_set *set, const char *prefix, emit_write_fn write, void *ctx,
+                     FILE *diag_out);
+
+/* True when `prefix` can name a method table: 1 to 32 ASCII letters, digits
+ * and '_', starting with a letter. */
+bool emit_prefix_valid(const char *prefix);
 
 /* Receives each file of a server skeleton. `keep` marks a file the user
  * owns once written (a handler, main.c): an existing one must be left

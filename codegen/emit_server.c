@@ -190,20 +190,26 @@ void emit_server_bindings(emit_ctx *c, const schema_doc *doc, const char *site,
 	                  head_shape("5:B 55:C 64:D 74:C 81:E", strlen(dispatch)));
 	text_puts(out, "{\n");
 	handler_local(out, handler);
+	/* Explicit casts from void *: C++ has no implicit conversion. */
 	const char *cargs[4];
 	size_t nc = 0;
 	cargs[nc++] = "call";
 	bool has_params = x->parameters != NULL && emit_lower(c, x->parameters) != NULL;
 	if (has_params)
-		cargs[nc++] = "params";
+		cargs[nc++] = emit_dup(c, text_fmt(a, "(const %s__params *)params", site));
 	else
 		text_puts(out, "\t(void)params;\n");
-	if (emit_body_kind_of(c, x->input) != EMIT_BODY_NONE)
-		cargs[nc++] = "input";
+	const char *in = emit_body_ctype(c, site, "input", x->input);
+	if (in != NULL)
+		cargs[nc++] = strcmp(in, "void") == 0
+		                      ? "input"
+		                      : emit_dup(c, text_fmt(a, "(const %s *)input", in));
 	else
 		text_puts(out, "\t(void)input;\n");
-	if (emit_body_kind_of(c, x->output) != EMIT_BODY_NONE)
-		cargs[nc++] = "output";
+	const char *outt = emit_body_ctype(c, site, "output", x->output);
+	if (outt != NULL)
+		cargs[nc++] = strcmp(outt, "void") == 0 ? "output"
+		                                        : emit_dup(c, text_fmt(a, "(%s *)output", outt));
 	else
 		text_puts(out, "\t(void)output;\n");
 	text_call(out, "\t", "return handler(", cargs, nc, ");");
@@ -215,18 +221,17 @@ void emit_server_bindings(emit_ctx *c, const schema_doc *doc, const char *site,
 	text_comment(out, "",
 	             text_fmt(a,
 	                      "Serves %s with `handler`, which gets `user` from "
-	                      "lexc_call_user().",
+	                      "lexc_call_user(). On failure `err` (may be NULL) says why.",
 	                      doc->id));
 	start = text_begin_construct(out);
 	const char *rparams[] = {"lexc_server *server", text_fmt(b, "%s handler", handler),
-	                         "void *user"};
+	                         "void *user", "lexc_error *err"};
 	const char *reg = text_fmt(d, "%s__register", site);
-	text_func_head_as(out, "static inline lexc_status", reg, rparams, 3,
-	                  head_shape("5:A 17:B 27:C 30:B 33:C 40:D 74:E", strlen(reg)));
+	text_func_head_as(out, "static inline lexc_status", reg, rparams, 4,
+	                  head_shape("5:B 33:C 46:D 74:E", strlen(reg)));
 	text_puts(out, "{\n");
-	const char *rargs[] = {text_fmt(a, "&%s__method", site), dispatch,
-	                       "(void (*)(void))handler", "user", "NULL"};
-	const char *all[6] = {"server", rargs[0], rargs[1], rargs[2], rargs[3], rargs[4]};
+	const char *all[] = {"server", text_fmt(a, "&%s__method", site), dispatch,
+	                     "(void (*)(void))handler", "user", "err"};
 	text_call(out, "\t", "return lexc_server_register(", all, 6, ");");
 	text_puts(out, "}\n");
 	text_end_construct(out, start);

@@ -614,65 +614,80 @@ static void version_guard(text *out)
 
 void emit_methods_header(emit_ctx *c, text *out)
 {
+	const char *t = c->table; /* "lexc_methods", or lexc gen --prefix's */
 	text_comment(
 	        out, "",
 	        text_fmt(&c->tmp[5],
-	                 "lexc_methods.h: %s from the lexicons given to lexc gen: every query "
+	                 "%s.h: %s from the lexicons given to lexc gen: every query "
 	                 "and procedure, for the XRPC server. Do not edit: change the lexicons "
 	                 "and run lexc gen.",
-	                 emit_banner));
-	text_puts(out, "#ifndef LEXC_GEN_lexc_methods_H\n"
-	               "#define LEXC_GEN_lexc_methods_H\n"
-	               "\n"
-	               "#include <lexc/lexc.h>\n"
-	               "#include <lexc/server.h>\n"
-	               "\n");
+	                 t, emit_banner));
+	text_printf(out,
+	            "#ifndef LEXC_GEN_%s_H\n"
+	            "#define LEXC_GEN_%s_H\n"
+	            "\n"
+	            "#include <lexc/lexc.h>\n"
+	            "#include <lexc/server.h>\n"
+	            "\n",
+	            t, t);
 	version_guard(out);
+	text_puts(out, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
 	text_puts(out, "/* Every method (each header's M__method), sorted by NSID (bytewise): the "
 	               "table\n"
-	               " * lexc_server_new() takes. */\n"
-	               "extern const lexc_method *const lexc_methods[];\n"
-	               "extern const size_t lexc_methods_count;\n"
-	               "\n"
-	               "/* The method named nsid[0..len), or NULL (a binary search). */\n"
-	               "const lexc_method *lexc_methods_find(const char *nsid, size_t len);\n"
-	               "\n"
-	               "#endif /* LEXC_GEN_lexc_methods_H */\n");
+	               " * lexc_server_new() takes. */\n");
+	text_decl2(out, "", "extern const lexc_method *const", text_fmt(&c->tmp[5], "%s[];", t));
+	text_decl2(out, "", "extern const size_t", text_fmt(&c->tmp[5], "%s_count;", t));
+	text_puts(out, "\n/* The method named nsid[0..len), or NULL (a binary search). */\n");
+	const char *params[] = {"const char *nsid", "size_t len"};
+	text_func_decl(out, "const lexc_method *", text_fmt(&c->tmp[6], "%s_find", t), params, 2);
+	text_printf(out,
+	            "\n#ifdef __cplusplus\n}\n#endif\n"
+	            "\n"
+	            "#endif /* LEXC_GEN_%s_H */\n",
+	            t);
 }
 
-static const char methods_find_text[] =
-        "const lexc_method *lexc_methods_find(const char *nsid, size_t len)\n"
-        "{\n"
-        "\tsize_t lo = 0, hi = lexc_methods_count;\n"
-        "\twhile (lo < hi) {\n"
-        "\t\tsize_t mid = lo + (hi - lo) / 2;\n"
-        "\t\tconst char *m = lexc_methods[mid]->nsid;\n"
-        "\t\tsize_t mlen = strlen(m);\n"
-        "\t\tint cmp = memcmp(m, nsid, mlen < len ? mlen : len);\n"
-        "\t\tif (cmp == 0)\n"
-        "\t\t\tcmp = (mlen > len) - (mlen < len);\n"
-        "\t\tif (cmp == 0)\n"
-        "\t\t\treturn lexc_methods[mid];\n"
-        "\t\tif (cmp < 0)\n"
-        "\t\t\tlo = mid + 1;\n"
-        "\t\telse\n"
-        "\t\t\thi = mid;\n"
-        "\t}\n"
-        "\treturn NULL;\n"
-        "}\n";
+/* The binary search behind T_find, with T the table's name. */
+static void methods_find(emit_ctx *c, text *out)
+{
+	const char *t = c->table;
+	const char *params[] = {"const char *nsid", "size_t len"};
+	text_func_head(out, "const lexc_method *", text_fmt(&c->tmp[6], "%s_find", t), params, 2);
+	text_printf(out,
+	            "{\n"
+	            "\tsize_t lo = 0, hi = %s_count;\n"
+	            "\twhile (lo < hi) {\n"
+	            "\t\tsize_t mid = lo + (hi - lo) / 2;\n",
+	            t);
+	text_decl2(out, "\t\t", "const char *m =", text_fmt(&c->tmp[6], "%s[mid]->nsid;", t));
+	text_printf(out,
+	            "\t\tsize_t mlen = strlen(m);\n"
+	            "\t\tint cmp = memcmp(m, nsid, mlen < len ? mlen : len);\n"
+	            "\t\tif (cmp == 0)\n"
+	            "\t\t\tcmp = (mlen > len) - (mlen < len);\n"
+	            "\t\tif (cmp == 0)\n"
+	            "\t\t\treturn %s[mid];\n"
+	            "\t\tif (cmp < 0)\n"
+	            "\t\t\tlo = mid + 1;\n"
+	            "\t\telse\n"
+	            "\t\t\thi = mid;\n"
+	            "\t}\n"
+	            "\treturn NULL;\n"
+	            "}\n",
+	            t);
+}
 
 void emit_methods_source(emit_ctx *c, const schema_doc *const *docs, size_t n, text *out)
 {
 	source s = {c, NULL, out, &c->tmp[5], &c->tmp[6], &c->tmp[7], &c->tmp[8], NULL, NULL};
 	s.ind1 = spaces + sizeof spaces - 1 - 8;
 	s.ind2 = spaces + sizeof spaces - 1 - 16;
-	text_comment(
-	        out, "",
-	        text_fmt(s.b,
-	                 "lexc_methods.c: %s from the lexicons given to lexc gen. Do not edit: "
-	                 "change the lexicons and run lexc gen.",
-	                 emit_banner));
-	text_puts(out, "#include \"lexc_methods.h\"\n\n");
+	text_comment(out, "",
+	             text_fmt(s.b,
+	                      "%s.c: %s from the lexicons given to lexc gen. Do not edit: "
+	                      "change the lexicons and run lexc gen.",
+	                      c->table, emit_banner));
+	text_printf(out, "#include \"%s.h\"\n\n", c->table);
 	size_t n_methods = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!is_method(docs[i]))
@@ -692,8 +707,8 @@ void emit_methods_source(emit_ctx *c, const schema_doc *const *docs, size_t n, t
 			        c, text_fmt(s.a, "&%s__method", emit_doc_name(c, docs[i])));
 	if (k == 0)
 		items[k++] = "NULL";
-	list(&s, "const lexc_method *const", "lexc_methods[]", items, k);
-	text_printf(out, "const size_t lexc_methods_count = %s;\n\n",
-	            n_methods > 0 ? "sizeof lexc_methods / sizeof lexc_methods[0]" : "0");
-	text_puts(out, methods_find_text);
+	const char *t = c->table;
+	list(&s, "const lexc_method *const", text_fmt(s.a, "%s[]", t), items, k);
+	text_printf(out, "const size_t %s_count = %zu;\n\n", t, n_methods);
+	methods_find(c, out);
 }

@@ -392,7 +392,7 @@ static const char main_c[] =
         "\t\tfprintf(stderr, \"%s: %s\\n\", argv[0], err.message);\n"
         "\t\treturn 1;\n"
         "\t}\n"
-        "\tlexc_status st = register_all(server, NULL);\n"
+        "\tlexc_status st = register_all(server, NULL, &err);\n"
         "\tif (st == LEXC_OK)\n"
         "\t\tst = lexc_server_run(server, &err);\n"
         "\tif (st != LEXC_OK)\n"
@@ -485,8 +485,9 @@ static void handlers_h(emit_ctx *c, const schema_doc *const *docs, size_t n, tex
 		text_func_decl(out, "lexc_status", h->buf, params, np);
 	}
 	text_puts(out, "\n/* Registers every handler above with `server`; each gets `user` from "
-	               "lexc_call_user().\n * Stops at the first failure. */\n"
-	               "lexc_status register_all(lexc_server *server, void *user);\n\n"
+	               "lexc_call_user().\n * Stops at the first failure, which `err` (may be NULL) "
+	               "describes. */\n"
+	               "lexc_status register_all(lexc_server *server, void *user, lexc_error *err);\n\n"
 	               "#endif /* LEXC_STUBS_HANDLERS_H */\n");
 }
 
@@ -499,7 +500,7 @@ static void register_all_c(emit_ctx *c, const schema_doc *const *docs, size_t n,
 	                      "stubs rewrites it when methods are added.",
 	                      LEXC_VERSION_STRING));
 	text_puts(out, "#include \"handlers.h\"\n\n"
-	               "lexc_status register_all(lexc_server *server, void *user)\n{\n"
+	               "lexc_status register_all(lexc_server *server, void *user, lexc_error *err)\n{\n"
 	               "\tlexc_status st = LEXC_OK;\n");
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -507,13 +508,13 @@ static void register_all_c(emit_ctx *c, const schema_doc *const *docs, size_t n,
 			continue;
 		const char *site = emit_doc_name(c, docs[i]);
 		text_puts(out, "\tif (st == LEXC_OK)\n");
-		const char *args[] = {"server", emit_join(c, site, "handle"), "user"};
-		text_assign_call(out, "\t\t", text_fmt(a, "st = %s__register(", site), args, 3,
+		const char *args[] = {"server", emit_join(c, site, "handle"), "user", "err"};
+		text_assign_call(out, "\t\t", text_fmt(a, "st = %s__register(", site), args, 4,
 		                 ");");
 		k++;
 	}
 	if (k == 0)
-		text_puts(out, "\t(void)server;\n\t(void)user;\n");
+		text_puts(out, "\t(void)server;\n\t(void)user;\n\t(void)err;\n");
 	text_puts(out, "\treturn st;\n}\n");
 }
 

@@ -6,7 +6,7 @@
 # root it installs what is missing with apt-get; otherwise it prints the
 # exact apt-get line and stops.
 
-DEPS_BUILD="gcc make autoconf automake libtool pkg-config re2c libjansson-dev \
+DEPS_BUILD="gcc g++ make autoconf automake libtool pkg-config re2c libjansson-dev \
 libmicrohttpd-dev check libutf8proc-dev xz-utils libcurl4-openssl-dev curl"
 # tests/cli_gen.sh and tests/cli_stubs.sh compile generated code with clang
 # too and check it with clang-format; tests/check_symbols.sh runs nm

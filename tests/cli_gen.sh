@@ -133,6 +133,43 @@ lexc gen --help >"$tmp/out" 2>"$tmp/err"
 expect "help" 0 $?
 contains "help text" "$tmp/out" "usage: lexc gen"
 
+# ---- --prefix ---------------------------------------------------------------------------
+
+lexc gen --prefix golden -o "$tmp/prefixed" "$golden/lexicons" >"$tmp/out" 2>"$tmp/err"
+expect "prefix: gen" 0 $?
+if [ -f "$tmp/prefixed/golden_methods.h" ] && [ -f "$tmp/prefixed/golden_methods.c" ] &&
+	[ ! -e "$tmp/prefixed/lexc_methods.h" ]; then pass; else
+	fail "prefix: want golden_methods.{h,c} and no lexc_methods.h"
+	ls "$tmp/prefixed"
+fi
+contains "prefix: table" "$tmp/prefixed/golden_methods.h" \
+	'extern const lexc_method *const golden_methods[];'
+contains "prefix: find" "$tmp/prefixed/golden_methods.c" \
+	'const lexc_method *golden_methods_find(const char *nsid, size_t len)'
+contains "prefix: include" "$tmp/prefixed/golden_methods.c" '#include "golden_methods.h"'
+# Only the table changes: every other file is the default run's.
+if diff -r -x 'golden_methods.*' -x 'lexc_methods.*' "$golden/expected" "$tmp/prefixed" \
+	>"$tmp/diff"; then pass; else
+	fail "prefix: files other than the table differ"
+	head -n 20 "$tmp/diff"
+fi
+# (The banner comment, rewrapped for the longer name, aside.)
+sed '1,/\*\//d; s/lexc_methods/golden_methods/g' "$golden/expected/lexc_methods.c" >"$tmp/want.c"
+sed '1,/\*\//d' "$tmp/prefixed/golden_methods.c" >"$tmp/got.c"
+if cmp -s "$tmp/want.c" "$tmp/got.c"; then pass; else
+	fail "prefix: golden_methods.c is not lexc_methods.c renamed"
+	diff "$tmp/want.c" "$tmp/got.c" | head -n 20
+fi
+for bad in 1abc _abc a-b 'a b' "" abcdefghijabcdefghijabcdefghijabc; do
+	lexc gen --prefix "$bad" -o "$tmp/bad-prefix" "$golden/lexicons" >"$tmp/out" 2>"$tmp/err"
+	expect "prefix: '$bad' refused" 2 $?
+	contains "prefix: '$bad' message" "$tmp/err" "--prefix '$bad' is not usable in C names"
+done
+if [ -e "$tmp/bad-prefix" ]; then fail "prefix: a refused prefix wrote files"; else pass; fi
+lexc gen -o "$tmp/bad-prefix" "$golden/lexicons" --prefix >"$tmp/out" 2>"$tmp/err"
+expect "prefix: missing name" 2 $?
+contains "prefix: missing name message" "$tmp/err" "missing name after '--prefix'"
+
 # ---- --external ------------------------------------------------------------------------
 
 mkdir -p "$tmp/ext/com/example/local"

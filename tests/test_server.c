@@ -7,6 +7,8 @@
 #include "server_service.h"
 #include "server_util.h"
 
+#include "place/stream/server/createWebhook.h"
+
 #include <check.h>
 #include <errno.h>
 #include <jansson.h>
@@ -1126,6 +1128,12 @@ START_TEST(api_edges)
 	/* Registering a method the table lacks fails. */
 	ck_assert_int_ne(lexc_server_register(s, &a, (lexc_handler)NULL, NULL, NULL, &err),
 	                 LEXC_OK);
+	/* A generated M__register reports why in its error. */
+	lexc_error_clear(&err);
+	ck_assert_int_eq(place_stream_server_createWebhook__register(s, NULL, NULL, &err),
+	                 LEXC_INVALID_REQUEST);
+	ck_assert_str_eq(err.message,
+	                 "server: no method place.stream.server.createWebhook in the table");
 	ck_assert_int_ne(lexc_server_set_auth(s, "nope", LEXC_AUTH_REQUIRED, &err), LEXC_OK);
 	ck_assert_int_ne(lexc_server_set_auth(NULL, "a.x", LEXC_AUTH_REQUIRED, &err), LEXC_OK);
 	lexc_server_free(s);

@@ -143,9 +143,9 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	if (place_stream_server_listWebhooks__register(s, list_webhooks, NULL) != LEXC_OK ||
-	    place_stream_server_createWebhook__register(s, create_webhook, NULL) != LEXC_OK ||
-	    place_stream_server_getWebhook__register(s, get_webhook, NULL) != LEXC_OK ||
+	if (place_stream_server_listWebhooks__register(s, list_webhooks, NULL, &err) != LEXC_OK ||
+	    place_stream_server_createWebhook__register(s, create_webhook, NULL, &err) != LEXC_OK ||
+	    place_stream_server_getWebhook__register(s, get_webhook, NULL, &err) != LEXC_OK ||
 	    lexc_server_set_auth(s, place_stream_server_getWebhook__NSID, LEXC_AUTH_REQUIRED,
 	                         &err) != LEXC_OK ||
 	    lexc_server_start(s, &err) != LEXC_OK) {

@@ -14,7 +14,7 @@ lexc_status com_example_hello_greet__handle(lexc_call *call,
                                             com_example_hello_greet__output *output);
 
 /* Registers every handler above with `server`; each gets `user` from lexc_call_user().
- * Stops at the first failure. */
-lexc_status register_all(lexc_server *server, void *user);
+ * Stops at the first failure, which `err` (may be NULL) describes. */
+lexc_status register_all(lexc_server *server, void *user, lexc_error *err);
 
 #endif /* LEXC_STUBS_HANDLERS_H */

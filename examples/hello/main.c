@@ -76,7 +76,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", argv[0], err.message);
 		return 1;
 	}
-	lexc_status st = register_all(server, NULL);
+	lexc_status st = register_all(server, NULL, &err);
 	if (st == LEXC_OK)
 		st = lexc_server_run(server, &err);
 	if (st != LEXC_OK)

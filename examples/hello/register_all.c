@@ -2,11 +2,11 @@
  * added. */
 #include "handlers.h"
 
-lexc_status register_all(lexc_server *server, void *user)
+lexc_status register_all(lexc_server *server, void *user, lexc_error *err)
 {
 	lexc_status st = LEXC_OK;
 	if (st == LEXC_OK)
 		st = com_example_hello_greet__register(server, com_example_hello_greet__handle,
-		                                       user);
+		                                       user, err);
 	return st;
 }

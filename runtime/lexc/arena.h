@@ -40,10 +40,12 @@ typedef struct lexc_arena {
 	bool failed;    /* any allocation failed since the last reset */
 } lexc_arena;
 
-#define LEXC_ARENA_INIT                                                                            \
-	{                                                                                          \
-		0                                                                                  \
-	}
+/* `{}` in C++, where `{0}` warns under -Wextra (missing initialisers). */
+#ifdef __cplusplus
+#define LEXC_ARENA_INIT {}
+#else
+#define LEXC_ARENA_INIT {0}
+#endif
 
 /* Prepares an empty arena that takes its memory from the heap. */
 void lexc_arena_init(lexc_arena *a);

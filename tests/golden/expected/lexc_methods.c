@@ -17,7 +17,7 @@ const lexc_method *const lexc_methods[] = {
         &com_example_golden_upload__method,
 };
 
-const size_t lexc_methods_count = sizeof lexc_methods / sizeof lexc_methods[0];
+const size_t lexc_methods_count = 4;
 
 const lexc_method *lexc_methods_find(const char *nsid, size_t len)
 {

@@ -146,17 +146,20 @@ static inline lexc_status com_example_golden_procedure__dispatch_(lexc_call *cal
 	com_example_golden_procedure__handler handler =
 	        (com_example_golden_procedure__handler)lexc_call_handler_(call);
 	(void)params;
-	return handler(call, input, output);
+	return handler(call, (const com_example_golden_procedure__input *)input,
+	               (com_example_golden_procedure__output *)output);
 }
 
-/* Serves com.example.golden.procedure with `handler`, which gets `user` from lexc_call_user(). */
+/* Serves com.example.golden.procedure with `handler`, which gets `user` from lexc_call_user(). On
+ * failure `err` (may be NULL) says why. */
 static inline lexc_status
 com_example_golden_procedure__register(lexc_server *server,
-                                       com_example_golden_procedure__handler handler, void *user)
+                                       com_example_golden_procedure__handler handler, void *user,
+                                       lexc_error *err)
 {
 	return lexc_server_register(server, &com_example_golden_procedure__method,
 	                            com_example_golden_procedure__dispatch_,
-	                            (void (*)(void))handler, user, NULL);
+	                            (void (*)(void))handler, user, err);
 }
 
 /* Fails the call: 400 with "error": "NotFound" and the message. */

@@ -245,17 +245,19 @@ static inline lexc_status com_example_golden_query__dispatch_(lexc_call *call, c
 	com_example_golden_query__handler handler =
 	        (com_example_golden_query__handler)lexc_call_handler_(call);
 	(void)input;
-	return handler(call, params, output);
+	return handler(call, (const com_example_golden_query__params *)params,
+	               (com_example_golden_query__output *)output);
 }
 
-/* Serves com.example.golden.query with `handler`, which gets `user` from lexc_call_user(). */
+/* Serves com.example.golden.query with `handler`, which gets `user` from lexc_call_user(). On
+ * failure `err` (may be NULL) says why. */
 static inline lexc_status
 com_example_golden_query__register(lexc_server *server, com_example_golden_query__handler handler,
-                                   void *user)
+                                   void *user, lexc_error *err)
 {
 	return lexc_server_register(server, &com_example_golden_query__method,
 	                            com_example_golden_query__dispatch_, (void (*)(void))handler,
-	                            user, NULL);
+	                            user, err);
 }
 
 #ifdef __cplusplus

@@ -187,17 +187,20 @@ static inline lexc_status com_example_golden_unionBody__dispatch_(lexc_call *cal
 	com_example_golden_unionBody__handler handler =
 	        (com_example_golden_unionBody__handler)lexc_call_handler_(call);
 	(void)params;
-	return handler(call, input, output);
+	return handler(call, (const com_example_golden_unionBody__input *)input,
+	               (com_example_golden_unionBody__output *)output);
 }
 
-/* Serves com.example.golden.unionBody with `handler`, which gets `user` from lexc_call_user(). */
+/* Serves com.example.golden.unionBody with `handler`, which gets `user` from lexc_call_user(). On
+ * failure `err` (may be NULL) says why. */
 static inline lexc_status
 com_example_golden_unionBody__register(lexc_server *server,
-                                       com_example_golden_unionBody__handler handler, void *user)
+                                       com_example_golden_unionBody__handler handler, void *user,
+                                       lexc_error *err)
 {
 	return lexc_server_register(server, &com_example_golden_unionBody__method,
 	                            com_example_golden_unionBody__dispatch_,
-	                            (void (*)(void))handler, user, NULL);
+	                            (void (*)(void))handler, user, err);
 }
 
 /* com.example.golden.unionBody#ping: object. */

@@ -40,17 +40,18 @@ static inline lexc_status com_example_golden_upload__dispatch_(lexc_call *call, 
 	com_example_golden_upload__handler handler =
 	        (com_example_golden_upload__handler)lexc_call_handler_(call);
 	(void)params;
-	return handler(call, input, output);
+	return handler(call, (const lexc_body *)input, (lexc_body *)output);
 }
 
-/* Serves com.example.golden.upload with `handler`, which gets `user` from lexc_call_user(). */
+/* Serves com.example.golden.upload with `handler`, which gets `user` from lexc_call_user(). On
+ * failure `err` (may be NULL) says why. */
 static inline lexc_status
 com_example_golden_upload__register(lexc_server *server, com_example_golden_upload__handler handler,
-                                    void *user)
+                                    void *user, lexc_error *err)
 {
 	return lexc_server_register(server, &com_example_golden_upload__method,
 	                            com_example_golden_upload__dispatch_, (void (*)(void))handler,
-	                            user, NULL);
+	                            user, err);
 }
 
 #ifdef __cplusplus
