@@ -215,6 +215,18 @@ case "${CC:-cc}" in
 fi ;;
 esac
 
+# Every generated header compiles as C++ too, all of them in one unit (the
+# program that links them is tests/test_cxx.cc).
+(cd "$tmp/corpus" && find . -name '*.h' | LC_ALL=C sort | sed 's|^\./\(.*\)|#include "\1"|') \
+	>"$tmp/all_headers.cc"
+echo 'int main() { return 0; }' >>"$tmp/all_headers.cc"
+# shellcheck disable=SC2086
+if ${CXX:-c++} -std=c++17 -Wall -Wextra -Wpedantic -Werror $incs -fsyntax-only \
+	"$tmp/all_headers.cc" >"$tmp/cxx.log" 2>&1; then pass; else
+	fail "corpus: the headers do not compile as C++ with ${CXX:-c++}"
+	head -n 30 "$tmp/cxx.log"
+fi
+
 # Generated code is already in the project's style (when clang-format is
 # installed; the project targets clang-format 14, Debian 12's).
 if command -v clang-format >/dev/null 2>&1; then
