@@ -240,7 +240,7 @@ static void wrappers(header *h, const char *s, const char *cname)
 
 bool emit_has_setter(const lexc_field *f)
 {
-	return !f->required || f->count_offset != LEXC_NO_OFFSET;
+	return emit_field_optional(f) || emit_field_counted(f);
 }
 
 /* The default decoding applies to field `f` when it is absent (decode.c's
@@ -248,7 +248,7 @@ bool emit_has_setter(const lexc_field *f)
 static bool has_default(const lexc_field *f)
 {
 	const lexc_type *t = f->type;
-	if (f->required || t == NULL)
+	if (!emit_field_optional(f) || t == NULL)
 		return false;
 	return (t->kind == LEXC_KIND_STRING && t->u.string.has_default) ||
 	       (t->kind == LEXC_KIND_INTEGER && t->u.integer.has_default) ||
@@ -278,7 +278,7 @@ static void set_default(header *h, const emit_type *e, size_t i)
 	const lexc_field *f = &e->t->u.object.fields[i];
 	const lexc_type *t = f->type;
 	const char *m = e->members[i];
-	if (f->has_offset != LEXC_NO_OFFSET)
+	if (emit_field_has_flag(f))
 		text_stmt_assign(h->out, "\t", text_fmt(h->a, "v->has_%s", m), "true");
 	const char *lhs = text_fmt(h->a, "v->%s", m);
 	if (t->kind == LEXC_KIND_STRING) {
@@ -329,7 +329,7 @@ static void setter(header *h, const emit_type *e, size_t i)
 	const lexc_field *f = &e->t->u.object.fields[i];
 	const lexc_type *t = f->type;
 	const char *m = e->members[i];
-	bool array = f->count_offset != LEXC_NO_OFFSET;
+	bool array = emit_field_counted(f);
 	bool object = t != NULL && t->kind == LEXC_KIND_OBJECT;
 	const char *ctype = t == NULL ? "lexc_str" : emit_value_ctype(h->c, t);
 	if (array)
@@ -344,10 +344,10 @@ static void setter(header *h, const emit_type *e, size_t i)
 	text_func_head(o, "static inline void", text_fmt(h->b, "%s__set_%s", e->site, m), params,
 	               array ? 3 : 2);
 	text_puts(o, "{\n");
-	if (f->has_offset != LEXC_NO_OFFSET)
+	if (emit_field_has_flag(f))
 		text_stmt_assign(o, "\t", text_fmt(h->a, "v->has_%s", m),
 		                 object ? "value != NULL" : "true");
-	if (f->null_offset != LEXC_NO_OFFSET)
+	if (emit_field_nullable(f))
 		text_stmt_assign(o, "\t", text_fmt(h->a, "v->%s_is_null", m), "false");
 	if (array) {
 		text_stmt_assign(o, "\t", text_fmt(h->a, "v->n_%s", m), "count");

@@ -102,9 +102,9 @@ static void member_lines(emit_ctx *c, text *out, const char *var, const emit_typ
 				text_printf(a, "%s__set_%s(%s, %s%s)", e->site, m, var, ctype,
 				            t != NULL && t->kind == LEXC_KIND_OBJECT ? " *" : "");
 		} else {
-			if (f->has_offset != LEXC_NO_OFFSET)
+			if (emit_field_has_flag(f))
 				text_printf(a, "%s->has_%s, ", var, m);
-			if (f->null_offset != LEXC_NO_OFFSET)
+			if (emit_field_nullable(f))
 				text_printf(a, "%s->%s_is_null, ", var, m);
 			if (t != NULL && t->kind == LEXC_KIND_ARRAY)
 				text_printf(a, "%s->n_%s, %s->%s: %s *", var, m, var, m, item);
@@ -114,13 +114,13 @@ static void member_lines(emit_ctx *c, text *out, const char *var, const emit_typ
 				text_printf(a, "%s->%s: %s", var, m, ctype);
 		}
 		text_reset(r);
-		text_puts(r, f->required ? "required" : "optional");
-		if (f->nullable)
+		text_puts(r, emit_field_optional(f) ? "optional" : "required");
+		if (emit_field_nullable(f))
 			text_puts(r, ", nullable");
 		if (t != NULL)
 			emit_rules(c, r, t);
 		enum_hint(c, r, t, fill);
-		if (fill && t != NULL && t->kind == LEXC_KIND_OBJECT && f->required)
+		if (fill && t != NULL && t->kind == LEXC_KIND_OBJECT && !emit_field_optional(f))
 			text_printf(r, "; %s__new(arena)", ctype);
 		text_printf(a, " (%s)", r->buf);
 		comment_line(out, a->buf, " *      ");
