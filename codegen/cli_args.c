@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include "cli.h"
-#include "emit.h"
 #include "schema.h"
 
 #include <stdio.h>
@@ -50,15 +49,7 @@ bool cli_parse_lexicon_args(int argc, char **argv, cli_lexicon_args *a)
 			a->output = v;
 		} else if (a->takes_prefix &&
 		           (v = option_value(argc, argv, &i, "--prefix", NULL, &missing)) != NULL) {
-			if (!emit_prefix_valid(v)) {
-				fprintf(stderr,
-				        "lexc %s: --prefix '%s' is not usable in C names: give 1 "
-				        "to 32 ASCII letters, digits and '_', starting with a "
-				        "letter\n",
-				        a->command, v);
-				return false;
-			}
-			a->prefix = v;
+			a->prefix = v; /* the command checks it (emit_prefix_valid) */
 		} else {
 			fprintf(stderr, "lexc %s: %s '%s'\n", a->command,
 			        missing ? (strcmp(arg, "--prefix") == 0 ? "missing name after"

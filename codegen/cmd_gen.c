@@ -45,6 +45,14 @@ static bool write_file(void *ctx, const char *rel, const char *data, size_t len)
 
 static int gen_run(const cli_lexicon_args *a)
 {
+	if (a->prefix != NULL && !emit_prefix_valid(a->prefix)) {
+		fprintf(stderr,
+		        "lexc gen: --prefix '%s' is not usable in C names: give 1 to 32 ASCII "
+		        "letters, digits and '_', starting with a letter\n",
+		        a->prefix);
+		gen_usage(stderr);
+		return LEXC_EXIT_USAGE;
+	}
 	int status;
 	schema_set *set = cli_load_lexicons_to_write(a, &status);
 	if (set == NULL)

@@ -232,7 +232,7 @@ static lexc_status decode_value(validator *v, const lexc_type *t, lexc_json_read
 				                      a->min_length);
 			return LEXC_OK;
 		}
-		if (n == a->max_length) /* stop reading a hostile array early */
+		if (a->has_max_length && n == a->max_length) /* a hostile array: stop early */
 			return lexc_error_set(err, LEXC_INVALID_REQUEST,
 			                      "more than maxLength %zu items", a->max_length);
 		if (!lexc_json_restore(r, &m))

@@ -220,11 +220,11 @@ static void check_members(emit_ctx *c, const emit_type *e)
 		const lexc_field *f = &o->fields[i];
 		const char *origin = origin_of(c, e->doc, e->props[i]->type->path);
 		const char *base = e->members[i];
-		if (f->has_offset != LEXC_NO_OFFSET)
+		if (lexc_field_has_presence(f))
 			add_member(m, &n, dupf(c, "has_%s", base), origin);
-		if (f->null_offset != LEXC_NO_OFFSET)
+		if (f->flags & LEXC_FIELD_NULLABLE)
 			add_member(m, &n, dupf(c, "%s_is_null", base), origin);
-		if (f->count_offset != LEXC_NO_OFFSET)
+		if (f->flags & LEXC_FIELD_COUNTED)
 			add_member(m, &n, dupf(c, "n_%s", base), origin);
 		add_member(m, &n, base, origin);
 	}
@@ -666,9 +666,9 @@ static void rules_values(text *out, const char *what, const lexc_str *v, size_t 
 	}
 }
 
-static void rules_limit(text *out, const char *what, size_t v, size_t none)
+static void rules_limit(text *out, const char *what, size_t v, bool set)
 {
-	if (v != none)
+	if (set)
 		text_printf(out, ", %s %zu", what, v);
 }
 
@@ -705,10 +705,10 @@ void emit_rules(const emit_ctx *c, text *out, const lexc_type *t)
 		const lexc_string_rules *r = &t->u.string;
 		if (r->format != LEXC_FORMAT_NONE)
 			text_printf(out, ", format %s", lexc_format_name(r->format));
-		rules_limit(out, "minLength", r->min_length, 0);
-		rules_limit(out, "maxLength", r->max_length, SIZE_MAX);
-		rules_limit(out, "minGraphemes", r->min_graphemes, 0);
-		rules_limit(out, "maxGraphemes", r->max_graphemes, SIZE_MAX);
+		rules_limit(out, "minLength", r->min_length, r->min_length != 0);
+		rules_limit(out, "maxLength", r->max_length, r->has_max_length);
+		rules_limit(out, "minGraphemes", r->min_graphemes, r->min_graphemes != 0);
+		rules_limit(out, "maxGraphemes", r->max_graphemes, r->has_max_graphemes);
 		if (r->n_enum > 0)
 			rules_values(out, "enum", r->enum_values, r->n_enum);
 		if (r->n_known > 0)
@@ -722,8 +722,8 @@ void emit_rules(const emit_ctx *c, text *out, const lexc_type *t)
 		return;
 	}
 	case LEXC_KIND_BYTES:
-		rules_limit(out, "minLength", t->u.bytes.min_length, 0);
-		rules_limit(out, "maxLength", t->u.bytes.max_length, SIZE_MAX);
+		rules_limit(out, "minLength", t->u.bytes.min_length, t->u.bytes.min_length != 0);
+		rules_limit(out, "maxLength", t->u.bytes.max_length, t->u.bytes.has_max_length);
 		return;
 	case LEXC_KIND_CID_LINK:
 		text_puts(out, ", CID link");
@@ -736,8 +736,8 @@ void emit_rules(const emit_ctx *c, text *out, const lexc_type *t)
 			text_printf(out, ", maxSize %" PRId64, t->u.blob.max_size);
 		return;
 	case LEXC_KIND_ARRAY:
-		rules_limit(out, "minLength", t->u.array.min_length, 0);
-		rules_limit(out, "maxLength", t->u.array.max_length, SIZE_MAX);
+		rules_limit(out, "minLength", t->u.array.min_length, t->u.array.min_length != 0);
+		rules_limit(out, "maxLength", t->u.array.max_length, t->u.array.has_max_length);
 		if (t->u.array.items != NULL) {
 			size_t mark = out->len;
 			emit_rules(c, out, t->u.array.items);

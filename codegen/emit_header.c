@@ -124,8 +124,8 @@ static void forward_declarations(header *h)
 static const char *member_rules(header *h, const lexc_field *f)
 {
 	text_reset(h->rules);
-	text_puts(h->rules, f->required ? "required" : "optional");
-	if (f->nullable)
+	text_puts(h->rules, f->flags & LEXC_FIELD_OPTIONAL ? "optional" : "required");
+	if (f->flags & LEXC_FIELD_NULLABLE)
 		text_puts(h->rules, ", nullable");
 	/* A ref to a def that is not an object: name it (objects name
 	 * themselves through their C type). */
@@ -153,9 +153,9 @@ static void struct_members(header *h, const emit_type *e)
 		const char *paras[2] = {p != NULL ? p->type->description : NULL,
 		                        member_rules(h, f)};
 		text_comment_paras(h->out, "\t", paras, 2);
-		if (f->has_offset != LEXC_NO_OFFSET)
+		if (lexc_field_has_presence(f))
 			text_printf(h->out, "\tbool has_%s;\n", name);
-		if (f->null_offset != LEXC_NO_OFFSET)
+		if (f->flags & LEXC_FIELD_NULLABLE)
 			text_printf(h->out, "\tbool %s_is_null;\n", name);
 		if (f->type != NULL && f->type->kind == LEXC_KIND_ARRAY) {
 			text_printf(h->out, "\tsize_t n_%s;\n", name);

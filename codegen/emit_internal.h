@@ -112,46 +112,26 @@ const char *emit_value_ctype(const emit_ctx *c, const lexc_type *t);
 void emit_rules(const emit_ctx *c, text *out, const lexc_type *t);
 
 /* What lower.c lays out for a field (lower.h), read from its descriptor so
- * that the writers follow the layout, whichever it is: the descriptor with
- * field flags (LEXC_FIELD_*, where an optional object has no has_ member)
- * or the one before it (LEXC_NO_OFFSET marks a member a struct lacks). */
+ * that the writers follow the layout: optional (an object's pointer is its
+ * presence), `bool has_x`, `bool x_is_null`, `size_t n_x`. */
 static inline bool emit_field_optional(const lexc_field *f)
 {
-#ifdef LEXC_FIELD_OPTIONAL
 	return (f->flags & LEXC_FIELD_OPTIONAL) != 0;
-#else
-	return !f->required;
-#endif
 }
 
-/* `bool has_x` */
 static inline bool emit_field_has_flag(const lexc_field *f)
 {
-#ifdef LEXC_FIELD_OPTIONAL
 	return lexc_field_has_presence(f);
-#else
-	return f->has_offset != LEXC_NO_OFFSET;
-#endif
 }
 
-/* `bool x_is_null` */
 static inline bool emit_field_nullable(const lexc_field *f)
 {
-#ifdef LEXC_FIELD_OPTIONAL
 	return (f->flags & LEXC_FIELD_NULLABLE) != 0;
-#else
-	return f->null_offset != LEXC_NO_OFFSET;
-#endif
 }
 
-/* `size_t n_x` */
 static inline bool emit_field_counted(const lexc_field *f)
 {
-#ifdef LEXC_FIELD_OPTIONAL
 	return (f->flags & LEXC_FIELD_COUNTED) != 0;
-#else
-	return f->count_offset != LEXC_NO_OFFSET;
-#endif
 }
 
 /* Whether a property gets a setter T__set_m in its struct's header: every

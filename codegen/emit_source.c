@@ -72,11 +72,26 @@ static void put_call(source *s, const char *indent, const char *key, const char 
 static void put_size(source *s, const char *key, size_t v)
 {
 	char buf[32];
-	if (v == SIZE_MAX)
-		snprintf(buf, sizeof buf, "SIZE_MAX");
-	else
-		snprintf(buf, sizeof buf, "%zu", v);
+	snprintf(buf, sizeof buf, "%zu", v);
 	put_atom(s, s->ind1, key, buf);
+}
+
+/* ".u.string.min_length = 1", ".u.string.has_max_length = true" and
+ * ".u.string.max_length = 300": only the bounds the lexicon sets. */
+static void put_limits(source *s, const char *prefix, const char *what, size_t min, bool has_max,
+                       size_t max)
+{
+	char key[64];
+	if (min != 0) {
+		snprintf(key, sizeof key, "%smin_%s", prefix, what);
+		put_size(s, key, min);
+	}
+	if (has_max) {
+		snprintf(key, sizeof key, "%shas_max_%s", prefix, what);
+		put_atom(s, s->ind1, key, "true");
+		snprintf(key, sizeof key, "%smax_%s", prefix, what);
+		put_size(s, key, max);
+	}
 }
 
 static const char *int_literal(char *buf, size_t n, int64_t v)
@@ -206,6 +221,22 @@ static void int_list(source *s, const char *site, const int64_t *v, size_t n)
 	list(s, "static const int64_t", text_fmt(s->b, "%s__enum_values[]", site), items, n);
 }
 
+/* "LEXC_FIELD_OPTIONAL | LEXC_FIELD_COUNTED" in s->a. */
+static const char *field_flags(source *s, uint32_t flags)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} names[] = {{LEXC_FIELD_OPTIONAL, "LEXC_FIELD_OPTIONAL"},
+	             {LEXC_FIELD_NULLABLE, "LEXC_FIELD_NULLABLE"},
+	             {LEXC_FIELD_COUNTED, "LEXC_FIELD_COUNTED"}};
+	text_reset(s->a);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (flags & names[i].bit)
+			text_printf(s->a, "%s%s", s->a->len > 0 ? " | " : "", names[i].name);
+	return s->a->buf;
+}
+
 static void fields_body(source *s, const void *arg)
 {
 	const emit_type *e = arg;
@@ -223,22 +254,14 @@ static void fields_body(source *s, const void *arg)
 		snprintf(offs[2], sizeof offs[2], "%s_is_null", m);
 		snprintf(offs[3], sizeof offs[3], "n_%s", m);
 		put_call(s, s->ind2, ".offset", "offsetof(", e->site, offs[0]);
-		if (f->has_offset != LEXC_NO_OFFSET)
+		if (f->flags != 0)
+			put_atom(s, s->ind2, ".flags", field_flags(s, f->flags));
+		if (lexc_field_has_presence(f))
 			put_call(s, s->ind2, ".has_offset", "offsetof(", e->site, offs[1]);
-		else
-			put_atom(s, s->ind2, ".has_offset", "LEXC_NO_OFFSET");
-		if (f->null_offset != LEXC_NO_OFFSET)
+		if (f->flags & LEXC_FIELD_NULLABLE)
 			put_call(s, s->ind2, ".null_offset", "offsetof(", e->site, offs[2]);
-		else
-			put_atom(s, s->ind2, ".null_offset", "LEXC_NO_OFFSET");
-		if (f->count_offset != LEXC_NO_OFFSET)
+		if (f->flags & LEXC_FIELD_COUNTED)
 			put_call(s, s->ind2, ".count_offset", "offsetof(", e->site, offs[3]);
-		else
-			put_atom(s, s->ind2, ".count_offset", "LEXC_NO_OFFSET");
-		if (f->required)
-			put_atom(s, s->ind2, ".required", "true");
-		if (f->nullable)
-			put_atom(s, s->ind2, ".nullable", "true");
 		text_printf(out, "%s},\n", s->ind1);
 	}
 }
@@ -302,12 +325,10 @@ static void rules_of(source *s, const emit_type *e)
 	}
 	case LEXC_KIND_STRING: {
 		const lexc_string_rules *r = &t->u.string;
-		if (r->min_length != 0)
-			put_size(s, ".u.string.min_length", r->min_length);
-		put_size(s, ".u.string.max_length", r->max_length);
-		if (r->min_graphemes != 0)
-			put_size(s, ".u.string.min_graphemes", r->min_graphemes);
-		put_size(s, ".u.string.max_graphemes", r->max_graphemes);
+		put_limits(s, ".u.string.", "length", r->min_length, r->has_max_length,
+		           r->max_length);
+		put_limits(s, ".u.string.", "graphemes", r->min_graphemes, r->has_max_graphemes,
+		           r->max_graphemes);
 		if (r->format != LEXC_FORMAT_NONE && (size_t)r->format < LEXC_FORMAT_COUNT_)
 			put_atom(s, s->ind1, ".u.string.format", format_names[r->format]);
 		if (r->n_enum > 0) {
@@ -331,9 +352,8 @@ static void rules_of(source *s, const emit_type *e)
 		return;
 	}
 	case LEXC_KIND_BYTES:
-		if (t->u.bytes.min_length != 0)
-			put_size(s, ".u.bytes.min_length", t->u.bytes.min_length);
-		put_size(s, ".u.bytes.max_length", t->u.bytes.max_length);
+		put_limits(s, ".u.bytes.", "length", t->u.bytes.min_length,
+		           t->u.bytes.has_max_length, t->u.bytes.max_length);
 		return;
 	case LEXC_KIND_BLOB:
 		if (t->u.blob.n_accept > 0) {
@@ -351,9 +371,8 @@ static void rules_of(source *s, const emit_type *e)
 		put_atom(s, s->ind1, ".u.array.items", ref_to(s, r->items));
 		const char *item = r->items != NULL ? emit_value_ctype(s->c, r->items) : "void *";
 		put_call(s, s->ind1, ".u.array.item_size", "sizeof(", item, NULL);
-		if (r->min_length != 0)
-			put_size(s, ".u.array.min_length", r->min_length);
-		put_size(s, ".u.array.max_length", r->max_length);
+		put_limits(s, ".u.array.", "length", r->min_length, r->has_max_length,
+		           r->max_length);
 		return;
 	}
 	case LEXC_KIND_OBJECT: {
@@ -365,7 +384,11 @@ static void rules_of(source *s, const emit_type *e)
 		}
 		put_call(s, s->ind1, ".u.object.size", "sizeof(", e->site, NULL);
 		put_call(s, s->ind1, ".u.object.align", "_Alignof(", e->site, NULL);
-		put_call(s, s->ind1, ".u.object.extra_offset", "offsetof(", e->site, "_extra");
+		if (r->has_extra) {
+			put_atom(s, s->ind1, ".u.object.has_extra", "true");
+			put_call(s, s->ind1, ".u.object.extra_offset", "offsetof(", e->site,
+			         "_extra");
+		}
 		if (r->type_name.len > 0)
 			put_str(s, s->ind1, ".u.object.type_name", &r->type_name);
 		if (r->is_record)
@@ -390,6 +413,7 @@ static void rules_of(source *s, const emit_type *e)
 static void type_body(source *s, const void *arg)
 {
 	const emit_type *e = arg;
+	put_atom(s, s->ind1, ".layout", "LEXC_LAYOUT_VERSION");
 	put_atom(s, s->ind1, ".kind", kind_names[e->t->kind]);
 	put_atom(s, s->ind1, ".name", literal(s, e->t->name, strlen(e->t->name)));
 	rules_of(s, e);
@@ -468,6 +492,7 @@ static void method_body(source *s, const void *arg)
 	const schema_node *n = m->doc->main->node;
 	const schema_xrpc *x = &n->u.xrpc;
 	const char *site = m->site;
+	put_atom(s, s->ind1, ".layout", "LEXC_LAYOUT_VERSION");
 	put_atom(s, s->ind1, ".nsid", text_fmt(s->a, "%s__NSID", site));
 	put_atom(s, s->ind1, ".kind",
 	         n->kind == SCHEMA_QUERY ? "LEXC_METHOD_QUERY" : "LEXC_METHOD_PROCEDURE");

@@ -84,9 +84,19 @@ static lexc_str str_of(const char *s)
 	return r;
 }
 
-static size_t limit_or(schema_int v, size_t none)
+/* A lexicon's minimum: 0 when unset (no bound). */
+static size_t min_of(schema_int v)
 {
-	return v.set && v.value >= 0 ? (size_t)v.value : none;
+	return v.set && v.value >= 0 ? (size_t)v.value : 0;
+}
+
+/* A lexicon's maximum into *max and its flag; unset leaves both zero. */
+static void max_of(schema_int v, bool *has, size_t *max)
+{
+	if (v.set && v.value >= 0) {
+		*has = true;
+		*max = (size_t)v.value;
+	}
 }
 
 static const lexc_str *str_list(lower *l, const schema_strs *s, size_t *n)
@@ -103,10 +113,10 @@ static const lexc_str *str_list(lower *l, const schema_strs *s, size_t *n)
 
 static void lower_string(lower *l, const schema_string *s, lexc_string_rules *r)
 {
-	r->min_length = limit_or(s->min_length, 0);
-	r->max_length = limit_or(s->max_length, SIZE_MAX);
-	r->min_graphemes = limit_or(s->min_graphemes, 0);
-	r->max_graphemes = limit_or(s->max_graphemes, SIZE_MAX);
+	r->min_length = min_of(s->min_length);
+	max_of(s->max_length, &r->has_max_length, &r->max_length);
+	r->min_graphemes = min_of(s->min_graphemes);
+	max_of(s->max_graphemes, &r->has_max_graphemes, &r->max_graphemes);
 	r->format = s->format;
 	r->enum_values = str_list(l, &s->enum_values, &r->n_enum);
 	r->known_values = str_list(l, &s->known_values, &r->n_known);
@@ -225,24 +235,31 @@ static void lower_object(lower *l, lexc_type *t, const schema_node *n, const sch
 	lexc_object_rules *r = &t->u.object;
 	lexc_field *fields =
 	        o->n_props != 0 ? diag_xalloc(l->arena, o->n_props * sizeof *fields) : NULL;
+	if (fields != NULL) /* what no flag names stays zero, as in generated code */
+		memset(fields, 0, o->n_props * sizeof *fields);
 	size_t size = 0, align = 1;
 	for (size_t i = 0; i < o->n_props; i++) {
 		const schema_prop *p = &o->props[i];
 		lexc_field *f = &fields[i];
 		lexc_type slot = {.kind = kind_of(p->type)};
 		f->name = str_of(p->name);
-		f->required = p->required;
-		f->nullable = p->nullable && n->kind == SCHEMA_OBJECT;
-		f->has_offset = f->null_offset = f->count_offset = LEXC_NO_OFFSET;
-		if (!f->required)
-			f->has_offset = place(&size, &align, sizeof(bool), alignof(bool));
-		if (f->nullable)
-			f->null_offset = place(&size, &align, sizeof(bool), alignof(bool));
+		if (!p->required)
+			f->flags |= LEXC_FIELD_OPTIONAL;
+		if (p->nullable && n->kind == SCHEMA_OBJECT)
+			f->flags |= LEXC_FIELD_NULLABLE;
 		if (slot.kind == LEXC_KIND_ARRAY)
+			f->flags |= LEXC_FIELD_COUNTED;
+		/* An object's pointer is its presence: no `has_x` beside it. */
+		if (!p->required && slot.kind != LEXC_KIND_OBJECT)
+			f->has_offset = place(&size, &align, sizeof(bool), alignof(bool));
+		if (f->flags & LEXC_FIELD_NULLABLE)
+			f->null_offset = place(&size, &align, sizeof(bool), alignof(bool));
+		if (f->flags & LEXC_FIELD_COUNTED)
 			f->count_offset = place(&size, &align, sizeof(size_t), alignof(size_t));
 		f->offset = place(&size, &align, lexc_type_slot_size(&slot),
 		                  lexc_type_slot_align(&slot));
 	}
+	r->has_extra = true;
 	r->extra_offset = place(&size, &align, sizeof(lexc_extra), alignof(lexc_extra));
 	r->size = align_up(size, align);
 	r->align = align;
@@ -266,6 +283,7 @@ const lexc_type *lower_node(lower *l, const schema_node *n)
 		return t;
 	t = diag_xalloc(l->arena, sizeof *t);
 	memset(t, 0, sizeof *t);
+	t->layout = LEXC_LAYOUT_VERSION;
 	t->name = n->def != NULL ? n->def->full_name : "";
 	/* Registered before filling, so that recursive references find it. */
 	memo_put(l, n, t);
@@ -287,8 +305,8 @@ const lexc_type *lower_node(lower *l, const schema_node *n)
 		break;
 	case SCHEMA_BYTES:
 		t->kind = LEXC_KIND_BYTES;
-		t->u.bytes.min_length = limit_or(n->u.bytes.min_length, 0);
-		t->u.bytes.max_length = limit_or(n->u.bytes.max_length, SIZE_MAX);
+		t->u.bytes.min_length = min_of(n->u.bytes.min_length);
+		max_of(n->u.bytes.max_length, &t->u.bytes.has_max_length, &t->u.bytes.max_length);
 		break;
 	case SCHEMA_CID_LINK:
 		t->kind = LEXC_KIND_CID_LINK;
@@ -303,8 +321,8 @@ const lexc_type *lower_node(lower *l, const schema_node *n)
 		t->kind = LEXC_KIND_ARRAY;
 		t->u.array.items = lower_node(l, n->u.array.items);
 		t->u.array.item_size = t->u.array.items != NULL ? item_size(t->u.array.items) : 0;
-		t->u.array.min_length = limit_or(n->u.array.min_length, 0);
-		t->u.array.max_length = limit_or(n->u.array.max_length, SIZE_MAX);
+		t->u.array.min_length = min_of(n->u.array.min_length);
+		max_of(n->u.array.max_length, &t->u.array.has_max_length, &t->u.array.max_length);
 		break;
 	case SCHEMA_OBJECT:
 	case SCHEMA_PARAMS:

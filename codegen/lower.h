@@ -4,10 +4,12 @@
  * command line checks and those generated code checks come from one place.
  *
  * Struct layout (the emitter declares members in exactly this order):
- * for each property in document order, `bool has_x` if optional, `bool
- * x_is_null` if nullable, `size_t n_x` if an array, then `x` itself; last,
- * `lexc_extra _extra`. Objects in fields are pointers; objects as array
- * items are stored by value. Descriptor fields are sorted by name.
+ * for each property in document order, `bool has_x` if optional and not
+ * an object (an object's pointer is its presence), `bool x_is_null` if
+ * nullable, `size_t n_x` if an array, then `x` itself; last, `lexc_extra
+ * _extra`. Objects in fields are pointers; objects as array items are
+ * stored by value. Descriptor fields are sorted by name; a field's flags
+ * (LEXC_FIELD_*) say which of its offsets are set, the others stay 0.
  *
  * Only call on a set whose schema_set_finish() reported no errors. */
 #ifndef LEXC_CODEGEN_LOWER_H

@@ -40,6 +40,21 @@ bool codec_check_blob_decoded(const lexc_blob_rules *r, const lexc_blob *b, lexc
  * case-insensitively as MIME types are. */
 bool codec_mime_accepted(const lexc_str *accept, size_t n_accept, const char *mime, size_t len);
 
+/* LEXC_OK when `t` has this liblexc's layout; else LEXC_INTERNAL_SERVER_ERROR
+ * with a message naming both layouts. Roots only: a descriptor's children
+ * come from the same generated source. */
+lexc_status codec_layout_refused(const char *what, const char *name, uint32_t layout,
+                                 lexc_error *err);
+static inline lexc_status codec_check_layout(const lexc_type *t, lexc_error *err)
+{
+	if (t->layout == LEXC_LAYOUT_VERSION)
+		return LEXC_OK;
+	return codec_layout_refused("descriptor", t->name, t->layout, err);
+}
+
+/* An array field without LEXC_FIELD_COUNTED: a descriptor built wrong. */
+lexc_status codec_uncounted_array(lexc_error *err);
+
 /* Binary search of an object's sorted fields; NULL when absent. */
 const lexc_field *codec_find_field_sorted(const lexc_object_rules *o, const char *key, size_t len);
 

@@ -498,7 +498,8 @@ static lexc_status decode_array(decoder *d, const lexc_array_rules *rules, void 
 		tok = next_value(d, rules->items, &before);
 		if (tok == LEXC_JSON_ARRAY_END)
 			break;
-		if (n == rules->max_length) { /* stop reading a hostile array early */
+		/* A hostile array: stop reading it early. */
+		if (rules->has_max_length && n == rules->max_length) {
 			codec_check_array_length(rules, n + 1, d->err);
 			return rule_failed(d);
 		}
@@ -565,10 +566,11 @@ static lexc_status decode_value(decoder *d, const lexc_type *t, void *slot, lexc
 	                      (int)t->kind);
 }
 
-static void set_flag(void *obj, uint32_t off, bool v)
+/* Marks an optional value present (an object's pointer is its own mark). */
+static inline void set_present(const lexc_field *f, void *obj)
 {
-	if (off != LEXC_NO_OFFSET)
-		*(bool *)CODEC_AT(obj, off) = v;
+	if (lexc_field_has_presence(f))
+		*(bool *)CODEC_AT(obj, f->has_offset) = true;
 }
 
 static lexc_status decode_field(decoder *d, const lexc_field *f, void *obj)
@@ -598,12 +600,14 @@ static lexc_status decode_field(decoder *d, const lexc_field *f, void *obj)
 			*(int64_t *)CODEC_AT(obj, f->offset) = r->integer;
 			st = LEXC_OK;
 		}
-	} else if (tok == LEXC_JSON_NULL && f->nullable) {
-		set_flag(obj, f->null_offset, true);
+	} else if (tok == LEXC_JSON_NULL && (f->flags & LEXC_FIELD_NULLABLE)) {
+		*(bool *)CODEC_AT(obj, f->null_offset) = true;
 		st = LEXC_OK;
 	} else if (t->kind == LEXC_KIND_ARRAY) {
-		st = decode_array(d, &t->u.array, CODEC_AT(obj, f->offset),
-		                  CODEC_AT(obj, f->count_offset), tok);
+		st = (f->flags & LEXC_FIELD_COUNTED)
+		             ? decode_array(d, &t->u.array, CODEC_AT(obj, f->offset),
+		                            CODEC_AT(obj, f->count_offset), tok)
+		             : codec_uncounted_array(d->err);
 	} else if (t->kind == LEXC_KIND_OBJECT) {
 		void *child = NULL;
 		if (tok == LEXC_JSON_OBJECT_START) {
@@ -620,7 +624,7 @@ static lexc_status decode_field(decoder *d, const lexc_field *f, void *obj)
 		lexc_error_path_prepend_key(d->err, f->name.ptr, f->name.len);
 		return st;
 	}
-	set_flag(obj, f->has_offset, true);
+	set_present(f, obj);
 	return LEXC_OK;
 }
 
@@ -656,7 +660,7 @@ static lexc_status keep_extra(decoder *d, const lexc_object_rules *o, void *obj,
 	const char *raw = NULL;
 	size_t raw_len = 0;
 	lexc_status st = raw_member(d, &raw, &raw_len);
-	if (st != LEXC_OK || !keep || o->extra_offset == LEXC_NO_OFFSET)
+	if (st != LEXC_OK || !keep || !o->has_extra)
 		return st;
 	lexc_extra *x = CODEC_AT(obj, o->extra_offset);
 	/* The array doubles from 4, so that n undeclared properties cost O(n)
@@ -714,7 +718,7 @@ static lexc_status apply_default(const lexc_field *f, void *obj)
 		applied = true;
 	}
 	if (applied)
-		set_flag(obj, f->has_offset, true);
+		set_present(f, obj);
 	return LEXC_OK;
 }
 
@@ -786,7 +790,7 @@ static lexc_status decode_members(decoder *d, const lexc_type *t, void *obj, boo
 		if (seen[i / 64] & ((uint64_t)1 << (i % 64)))
 			continue;
 		const lexc_field *f = &o->fields[i];
-		if (f->required)
+		if (!(f->flags & LEXC_FIELD_OPTIONAL))
 			return lexc_error_set(d->err, LEXC_INVALID_REQUEST,
 			                      "missing required property \"%.*s\"",
 			                      (int)f->name.len, f->name.ptr);
@@ -816,8 +820,10 @@ lexc_status lexc_decode_from(const lexc_type *t, lexc_json_reader *r, lexc_arena
 		lexc_error_clear(&local);
 		err = &local;
 	}
+	lexc_status st = codec_check_layout(t, err);
+	if (st != LEXC_OK)
+		return st;
 	decoder d = {r, arena, err};
-	lexc_status st;
 	lexc_json_mark before;
 	lexc_json_token tok = next_value(&d, t, &before);
 	if (t->kind == LEXC_KIND_ARRAY)
@@ -834,6 +840,8 @@ lexc_status lexc_decode_from(const lexc_type *t, lexc_json_reader *r, lexc_arena
 lexc_status lexc_decode(const lexc_type *t, const char *json, size_t len, lexc_arena *arena,
                         void *out, lexc_error *err)
 {
+	if (t->layout != LEXC_LAYOUT_VERSION) /* before t->u is read */
+		return codec_check_layout(t, err);
 	if (t->kind == LEXC_KIND_OBJECT)
 		memset(out, 0, t->u.object.size);
 	else if (t->kind == LEXC_KIND_UNION)

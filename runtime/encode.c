@@ -245,13 +245,15 @@ static lexc_status walk_value(encoder *e, const lexc_type *t, const void *slot)
 	                      (int)t->kind);
 }
 
-static bool flag(const void *obj, uint32_t off)
+static bool is_null(const lexc_field *f, const void *obj)
 {
-	return off != LEXC_NO_OFFSET && *(const bool *)CODEC_AT_CONST(obj, off);
+	return (f->flags & LEXC_FIELD_NULLABLE) &&
+	       *(const bool *)CODEC_AT_CONST(obj, f->null_offset);
 }
 
-/* Whether a required member holds a value (pointer kinds can be empty). */
-static bool required_present(const lexc_field *f, const void *obj)
+/* Whether a member without a presence flag holds a value (pointer kinds
+ * can be empty; an optional object's pointer is its presence). */
+static bool holds_value(const lexc_field *f, const void *obj)
 {
 	const void *slot = CODEC_AT_CONST(obj, f->offset);
 	switch (f->type->kind) {
@@ -277,11 +279,13 @@ static lexc_status walk_field(encoder *e, const lexc_field *f, const void *obj)
 	const void *slot = CODEC_AT_CONST(obj, f->offset);
 	lexc_status st;
 	EMIT(e, lexc_json_write_key(e->w, f->name.ptr, f->name.len));
-	if (flag(obj, f->null_offset)) {
+	if (is_null(f, obj)) {
 		EMIT(e, lexc_json_write_null(e->w));
 		return LEXC_OK;
 	}
-	if (f->type->kind == LEXC_KIND_ARRAY)
+	if (f->type->kind == LEXC_KIND_ARRAY && !(f->flags & LEXC_FIELD_COUNTED))
+		st = codec_uncounted_array(e->err);
+	else if (f->type->kind == LEXC_KIND_ARRAY)
 		st = walk_array(e, &f->type->u.array, *(void *const *)slot,
 		                *(const size_t *)CODEC_AT_CONST(obj, f->count_offset));
 	else if (f->type->kind == LEXC_KIND_OBJECT)
@@ -388,22 +392,28 @@ static lexc_status walk_object(encoder *e, const lexc_type *t, const void *obj, 
 	}
 	for (size_t i = 0; i < o->n_fields; i++) {
 		const lexc_field *f = &o->fields[i];
-		bool present = f->has_offset == LEXC_NO_OFFSET ? required_present(f, obj)
-		                                               : flag(obj, f->has_offset);
-		if (!present && flag(obj, f->null_offset))
+		bool present = lexc_field_has_presence(f)
+		                       ? *(const bool *)CODEC_AT_CONST(obj, f->has_offset)
+		                       : holds_value(f, obj);
+		if (!present && is_null(f, obj))
 			present = true;
 		if (!present) {
-			if (f->required)
+			if (f->flags & LEXC_FIELD_OPTIONAL)
+				continue;
+			if (f->type->kind != LEXC_KIND_OBJECT)
 				return lexc_error_set(e->err, LEXC_INVALID_REQUEST,
 				                      "missing required property \"%.*s\"",
 				                      (int)f->name.len, f->name.ptr);
-			continue;
+			/* A C program forgot a pointer: name the member. */
+			lexc_error_set(e->err, LEXC_INVALID_REQUEST, "required object is NULL");
+			lexc_error_path_prepend_key(e->err, f->name.ptr, f->name.len);
+			return LEXC_INVALID_REQUEST;
 		}
 		st = walk_field(e, f, obj);
 		if (st != LEXC_OK)
 			return st;
 	}
-	if (o->extra_offset != LEXC_NO_OFFSET) {
+	if (o->has_extra) {
 		st = walk_extras(e, o, CODEC_AT_CONST(obj, o->extra_offset));
 		if (st != LEXC_OK)
 			return st;
@@ -447,10 +457,12 @@ static lexc_status walk(const lexc_type *t, const void *value, lexc_json_writer 
 
 lexc_status lexc_validate(const lexc_type *t, const void *value, lexc_error *err)
 {
-	return walk(t, value, NULL, err);
+	lexc_status st = codec_check_layout(t, err);
+	return st != LEXC_OK ? st : walk(t, value, NULL, err);
 }
 
 lexc_status lexc_encode(const lexc_type *t, const void *value, lexc_json_writer *w, lexc_error *err)
 {
-	return walk(t, value, w, err);
+	lexc_status st = codec_check_layout(t, err);
+	return st != LEXC_OK ? st : walk(t, value, w, err);
 }

@@ -93,15 +93,21 @@ static bool str_eq(const lexc_str *a, const char *s, size_t len)
 static bool check_string_full(const lexc_string_rules *r, const char *s, size_t len,
                               lexc_error *err);
 
+static inline size_t max_graphemes(const lexc_string_rules *r)
+{
+	return r->has_max_graphemes ? r->max_graphemes : SIZE_MAX;
+}
+
 /* The usual string passes its length bounds, no const or enum, at most a
  * grapheme check and a format: that path stays free of the message
  * formatting, which check_string_full() does when anything fails. */
 bool codec_check_string(const lexc_string_rules *r, const char *s, size_t len, lexc_error *err)
 {
-	if (r->has_const || r->enum_values != NULL || len < r->min_length || len > r->max_length)
+	if (r->has_const || r->enum_values != NULL || len < r->min_length ||
+	    (r->has_max_length && len > r->max_length))
 		return check_string_full(r, s, len, err);
-	if ((r->min_graphemes > 0 || r->max_graphemes != SIZE_MAX) &&
-	    !lexc_graphemes_within(s, len, r->min_graphemes, r->max_graphemes))
+	if ((r->min_graphemes > 0 || r->has_max_graphemes) &&
+	    !lexc_graphemes_within(s, len, r->min_graphemes, max_graphemes(r)))
 		return check_string_full(r, s, len, err);
 	if (r->format != LEXC_FORMAT_NONE && !lexc_format_check(r->format, s, len, NULL))
 		return check_string_full(r, s, len, err);
@@ -128,11 +134,11 @@ check_string_full(const lexc_string_rules *r, const char *s, size_t len, lexc_er
 	}
 	if (len < r->min_length)
 		return fail(err, "shorter than minLength %zu", r->min_length);
-	if (len > r->max_length)
+	if (r->has_max_length && len > r->max_length)
 		return fail(err, "longer than maxLength %zu", r->max_length);
-	if ((r->min_graphemes > 0 || r->max_graphemes != SIZE_MAX) &&
-	    !lexc_graphemes_within(s, len, r->min_graphemes, r->max_graphemes)) {
-		size_t g = lexc_graphemes_count_upto(s, len, r->max_graphemes);
+	if ((r->min_graphemes > 0 || r->has_max_graphemes) &&
+	    !lexc_graphemes_within(s, len, r->min_graphemes, max_graphemes(r))) {
+		size_t g = lexc_graphemes_count_upto(s, len, max_graphemes(r));
 		if (g < r->min_graphemes)
 			return fail(err, "shorter than minGraphemes %zu", r->min_graphemes);
 		return fail(err, "longer than maxGraphemes %zu", r->max_graphemes);
@@ -149,7 +155,7 @@ bool codec_check_bytes(const lexc_bytes_rules *r, size_t len, lexc_error *err)
 {
 	if (len < r->min_length)
 		return fail(err, "shorter than minLength %zu bytes", r->min_length);
-	if (len > r->max_length)
+	if (r->has_max_length && len > r->max_length)
 		return fail(err, "longer than maxLength %zu bytes", r->max_length);
 	return true;
 }
@@ -230,7 +236,7 @@ bool codec_check_array_length(const lexc_array_rules *r, size_t n, lexc_error *e
 {
 	if (n < r->min_length)
 		return fail(err, "fewer than minLength %zu items", r->min_length);
-	if (n > r->max_length)
+	if (r->has_max_length && n > r->max_length)
 		return fail(err, "more than maxLength %zu items", r->max_length);
 	return true;
 }

@@ -3,6 +3,7 @@
  * in server_request.c. */
 #include "config.h"
 
+#include "codec_internal.h"
 #include "server_internal.h"
 
 #include <lexc/version.h>
@@ -36,6 +37,29 @@ static bool realm_ok(const char *realm)
 	return true;
 }
 
+/* A method from another lexc's generated code (another descriptor layout)
+ * is refused before any of it is read: the method's layout first, then its
+ * descriptors'. */
+static bool layout_ok(const lexc_method *m, lexc_error *err)
+{
+	if (m->layout != LEXC_LAYOUT_VERSION) {
+		codec_layout_refused("server: method", m->nsid, m->layout, err);
+		return false;
+	}
+	const lexc_type *types[] = {m->params, m->input, m->output};
+	const char *roles[] = {"params", "input", "output"};
+	for (size_t k = 0; k < 3; k++) {
+		if (types[k] == NULL || types[k]->layout == LEXC_LAYOUT_VERSION)
+			continue;
+		char what[320];
+		snprintf(what, sizeof what, "server: method %.200s: %s descriptor",
+		         m->nsid != NULL ? m->nsid : "(unnamed)", roles[k]);
+		codec_layout_refused(what, types[k]->name, types[k]->layout, err);
+		return false;
+	}
+	return true;
+}
+
 lexc_server *lexc_server_new(const lexc_server_config *config, const lexc_method *const *methods,
                              size_t n_methods, lexc_error *err)
 {
@@ -50,6 +74,8 @@ lexc_server *lexc_server_new(const lexc_server_config *config, const lexc_method
 	}
 	for (size_t i = 0; i < n_methods; i++) {
 		const lexc_method *m = methods[i];
+		if (m != NULL && !layout_ok(m, err))
+			return NULL;
 		if (m == NULL || m->nsid == NULL ||
 		    (m->kind != LEXC_METHOD_QUERY && m->kind != LEXC_METHOD_PROCEDURE)) {
 			lexc_error_set(err, LEXC_INVALID_REQUEST, "server: method %zu is malformed",

@@ -1,9 +1,29 @@
-/* Storage of one value of each kind, for layout computations. */
+/* Storage of one value of each kind, for layout computations; the layout
+ * check of descriptors. */
 #include "config.h"
 
-#include <lexc/type.h>
+#include "codec_internal.h"
 
+#include <lexc/version.h>
+
+#include <inttypes.h>
 #include <stdalign.h>
+
+lexc_status codec_layout_refused(const char *what, const char *name, uint32_t layout,
+                                 lexc_error *err)
+{
+	return lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR,
+	                      "%s %s has layout %" PRIu32 "; this liblexc %s reads layout %d: "
+	                      "regenerate with the matching lexc and rebuild",
+	                      what, name != NULL && name[0] != '\0' ? name : "(unnamed)", layout,
+	                      lexc_version(), LEXC_LAYOUT_VERSION);
+}
+
+lexc_status codec_uncounted_array(lexc_error *err)
+{
+	return lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR,
+	                      "descriptor of an array field without LEXC_FIELD_COUNTED");
+}
 
 size_t lexc_type_slot_size(const lexc_type *t)
 {

@@ -73,6 +73,9 @@ contains "handler: query params" "$s/handlers/place_stream_server_listWebhooks.c
 contains "handlers.h: prototype" "$s/handlers.h" 'lexc_status place_wisp_v2_secret_list__handle('
 contains "register_all" "$s/register_all.c" \
 	'st = place_stream_server_createWebhook__register('
+contains "register_all: err" "$s/register_all.c" \
+	'lexc_status register_all(lexc_server *server, void *user, lexc_error *err)'
+contains "main: register error" "$s/main.c" 'register_all(server, NULL, &err)'
 contains "main: server" "$s/main.c" 'lexc_server_new(&cfg, lexc_methods, lexc_methods_count, &err)'
 contains "main: run" "$s/main.c" 'lexc_server_run(server, &err)'
 contains "main: flags" "$s/main.c" '"--threads"'

@@ -32,29 +32,33 @@ typedef struct arrays_params {
 	lexc_str *tags;
 } arrays_params;
 
+#define V LEXC_LAYOUT_VERSION
 static const lexc_type t_did = {
-        .kind = LEXC_KIND_STRING,
-        .u.string = {.max_length = SIZE_MAX, .max_graphemes = SIZE_MAX, .format = LEXC_FORMAT_DID}};
-static const lexc_type t_flag = {.kind = LEXC_KIND_BOOLEAN};
-static const lexc_type t_num = {.kind = LEXC_KIND_INTEGER};
-static const lexc_type t_nums = {
-        .kind = LEXC_KIND_ARRAY,
-        .u.array = {.items = &t_num, .item_size = sizeof(int64_t), .max_length = 3}};
+        .layout = V, .kind = LEXC_KIND_STRING, .u.string = {.format = LEXC_FORMAT_DID}};
+static const lexc_type t_flag = {.layout = V, .kind = LEXC_KIND_BOOLEAN};
+static const lexc_type t_num = {.layout = V, .kind = LEXC_KIND_INTEGER};
+static const lexc_type t_nums = {.layout = V,
+                                 .kind = LEXC_KIND_ARRAY,
+                                 .u.array = {.items = &t_num,
+                                             .item_size = sizeof(int64_t),
+                                             .has_max_length = true,
+                                             .max_length = 3}};
 static const lexc_type t_small = {
+        .layout = V,
         .kind = LEXC_KIND_INTEGER,
         .u.integer = {.has_minimum = true, .has_maximum = true, .minimum = 0, .maximum = 9}};
-static const lexc_type t_tag = {.kind = LEXC_KIND_STRING,
-                                .u.string = {.max_length = 5, .max_graphemes = SIZE_MAX}};
-static const lexc_type t_tags = {
-        .kind = LEXC_KIND_ARRAY,
-        .u.array = {.items = &t_tag, .item_size = sizeof(lexc_str), .max_length = SIZE_MAX}};
+static const lexc_type t_tag = {.layout = V,
+                                .kind = LEXC_KIND_STRING,
+                                .u.string = {.has_max_length = true, .max_length = 5}};
+static const lexc_type t_tags = {.layout = V,
+                                 .kind = LEXC_KIND_ARRAY,
+                                 .u.array = {.items = &t_tag, .item_size = sizeof(lexc_str)}};
 
 #define OPT(key, ty, member)                                                                       \
 	{                                                                                          \
 		.name = LEXC_STR_INIT(key), .type = &(ty),                                         \
-		.offset = offsetof(arrays_params, member),                                         \
-		.has_offset = offsetof(arrays_params, has_##member),                               \
-		.null_offset = LEXC_NO_OFFSET, .count_offset = LEXC_NO_OFFSET                      \
+		.offset = offsetof(arrays_params, member), .flags = LEXC_FIELD_OPTIONAL,           \
+		.has_offset = offsetof(arrays_params, has_##member)                                \
 	}
 static const lexc_field arrays_fields[] = {
         OPT("did", t_did, did),
@@ -62,31 +66,27 @@ static const lexc_field arrays_fields[] = {
         {.name = LEXC_STR_INIT("nums"),
          .type = &t_nums,
          .offset = offsetof(arrays_params, nums),
+         .flags = LEXC_FIELD_OPTIONAL | LEXC_FIELD_COUNTED,
          .has_offset = offsetof(arrays_params, has_nums),
-         .null_offset = LEXC_NO_OFFSET,
          .count_offset = offsetof(arrays_params, n_nums)},
         {.name = LEXC_STR_INIT("small"),
          .type = &t_small,
-         .offset = offsetof(arrays_params, small),
-         .has_offset = LEXC_NO_OFFSET,
-         .null_offset = LEXC_NO_OFFSET,
-         .count_offset = LEXC_NO_OFFSET,
-         .required = true},
+         .offset = offsetof(arrays_params, small)},
         {.name = LEXC_STR_INIT("tags"),
          .type = &t_tags,
          .offset = offsetof(arrays_params, tags),
+         .flags = LEXC_FIELD_OPTIONAL | LEXC_FIELD_COUNTED,
          .has_offset = offsetof(arrays_params, has_tags),
-         .null_offset = LEXC_NO_OFFSET,
          .count_offset = offsetof(arrays_params, n_tags)},
 };
 static const lexc_type arrays_params_type = {
+        .layout = V,
         .kind = LEXC_KIND_OBJECT,
         .name = "com.example.test.arrays#params",
         .u.object = {.fields = arrays_fields,
                      .n_fields = sizeof arrays_fields / sizeof arrays_fields[0],
                      .size = sizeof(arrays_params),
-                     .align = _Alignof(arrays_params),
-                     .extra_offset = LEXC_NO_OFFSET}};
+                     .align = _Alignof(arrays_params)}};
 
 /* ---- Methods --------------------------------------------------------------- */
 
@@ -95,35 +95,43 @@ static const char *const get_errors[] = {"WebhookNotFound", "Unauthorized"};
 static const char *const list_errors[] = {"InvalidCursor"};
 
 /* Unions at the root of input and output (a golden fixture). */
-static const lexc_method m_union = {.nsid = "com.example.golden.unionBody",
+static const lexc_method m_union = {.layout = V,
+                                    .nsid = "com.example.golden.unionBody",
                                     .kind = LEXC_METHOD_PROCEDURE,
                                     .input_encoding = "application/json",
                                     .input = &com_example_golden_unionBody__input__type,
                                     .output_encoding = "application/json",
                                     .output = &com_example_golden_unionBody__output__type};
-static const lexc_method m_any = {.nsid = "com.example.test.any",
+static const lexc_method m_any = {.layout = V,
+                                  .nsid = "com.example.test.any",
                                   .kind = LEXC_METHOD_PROCEDURE,
                                   .input_encoding = "*/*",
                                   .output_encoding = "*/*"};
 /* A glob encoding with a JSON schema: the handler gets the typed input. */
-static const lexc_method m_anyjson = {.nsid = "com.example.test.anyJson",
+static const lexc_method m_anyjson = {.layout = V,
+                                      .nsid = "com.example.test.anyJson",
                                       .kind = LEXC_METHOD_PROCEDURE,
                                       .input_encoding = "*/*",
                                       .input = &place_stream_server_createWebhook__input__type};
-static const lexc_method m_arrays = {.nsid = "com.example.test.arrays",
+static const lexc_method m_arrays = {.layout = V,
+                                     .nsid = "com.example.test.arrays",
                                      .kind = LEXC_METHOD_QUERY,
                                      .params = &arrays_params_type};
-static const lexc_method m_auth = {.nsid = "com.example.test.auth", .kind = LEXC_METHOD_QUERY};
-static const lexc_method m_block = {.nsid = "com.example.test.block", .kind = LEXC_METHOD_QUERY};
-static const lexc_method m_noinput = {.nsid = "com.example.test.noinput",
-                                      .kind = LEXC_METHOD_PROCEDURE};
-static const lexc_method m_unregistered = {.nsid = "com.example.test.unregistered",
-                                           .kind = LEXC_METHOD_QUERY};
-static const lexc_method m_upload = {.nsid = "com.example.test.upload",
+static const lexc_method m_auth = {
+        .layout = V, .nsid = "com.example.test.auth", .kind = LEXC_METHOD_QUERY};
+static const lexc_method m_block = {
+        .layout = V, .nsid = "com.example.test.block", .kind = LEXC_METHOD_QUERY};
+static const lexc_method m_noinput = {
+        .layout = V, .nsid = "com.example.test.noinput", .kind = LEXC_METHOD_PROCEDURE};
+static const lexc_method m_unregistered = {
+        .layout = V, .nsid = "com.example.test.unregistered", .kind = LEXC_METHOD_QUERY};
+static const lexc_method m_upload = {.layout = V,
+                                     .nsid = "com.example.test.upload",
                                      .kind = LEXC_METHOD_PROCEDURE,
                                      .input_encoding = "image/*",
                                      .output_encoding = "application/octet-stream"};
-static const lexc_method m_create = {.nsid = "place.stream.server.createWebhook",
+static const lexc_method m_create = {.layout = V,
+                                     .nsid = "place.stream.server.createWebhook",
                                      .kind = LEXC_METHOD_PROCEDURE,
                                      .input_encoding = "application/json",
                                      .input = &place_stream_server_createWebhook__input__type,
@@ -131,14 +139,16 @@ static const lexc_method m_create = {.nsid = "place.stream.server.createWebhook"
                                      .output = &place_stream_server_createWebhook__output__type,
                                      .errors = create_errors,
                                      .n_errors = 3};
-static const lexc_method m_get = {.nsid = "place.stream.server.getWebhook",
+static const lexc_method m_get = {.layout = V,
+                                  .nsid = "place.stream.server.getWebhook",
                                   .kind = LEXC_METHOD_QUERY,
                                   .params = &place_stream_server_getWebhook__params__type,
                                   .output_encoding = "application/json",
                                   .output = &place_stream_server_getWebhook__output__type,
                                   .errors = get_errors,
                                   .n_errors = 2};
-static const lexc_method m_list = {.nsid = "place.stream.server.listWebhooks",
+static const lexc_method m_list = {.layout = V,
+                                   .nsid = "place.stream.server.listWebhooks",
                                    .kind = LEXC_METHOD_QUERY,
                                    .params = &place_stream_server_listWebhooks__params__type,
                                    .output_encoding = "application/json",

@@ -17,7 +17,17 @@
 	{                                                                                          \
 		(lit), sizeof(lit) - 1                                                             \
 	}
-#define NONE LEXC_NO_OFFSET
+/* Required (no flags) and optional members of struct `st`. */
+#define REQ(key, t, st, m)                                                                         \
+	{                                                                                          \
+		.name = LSTR(key), .type = &(t), .offset = offsetof(st, m)                         \
+	}
+#define OPT(key, t, st, m)                                                                         \
+	{                                                                                          \
+		.name = LSTR(key), .type = &(t), .offset = offsetof(st, m),                        \
+		.flags = LEXC_FIELD_OPTIONAL, .has_offset = offsetof(st, has_##m)                  \
+	}
+#define V LEXC_LAYOUT_VERSION
 
 /* ---- a schema: a rewrite rule, an image, and a webhook input ---------- */
 
@@ -60,121 +70,141 @@ typedef struct input {
 	lexc_str meta;
 	bool has_name;
 	lexc_str name;
-	bool has_first;
-	rule *first;
+	rule *first; /* optional: NULL is absent */
 	lexc_extra _extra;
 } input;
 
-static const lexc_type string_any = {
-        .kind = LEXC_KIND_STRING, .u.string = {.max_length = SIZE_MAX, .max_graphemes = SIZE_MAX}};
+/* Zero-initialised rules are no constraint: any string. */
+static const lexc_type string_any = {.layout = V, .kind = LEXC_KIND_STRING};
 static const lexc_type string_min1 = {
-        .kind = LEXC_KIND_STRING,
-        .u.string = {.min_length = 1, .max_length = SIZE_MAX, .max_graphemes = SIZE_MAX}};
+        .layout = V, .kind = LEXC_KIND_STRING, .u.string = {.min_length = 1}};
 
 static const lexc_field rule_fields[] = {
-        {LSTR("from"), &string_min1, offsetof(rule, from), NONE, NONE, NONE, true, false},
-        {LSTR("to"), &string_any, offsetof(rule, to), NONE, NONE, NONE, true, false},
+        REQ("from", string_min1, rule, from),
+        REQ("to", string_any, rule, to),
 };
-static const lexc_type rule_type = {.kind = LEXC_KIND_OBJECT,
+static const lexc_type rule_type = {.layout = V,
+                                    .kind = LEXC_KIND_OBJECT,
                                     .name = "test.webhook#rule",
                                     .u.object = {.fields = rule_fields,
                                                  .n_fields = 2,
                                                  .size = sizeof(rule),
                                                  .align = _Alignof(rule),
+                                                 .has_extra = true,
                                                  .extra_offset = offsetof(rule, _extra),
                                                  .type_name = LSTR("test.webhook#rule")}};
 
-static const lexc_type alt_type = {.kind = LEXC_KIND_STRING,
-                                   .u.string = {.max_length = SIZE_MAX, .max_graphemes = 3}};
+static const lexc_type alt_type = {.layout = V,
+                                   .kind = LEXC_KIND_STRING,
+                                   .u.string = {.has_max_graphemes = true, .max_graphemes = 3}};
 static const lexc_field image_fields[] = {
-        {LSTR("alt"), &alt_type, offsetof(image, alt), NONE, NONE, NONE, true, false},
+        REQ("alt", alt_type, image, alt),
 };
-static const lexc_type image_type = {.kind = LEXC_KIND_OBJECT,
+static const lexc_type image_type = {.layout = V,
+                                     .kind = LEXC_KIND_OBJECT,
                                      .name = "test.image",
                                      .u.object = {.fields = image_fields,
                                                   .n_fields = 1,
                                                   .size = sizeof(image),
                                                   .align = _Alignof(image),
+                                                  .has_extra = true,
                                                   .extra_offset = offsetof(image, _extra),
                                                   .type_name = LSTR("test.image")}};
 
 static const lexc_str event_enum[] = {LSTR("chat"), LSTR("follow"), LSTR("livestream")};
-static const lexc_type event_type = {.kind = LEXC_KIND_STRING,
-                                     .u.string = {.max_length = SIZE_MAX,
-                                                  .max_graphemes = SIZE_MAX,
-                                                  .enum_values = event_enum,
-                                                  .n_enum = 3}};
-static const lexc_type events_type = {.kind = LEXC_KIND_ARRAY,
+static const lexc_type event_type = {.layout = V,
+                                     .kind = LEXC_KIND_STRING,
+                                     .u.string = {.enum_values = event_enum, .n_enum = 3}};
+static const lexc_type events_type = {.layout = V,
+                                      .kind = LEXC_KIND_ARRAY,
                                       .u.array = {.items = &event_type,
                                                   .item_size = sizeof(lexc_str),
                                                   .min_length = 1,
+                                                  .has_max_length = true,
                                                   .max_length = 3}};
-static const lexc_type rewrite_type = {
-        .kind = LEXC_KIND_ARRAY,
-        .u.array = {.items = &rule_type, .item_size = sizeof(rule), .max_length = SIZE_MAX}};
+static const lexc_type rewrite_type = {.layout = V,
+                                       .kind = LEXC_KIND_ARRAY,
+                                       .u.array = {.items = &rule_type, .item_size = sizeof(rule)}};
 static const lexc_type url_type = {
-        .kind = LEXC_KIND_STRING,
-        .u.string = {.max_length = SIZE_MAX, .max_graphemes = SIZE_MAX, .format = LEXC_FORMAT_URI}};
-static const lexc_type active_type = {.kind = LEXC_KIND_BOOLEAN,
+        .layout = V, .kind = LEXC_KIND_STRING, .u.string = {.format = LEXC_FORMAT_URI}};
+static const lexc_type active_type = {.layout = V,
+                                      .kind = LEXC_KIND_BOOLEAN,
                                       .u.boolean = {.has_default = true, .default_value = true}};
-static const lexc_type prefix_type = {.kind = LEXC_KIND_STRING,
-                                      .u.string = {.max_length = 10,
-                                                   .max_graphemes = SIZE_MAX,
+static const lexc_type prefix_type = {.layout = V,
+                                      .kind = LEXC_KIND_STRING,
+                                      .u.string = {.has_max_length = true,
+                                                   .max_length = 10,
                                                    .has_default = true,
                                                    .default_value = LSTR("[hook]")}};
 static const lexc_type count_type = {
+        .layout = V,
         .kind = LEXC_KIND_INTEGER,
         .u.integer = {.has_minimum = true, .minimum = 1, .has_maximum = true, .maximum = 10}};
 static const lexc_variant embed_variants[] = {
         {LSTR("test.image"), &image_type},
         {LSTR("test.webhook#rule"), &rule_type},
 };
-static const lexc_type embed_type = {.kind = LEXC_KIND_UNION,
+static const lexc_type embed_type = {.layout = V,
+                                     .kind = LEXC_KIND_UNION,
                                      .u.union_ = {.variants = embed_variants, .n_variants = 2}};
-static const lexc_type data_type = {.kind = LEXC_KIND_BYTES,
-                                    .u.bytes = {.min_length = 1, .max_length = 8}};
-static const lexc_type link_type = {.kind = LEXC_KIND_CID_LINK};
+static const lexc_type data_type = {
+        .layout = V,
+        .kind = LEXC_KIND_BYTES,
+        .u.bytes = {.min_length = 1, .has_max_length = true, .max_length = 8}};
+static const lexc_type link_type = {.layout = V, .kind = LEXC_KIND_CID_LINK};
 static const lexc_str avatar_accept[] = {LSTR("image/*")};
 static const lexc_type avatar_type = {
+        .layout = V,
         .kind = LEXC_KIND_BLOB,
         .u.blob = {.accept = avatar_accept, .n_accept = 1, .has_max_size = true, .max_size = 1000}};
-static const lexc_type meta_type = {.kind = LEXC_KIND_UNKNOWN};
-static const lexc_type name_type = {.kind = LEXC_KIND_STRING,
-                                    .u.string = {.max_length = SIZE_MAX,
-                                                 .max_graphemes = SIZE_MAX,
-                                                 .format = LEXC_FORMAT_HANDLE}};
+static const lexc_type meta_type = {.layout = V, .kind = LEXC_KIND_UNKNOWN};
+static const lexc_type name_type = {
+        .layout = V, .kind = LEXC_KIND_STRING, .u.string = {.format = LEXC_FORMAT_HANDLE}};
 
-#define OPT(field) offsetof(input, has_##field)
 /* Sorted by name, as the generator emits them. */
 static const lexc_field input_fields[] = {
-        {LSTR("active"), &active_type, offsetof(input, active), OPT(active), NONE, NONE, false,
-         false},
-        {LSTR("avatar"), &avatar_type, offsetof(input, avatar), OPT(avatar), NONE, NONE, false,
-         false},
-        {LSTR("count"), &count_type, offsetof(input, count), OPT(count), NONE, NONE, false, false},
-        {LSTR("data"), &data_type, offsetof(input, data), OPT(data), NONE, NONE, false, false},
-        {LSTR("embed"), &embed_type, offsetof(input, embed), OPT(embed), NONE, NONE, false, false},
-        {LSTR("events"), &events_type, offsetof(input, events), NONE, NONE,
-         offsetof(input, n_events), true, false},
-        {LSTR("first"), &rule_type, offsetof(input, first), OPT(first), NONE, NONE, false, false},
-        {LSTR("link"), &link_type, offsetof(input, link), OPT(link), NONE, NONE, false, false},
-        {LSTR("meta"), &meta_type, offsetof(input, meta), OPT(meta), NONE, NONE, false, false},
-        {LSTR("name"), &name_type, offsetof(input, name), OPT(name), NONE, NONE, false, false},
-        {LSTR("note"), &string_any, offsetof(input, note), OPT(note), offsetof(input, note_is_null),
-         NONE, false, true},
-        {LSTR("prefix"), &prefix_type, offsetof(input, prefix), OPT(prefix), NONE, NONE, false,
-         false},
-        {LSTR("rewrite"), &rewrite_type, offsetof(input, rewrite), OPT(rewrite), NONE,
-         offsetof(input, n_rewrite), false, false},
-        {LSTR("url"), &url_type, offsetof(input, url), NONE, NONE, NONE, true, false},
+        OPT("active", active_type, input, active),
+        OPT("avatar", avatar_type, input, avatar),
+        OPT("count", count_type, input, count),
+        OPT("data", data_type, input, data),
+        OPT("embed", embed_type, input, embed),
+        {.name = LSTR("events"),
+         .type = &events_type,
+         .offset = offsetof(input, events),
+         .flags = LEXC_FIELD_COUNTED,
+         .count_offset = offsetof(input, n_events)},
+        /* An optional object: its pointer is its presence. */
+        {.name = LSTR("first"),
+         .type = &rule_type,
+         .offset = offsetof(input, first),
+         .flags = LEXC_FIELD_OPTIONAL},
+        OPT("link", link_type, input, link),
+        OPT("meta", meta_type, input, meta),
+        OPT("name", name_type, input, name),
+        {.name = LSTR("note"),
+         .type = &string_any,
+         .offset = offsetof(input, note),
+         .flags = LEXC_FIELD_OPTIONAL | LEXC_FIELD_NULLABLE,
+         .has_offset = offsetof(input, has_note),
+         .null_offset = offsetof(input, note_is_null)},
+        OPT("prefix", prefix_type, input, prefix),
+        {.name = LSTR("rewrite"),
+         .type = &rewrite_type,
+         .offset = offsetof(input, rewrite),
+         .flags = LEXC_FIELD_OPTIONAL | LEXC_FIELD_COUNTED,
+         .has_offset = offsetof(input, has_rewrite),
+         .count_offset = offsetof(input, n_rewrite)},
+        REQ("url", url_type, input, url),
 };
 static const lexc_type input_type = {
+        .layout = V,
         .kind = LEXC_KIND_OBJECT,
         .name = "test.webhook",
         .u.object = {.fields = input_fields,
                      .n_fields = sizeof input_fields / sizeof input_fields[0],
                      .size = sizeof(input),
                      .align = _Alignof(input),
+                     .has_extra = true,
                      .extra_offset = offsetof(input, _extra),
                      .type_name = LSTR("test.webhook"),
                      .is_record = true}};
@@ -697,8 +727,7 @@ END_TEST
 /* A recursive type: decode's depth limit holds in validate and encode, so a
  * deep or cyclic value built in memory cannot overflow the stack. */
 typedef struct node {
-	bool has_child;
-	struct node *child;
+	struct node *child; /* optional: NULL is absent */
 	lexc_str meta;
 	bool has_meta;
 	lexc_extra _extra;
@@ -706,17 +735,20 @@ typedef struct node {
 
 static const lexc_type node_type;
 static const lexc_field node_fields[] = {
-        {LSTR("child"), &node_type, offsetof(node, child), offsetof(node, has_child), NONE, NONE,
-         false, false},
-        {LSTR("meta"), &meta_type, offsetof(node, meta), offsetof(node, has_meta), NONE, NONE,
-         false, false},
+        {.name = LSTR("child"),
+         .type = &node_type,
+         .offset = offsetof(node, child),
+         .flags = LEXC_FIELD_OPTIONAL},
+        OPT("meta", meta_type, node, meta),
 };
-static const lexc_type node_type = {.kind = LEXC_KIND_OBJECT,
+static const lexc_type node_type = {.layout = V,
+                                    .kind = LEXC_KIND_OBJECT,
                                     .name = "test.node",
                                     .u.object = {.fields = node_fields,
                                                  .n_fields = 2,
                                                  .size = sizeof(node),
                                                  .align = _Alignof(node),
+                                                 .has_extra = true,
                                                  .extra_offset = offsetof(node, _extra)}};
 
 /* Review findings: padding inside a long raw $bytes, a $bytes allocation
@@ -779,13 +811,11 @@ START_TEST(test_depth_bound)
 {
 	node nodes[40];
 	memset(nodes, 0, sizeof nodes);
-	for (int i = 0; i < 39; i++) {
-		nodes[i].has_child = true;
+	for (int i = 0; i < 39; i++)
 		nodes[i].child = &nodes[i + 1];
-	}
 	lexc_error err;
 	/* 32 objects deep is the limit, as for decode. */
-	nodes[31].has_child = false;
+	nodes[31].child = NULL;
 	ck_assert_int_eq(lexc_validate(&node_type, nodes, &err), LEXC_OK);
 	lexc_json_writer w;
 	lexc_json_writer_init(&w, &err);
@@ -806,12 +836,11 @@ START_TEST(test_depth_bound)
 	nodes[30].meta = (lexc_str){"{\"a\":1}", 7};
 	ck_assert_int_eq(lexc_validate(&node_type, nodes, &err), LEXC_OK);
 	nodes[30].has_meta = false;
-	nodes[31].has_child = true;
-	nodes[32].has_child = false;
+	nodes[31].child = &nodes[32];
+	nodes[32].child = NULL;
 	ck_assert_int_eq(lexc_validate(&node_type, nodes, &err), LEXC_INVALID_REQUEST);
 	ck_assert_str_eq(err.message, "nesting deeper than 32 levels");
 	/* A cycle fails the same way. */
-	nodes[32].has_child = true;
 	nodes[32].child = &nodes[0];
 	ck_assert_int_eq(lexc_validate(&node_type, nodes, &err), LEXC_INVALID_REQUEST);
 	lexc_json_writer_init(&w, &err);
@@ -827,6 +856,211 @@ START_TEST(test_depth_bound)
 		deep[n++] = '}';
 	ck_assert_int_eq(lexc_decode(&node_type, deep, n, &a, &back, &err), LEXC_INVALID_REQUEST);
 	ck_assert_ptr_nonnull(strstr(err.message, "nesting deeper than 32"));
+	lexc_arena_free(&a);
+}
+END_TEST
+
+/* A zero-initialised descriptor is no constraint: every rule zero means no
+ * limit, a field without flags is a required, non-nullable value, and an
+ * object without has_extra keeps no undeclared properties. */
+typedef struct zero {
+	lexc_str s;
+	lexc_bytes b;
+	size_t n_a;
+	int64_t *a;
+	lexc_str k;
+} zero;
+
+static const lexc_type zero_string = {.layout = V, .kind = LEXC_KIND_STRING};
+static const lexc_type zero_bytes = {.layout = V, .kind = LEXC_KIND_BYTES};
+static const lexc_type zero_integer = {.layout = V, .kind = LEXC_KIND_INTEGER};
+static const lexc_type zero_array = {
+        .layout = V,
+        .kind = LEXC_KIND_ARRAY,
+        .u.array = {.items = &zero_integer, .item_size = sizeof(int64_t)}};
+#define ZERO_A                                                                                     \
+	{                                                                                          \
+		.name = LSTR("a"), .type = &zero_array, .offset = offsetof(zero, a),               \
+		.flags = LEXC_FIELD_COUNTED, .count_offset = offsetof(zero, n_a)                   \
+	}
+static const lexc_field zero_fields[] = {
+        ZERO_A,
+        REQ("b", zero_bytes, zero, b),
+        REQ("s", zero_string, zero, s),
+};
+static const lexc_type zero_ok_type = {.layout = V,
+                                       .kind = LEXC_KIND_OBJECT,
+                                       .name = "test.zero",
+                                       .u.object = {.fields = zero_fields,
+                                                    .n_fields = 3,
+                                                    .size = sizeof(zero),
+                                                    .align = _Alignof(zero)}};
+/* The same with an array field "k" without its count flag: a descriptor
+ * built wrong. */
+static const lexc_field zero_k_fields[] = {
+        ZERO_A,
+        REQ("b", zero_bytes, zero, b),
+        REQ("k", zero_array, zero, k),
+        REQ("s", zero_string, zero, s),
+};
+static const lexc_type zero_type = {.layout = V,
+                                    .kind = LEXC_KIND_OBJECT,
+                                    .name = "test.zero",
+                                    .u.object = {.fields = zero_k_fields,
+                                                 .n_fields = 4,
+                                                 .size = sizeof(zero),
+                                                 .align = _Alignof(zero)}};
+static const lexc_field zero_s_field[] = {REQ("s", zero_string, zero, s)};
+static const lexc_type zero_s_type = {.layout = V,
+                                      .kind = LEXC_KIND_OBJECT,
+                                      .u.object = {.fields = zero_s_field,
+                                                   .n_fields = 1,
+                                                   .size = sizeof(zero),
+                                                   .align = _Alignof(zero)}};
+
+START_TEST(test_zero_descriptor_has_no_limits)
+{
+	enum { N_ITEMS = 5000, S_LEN = 100000, B_LEN = 6000 };
+	size_t cap = S_LEN + B_LEN * 2 + N_ITEMS * 3 + 200;
+	char *json = malloc(cap);
+	ck_assert_ptr_nonnull(json);
+	size_t n = (size_t)snprintf(json, cap, "{\"a\":[");
+	for (int i = 0; i < N_ITEMS; i++)
+		n += (size_t)snprintf(json + n, cap - n, i > 0 ? ",%d" : "%d", i % 10);
+	n += (size_t)snprintf(json + n, cap - n, "],\"b\":{\"$bytes\":\"");
+	memset(json + n, 'A', B_LEN / 3 * 4); /* base64 of B_LEN zero bytes */
+	n += B_LEN / 3 * 4;
+	n += (size_t)snprintf(json + n, cap - n, "\"},\"undeclared\":1,\"s\":\"");
+	memset(json + n, 'x', S_LEN);
+	n += S_LEN;
+	n += (size_t)snprintf(json + n, cap - n, "\"}");
+	lexc_arena a = LEXC_ARENA_INIT;
+	lexc_error err;
+	zero v;
+	ck_assert_int_eq(lexc_decode(&zero_ok_type, json, n, &a, &v, &err), LEXC_OK);
+	ck_assert_uint_eq(v.n_a, N_ITEMS);
+	ck_assert_int_eq(v.a[N_ITEMS - 1], (N_ITEMS - 1) % 10);
+	ck_assert_uint_eq(v.b.len, B_LEN);
+	ck_assert_uint_eq(v.s.len, S_LEN);
+	/* No extras member: the undeclared property is checked and dropped. */
+	lexc_json_writer w;
+	lexc_json_writer_init(&w, &err);
+	ck_assert_int_eq(lexc_encode(&zero_ok_type, &v, &w, &err), LEXC_OK);
+	ck_assert_ptr_null(strstr(w.buf, "undeclared"));
+	ck_assert_uint_eq(w.len, n - strlen(",\"undeclared\":1"));
+	lexc_json_writer_free(&w);
+	/* Minimums are 0: empty values pass. */
+	const char *empty = "{\"a\":[],\"b\":{\"$bytes\":\"\"},\"s\":\"\"}";
+	ck_assert_int_eq(lexc_decode(&zero_ok_type, empty, strlen(empty), &a, &v, &err), LEXC_OK);
+	/* No flags: required and not nullable. */
+	const char *cases[][2] = {
+	        {"{\"a\":[],\"b\":{\"$bytes\":\"\"}}", "$: missing required property \"s\""},
+	        {"{\"a\":[],\"b\":{\"$bytes\":\"\"},\"s\":null}",
+	         "$.s: expected a string, got null"},
+	};
+	for (size_t i = 0; i < 2; i++) {
+		char got[300];
+		ck_assert_int_eq(
+		        lexc_decode(&zero_ok_type, cases[i][0], strlen(cases[i][0]), &a, &v, &err),
+		        LEXC_INVALID_REQUEST);
+		lexc_error_format(&err, got, sizeof got);
+		ck_assert_str_eq(got, cases[i][1]);
+	}
+	/* A zero string member of a zero descriptor encodes as "" only when
+	 * set: a NULL pointer is a missing required string. */
+	zero z;
+	memset(&z, 0, sizeof z);
+	ck_assert_int_eq(lexc_validate(&zero_s_type, &z, &err), LEXC_INVALID_REQUEST);
+	ck_assert_str_eq(err.message, "missing required property \"s\"");
+	z.s = (lexc_str){"", 0};
+	ck_assert_int_eq(lexc_validate(&zero_s_type, &z, &err), LEXC_OK);
+	/* An array field must say where its count is. */
+	const char *k = "{\"a\":[],\"b\":{\"$bytes\":\"\"},\"k\":[1],\"s\":\"\"}";
+	ck_assert_int_eq(lexc_decode(&zero_type, k, strlen(k), &a, &v, &err),
+	                 LEXC_INTERNAL_SERVER_ERROR);
+	char got[300];
+	lexc_error_format(&err, got, sizeof got);
+	ck_assert_str_eq(got, "$.k: descriptor of an array field without LEXC_FIELD_COUNTED");
+	ck_assert_int_eq(lexc_validate(&zero_type, &v, &err), LEXC_INTERNAL_SERVER_ERROR);
+	lexc_error_format(&err, got, sizeof got);
+	ck_assert_str_eq(got, "$.k: descriptor of an array field without LEXC_FIELD_COUNTED");
+	free(json);
+	lexc_arena_free(&a);
+}
+END_TEST
+
+/* An optional object has one state, its pointer; a required one that is
+ * NULL is named by its path. */
+typedef struct outer {
+	rule *r;
+	lexc_extra _extra;
+} outer;
+static const lexc_field outer_fields[] = {REQ("r", rule_type, outer, r)};
+static const lexc_type outer_type = {.layout = V,
+                                     .kind = LEXC_KIND_OBJECT,
+                                     .name = "test.outer",
+                                     .u.object = {.fields = outer_fields,
+                                                  .n_fields = 1,
+                                                  .size = sizeof(outer),
+                                                  .align = _Alignof(outer)}};
+typedef struct outer_list {
+	size_t n_items;
+	outer *items;
+	lexc_extra _extra;
+} outer_list;
+static const lexc_type outers_type = {
+        .layout = V,
+        .kind = LEXC_KIND_ARRAY,
+        .u.array = {.items = &outer_type, .item_size = sizeof(outer)}};
+static const lexc_field outer_list_fields[] = {{.name = LSTR("items"),
+                                                .type = &outers_type,
+                                                .offset = offsetof(outer_list, items),
+                                                .flags = LEXC_FIELD_COUNTED,
+                                                .count_offset = offsetof(outer_list, n_items)}};
+static const lexc_type outer_list_type = {.layout = V,
+                                          .kind = LEXC_KIND_OBJECT,
+                                          .u.object = {.fields = outer_list_fields,
+                                                       .n_fields = 1,
+                                                       .size = sizeof(outer_list),
+                                                       .align = _Alignof(outer_list)}};
+
+START_TEST(test_object_pointer_is_presence)
+{
+	lexc_arena a = LEXC_ARENA_INIT;
+	lexc_error err;
+	input v;
+	ck_assert_int_eq(decode(MINIMAL "}", &v, &a, &err), LEXC_OK);
+	ck_assert_ptr_null(v.first);
+	char *out = encode(&v, &err);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_ptr_null(strstr(out, "first"));
+	free(out);
+	rule r = {.from = {"a", 1}, .to = {"b", 1}};
+	v.first = &r;
+	out = encode(&v, &err);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_ptr_nonnull(strstr(out, "\"first\":{\"from\":\"a\",\"to\":\"b\"}"));
+	free(out);
+	/* Required and NULL: the message names the member by its path. */
+	outer o = {0};
+	char got[300];
+	ck_assert_int_eq(lexc_validate(&outer_type, &o, &err), LEXC_INVALID_REQUEST);
+	lexc_error_format(&err, got, sizeof got);
+	ck_assert_str_eq(got, "$.r: required object is NULL");
+	outer items[2] = {{.r = &r}, {0}};
+	outer_list list = {.n_items = 2, .items = items};
+	lexc_json_writer w;
+	lexc_json_writer_init(&w, &err);
+	ck_assert_int_eq(lexc_encode(&outer_list_type, &list, &w, &err), LEXC_INVALID_REQUEST);
+	lexc_json_writer_free(&w);
+	lexc_error_format(&err, got, sizeof got);
+	ck_assert_str_eq(got, "$.items[1].r: required object is NULL");
+	items[1].r = &r;
+	ck_assert_int_eq(lexc_validate(&outer_list_type, &list, &err), LEXC_OK);
+	/* Decoding a required object that is absent is still a missing property. */
+	ck_assert_int_eq(lexc_decode(&outer_type, "{}", 2, &a, &o, &err), LEXC_INVALID_REQUEST);
+	lexc_error_format(&err, got, sizeof got);
+	ck_assert_str_eq(got, "$: missing required property \"r\"");
 	lexc_arena_free(&a);
 }
 END_TEST
@@ -866,6 +1100,8 @@ static Suite *codec_suite(void)
 	tcase_add_test(tc, test_raw_edges);
 	tcase_add_test(tc, test_depth_bound);
 	tcase_add_test(tc, test_arena_reset_loop_is_flat);
+	tcase_add_test(tc, test_zero_descriptor_has_no_limits);
+	tcase_add_test(tc, test_object_pointer_is_presence);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -730,7 +730,7 @@ START_TEST(test_pinned_nested)
 	scalars_base(&local);
 	com_example_golden_defs__node parent = {.has_value = true, .value = S("up")};
 	com_example_golden_defs__node node = {
-	        .has_value = true, .value = S("v"), .has_parent = true, .parent = &parent};
+	        .has_value = true, .value = S("v"), .parent = &parent};
 	com_example_golden_other other = {.has_text = true, .text = S("t")};
 	com_example_golden_other__thing thing = {.id = S("3jzfcijpj2z2a")};
 
@@ -743,8 +743,7 @@ START_TEST(test_pinned_nested)
 	v.points = points;
 	v.has_items = true;
 	v.n_items = 0;
-	v.has_local = true;
-	v.local = &local;
+	v.local = &local; /* an optional object: the pointer is its presence */
 	v.has_open = true;
 	v.open = (lexc_union){.kind = com_example_golden_defs__nested__open__kind_scalars,
 	                      .value = &local};
@@ -860,6 +859,7 @@ static bool same_type(seen *s, const lexc_type *g, const lexc_type *l)
 			return true;
 	ck_assert_uint_lt(s->n, sizeof s->items / sizeof s->items[0]);
 	s->items[s->n++] = (pair){g, l};
+	SAME(g->layout == LEXC_LAYOUT_VERSION && l->layout == LEXC_LAYOUT_VERSION);
 	SAME(g->kind == l->kind);
 	SAME(strcmp(g->name, l->name) == 0);
 	switch (g->kind) {
@@ -882,7 +882,9 @@ static bool same_type(seen *s, const lexc_type *g, const lexc_type *l)
 	case LEXC_KIND_STRING: {
 		const lexc_string_rules *x = &g->u.string, *y = &l->u.string;
 		SAME(x->min_length == y->min_length && x->max_length == y->max_length);
+		SAME(x->has_max_length == y->has_max_length);
 		SAME(x->min_graphemes == y->min_graphemes && x->max_graphemes == y->max_graphemes);
+		SAME(x->has_max_graphemes == y->has_max_graphemes);
 		SAME(x->format == y->format);
 		SAME(str_lists_equal(x->enum_values, x->n_enum, y->enum_values, y->n_enum));
 		SAME(str_lists_equal(x->known_values, x->n_known, y->known_values, y->n_known));
@@ -894,6 +896,7 @@ static bool same_type(seen *s, const lexc_type *g, const lexc_type *l)
 	case LEXC_KIND_BYTES:
 		SAME(g->u.bytes.min_length == l->u.bytes.min_length);
 		SAME(g->u.bytes.max_length == l->u.bytes.max_length);
+		SAME(g->u.bytes.has_max_length == l->u.bytes.has_max_length);
 		return true;
 	case LEXC_KIND_BLOB:
 		SAME(str_lists_equal(g->u.blob.accept, g->u.blob.n_accept, l->u.blob.accept,
@@ -905,12 +908,13 @@ static bool same_type(seen *s, const lexc_type *g, const lexc_type *l)
 		SAME(g->u.array.item_size == l->u.array.item_size);
 		SAME(g->u.array.min_length == l->u.array.min_length);
 		SAME(g->u.array.max_length == l->u.array.max_length);
+		SAME(g->u.array.has_max_length == l->u.array.has_max_length);
 		return same_type(s, g->u.array.items, l->u.array.items);
 	case LEXC_KIND_OBJECT: {
 		const lexc_object_rules *x = &g->u.object, *y = &l->u.object;
 		SAME(x->n_fields == y->n_fields);
 		SAME(x->size == y->size && x->align == y->align);
-		SAME(x->extra_offset == y->extra_offset);
+		SAME(x->has_extra == y->has_extra && x->extra_offset == y->extra_offset);
 		SAME(strs_equal(x->type_name, y->type_name));
 		SAME(x->is_record == y->is_record);
 		for (size_t i = 0; i < x->n_fields; i++) {
@@ -919,7 +923,7 @@ static bool same_type(seen *s, const lexc_type *g, const lexc_type *l)
 			SAME(f->offset == h->offset && f->has_offset == h->has_offset);
 			SAME(f->null_offset == h->null_offset &&
 			     f->count_offset == h->count_offset);
-			SAME(f->required == h->required && f->nullable == h->nullable);
+			SAME(f->flags == h->flags);
 			if (!same_type(s, f->type, h->type))
 				return false;
 		}
@@ -961,6 +965,7 @@ START_TEST(test_descriptors_match_lowering)
 	ck_assert_ptr_nonnull(s);
 	for (size_t i = 0; i < lexc_methods_count; i++) {
 		const lexc_method *m = lexc_methods[i];
+		ck_assert_uint_eq(m->layout, LEXC_LAYOUT_VERSION);
 		const schema_doc *doc = schema_set_find_doc(set, m->nsid, strlen(m->nsid));
 		ck_assert_ptr_nonnull(doc);
 		const schema_xrpc *x = &doc->main->node->u.xrpc;

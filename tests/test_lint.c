@@ -1022,12 +1022,13 @@ START_TEST(test_lowering)
 	ck_assert_uint_eq(rec->u.object.n_fields, 11);
 
 	const lexc_field *f = field_of(rec, "text");
-	ck_assert(f->required && !f->nullable);
+	ck_assert_uint_eq(f->flags, 0); /* required, not nullable */
+	ck_assert_uint_eq(rec->layout, LEXC_LAYOUT_VERSION);
 	const lexc_string_rules *sr = &f->type->u.string;
 	ck_assert_uint_eq(sr->min_length, 0);
-	ck_assert_uint_eq(sr->max_length, 3000);
+	ck_assert(sr->has_max_length && sr->max_length == 3000);
 	ck_assert_uint_eq(sr->min_graphemes, 0);
-	ck_assert_uint_eq(sr->max_graphemes, 300);
+	ck_assert(sr->has_max_graphemes && sr->max_graphemes == 300);
 	ck_assert_int_eq(sr->format, LEXC_FORMAT_URI);
 	ck_assert_ptr_null(sr->enum_values);
 	ck_assert_uint_eq(sr->n_known, 2);
@@ -1036,7 +1037,10 @@ START_TEST(test_lowering)
 	assert_lstr(sr->default_value, "https://x.y");
 
 	f = field_of(rec, "reply");
-	ck_assert(!f->required && f->nullable);
+	/* An optional object: no presence offset, its pointer says. */
+	ck_assert_uint_eq(f->flags, LEXC_FIELD_OPTIONAL | LEXC_FIELD_NULLABLE);
+	ck_assert(!lexc_field_has_presence(f));
+	ck_assert_uint_eq(f->has_offset, 0);
 	assert_lstr(f->type->u.object.type_name, "com.example.post#replyRef");
 	ck_assert(!f->type->u.object.is_record);
 
@@ -1050,7 +1054,7 @@ START_TEST(test_lowering)
 	ck_assert(br->has_default && br->default_value && !br->has_const);
 
 	const lexc_bytes_rules *yr = &field_of(rec, "data")->type->u.bytes;
-	ck_assert(yr->min_length == 1 && yr->max_length == 8);
+	ck_assert(yr->min_length == 1 && yr->has_max_length && yr->max_length == 8);
 	ck_assert_int_eq(field_of(rec, "link")->type->kind, LEXC_KIND_CID_LINK);
 
 	const lexc_blob_rules *blr = &field_of(rec, "image")->type->u.blob;
@@ -1060,12 +1064,13 @@ START_TEST(test_lowering)
 
 	f = field_of(rec, "tags");
 	ck_assert_int_eq(f->type->kind, LEXC_KIND_ARRAY);
-	ck_assert(f->count_offset != LEXC_NO_OFFSET);
+	ck_assert(f->flags & LEXC_FIELD_COUNTED);
+	ck_assert(f->count_offset > f->has_offset && f->count_offset < f->offset);
 	const lexc_array_rules *ar = &f->type->u.array;
-	ck_assert(ar->min_length == 0 && ar->max_length == 8);
+	ck_assert(ar->min_length == 0 && ar->has_max_length && ar->max_length == 8);
 	ck_assert_int_eq(ar->items->kind, LEXC_KIND_STRING);
-	ck_assert_uint_eq(ar->items->u.string.max_length, SIZE_MAX);
-	ck_assert_uint_eq(ar->items->u.string.max_graphemes, SIZE_MAX);
+	ck_assert(!ar->items->u.string.has_max_length && ar->items->u.string.max_length == 0);
+	ck_assert(!ar->items->u.string.has_max_graphemes);
 	ck_assert_int_eq(ar->items->u.string.format, LEXC_FORMAT_NONE);
 
 	/* Variants by $type, sorted; a record names itself by its bare NSID. */
@@ -1081,13 +1086,13 @@ START_TEST(test_lowering)
 	const lexc_type *in = field_of(rec, "inline")->type;
 	assert_lstr(in->u.object.type_name, "");
 	ck_assert(!in->u.object.is_record);
-	ck_assert(!field_of(in, "x")->required);
+	ck_assert(field_of(in, "x")->flags & LEXC_FIELD_OPTIONAL);
 
 	/* Params: never nullable; a ref to nsid#main is the variant "nsid". */
 	const schema_node *q = schema_set_find_doc(set, "com.example.q", 13)->main->node;
 	const lexc_type *pt = lower_node(l, q->u.xrpc.parameters);
 	f = field_of(pt, "n");
-	ck_assert(f->required && !f->nullable && f->null_offset == LEXC_NO_OFFSET);
+	ck_assert(f->flags == 0 && f->null_offset == 0 && f->has_offset == 0);
 	ck_assert(f->type->u.integer.has_default && f->type->u.integer.default_value == 5);
 	br = &field_of(pt, "b")->type->u.boolean;
 	ck_assert(br->has_const && !br->const_value && !br->has_default);
@@ -1098,7 +1103,7 @@ START_TEST(test_lowering)
 	assert_lstr(sr->const_value, "x");
 	ck_assert(sr->min_length == 1 && sr->min_graphemes == 1 && sr->max_graphemes == 2);
 	ck_assert_uint_eq(field_of(pt, "l")->type->u.array.min_length, 1);
-	ck_assert_uint_eq(field_of(pt, "l")->type->u.array.max_length, SIZE_MAX);
+	ck_assert(!field_of(pt, "l")->type->u.array.has_max_length);
 	const lexc_type *out = lower_node(l, q->u.xrpc.output->schema);
 	ck_assert(!out->u.union_.closed);
 	ck_assert_uint_eq(out->u.union_.n_variants, 1);

@@ -106,7 +106,8 @@ START_TEST(health)
 
 	/* Registration is closed once the server runs. */
 	lexc_error err;
-	static const lexc_method unregistered = {.nsid = "com.example.test.unregistered",
+	static const lexc_method unregistered = {.layout = LEXC_LAYOUT_VERSION,
+	                                         .nsid = "com.example.test.unregistered",
 	                                         .kind = LEXC_METHOD_QUERY};
 	ck_assert_int_eq(
 	        lexc_server_register(T.server, &unregistered, http_get_dummy, NULL, NULL, &err),
@@ -1107,8 +1108,10 @@ END_TEST
 START_TEST(api_edges)
 {
 	lexc_error err;
-	static const lexc_method a = {.nsid = "b.x", .kind = LEXC_METHOD_QUERY};
-	static const lexc_method b = {.nsid = "a.x", .kind = LEXC_METHOD_QUERY};
+	static const lexc_method a = {
+	        .layout = LEXC_LAYOUT_VERSION, .nsid = "b.x", .kind = LEXC_METHOD_QUERY};
+	static const lexc_method b = {
+	        .layout = LEXC_LAYOUT_VERSION, .nsid = "a.x", .kind = LEXC_METHOD_QUERY};
 	const lexc_method *unsorted[] = {&a, &b};
 	ck_assert_ptr_null(lexc_server_new(NULL, unsorted, 2, &err));
 	ck_assert(strstr(err.message, "sorted") != NULL);

@@ -51,6 +51,7 @@ typedef enum lexc_method_kind {
  * NULL when there is no body at all. An encoding without a schema means
  * the bytes pass through as a lexc_body. */
 typedef struct lexc_method {
+	uint32_t layout; /* LEXC_LAYOUT_VERSION; first, then nsid, in every layout */
 	const char *nsid;
 	lexc_method_kind kind;
 	const lexc_type *params;     /* object of booleans, integers, strings, arrays */

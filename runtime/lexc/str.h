@@ -58,8 +58,9 @@ lexc_str lexc_str_borrow_n(const char *ptr, size_t len);
  * failure: the null string, and the arena marked failed. */
 lexc_str lexc_str_copy(lexc_arena *a, const char *cstr);
 
-/* Arena: a copy of `len` bytes at `ptr`, NUL-terminated. On allocation
- * failure: the null string, and the arena marked failed. */
+/* Arena: a copy of `len` bytes at `ptr`, NUL-terminated (`ptr` NULL with
+ * `len` 0 gives ""). On allocation failure, or `ptr` NULL with `len` > 0:
+ * the null string, and the arena marked failed. */
 lexc_str lexc_str_copy_n(lexc_arena *a, const char *ptr, size_t len);
 
 /* Arena: printf() into the arena, NUL-terminated. On allocation failure (or

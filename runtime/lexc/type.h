@@ -7,6 +7,10 @@
  * builds the very same descriptors at run time from lexicon files. Both run
  * one engine, so they cannot disagree.
  *
+ * A member left zero means no constraint and no optional C member, so a
+ * descriptor spells out only what its lexicon says: `{.layout =
+ * LEXC_LAYOUT_VERSION, .kind = LEXC_KIND_STRING}` is any string.
+ *
  * Descriptors are immutable after construction and may be shared by any
  * number of threads. */
 #ifndef LEXC_TYPE_H
@@ -85,21 +89,34 @@ typedef enum lexc_kind {
 	LEXC_KIND_UNKNOWN,     /* lexc_str: a JSON object, verbatim */
 } lexc_kind;
 
-/* Offset value meaning "this struct has no such member". */
-#define LEXC_NO_OFFSET UINT32_MAX
+/* The descriptor layout this liblexc reads: the version of every struct
+ * below and of lexc_method (lexc/server.h), which generated descriptors
+ * carry in their first member. It changes whenever one of those structs
+ * gains, loses or moves a member or a member changes meaning; liblexc
+ * refuses descriptors of another layout (doc/abi.md). */
+#define LEXC_LAYOUT_VERSION 1
 
 typedef struct lexc_type lexc_type;
+
+/* lexc_field.flags. No flag: a required, non-nullable value at `offset`.
+ * Each other offset is read only under its flag. OPTIONAL: the value may
+ * be absent; `bool has_x` at has_offset says whether it is there, except
+ * for an object, whose pointer is its presence (NULL: absent). NULLABLE:
+ * it may be null, `bool x_is_null` at null_offset. COUNTED: `size_t n_x`
+ * at count_offset, which every array field has. */
+#define LEXC_FIELD_OPTIONAL 0x1u
+#define LEXC_FIELD_NULLABLE 0x2u
+#define LEXC_FIELD_COUNTED 0x4u
 
 /* An object property. */
 typedef struct lexc_field {
 	lexc_str name;         /* the JSON key */
 	const lexc_type *type; /* its type */
 	uint32_t offset;       /* the value member (arrays: the items pointer) */
-	uint32_t has_offset;   /* `bool has_x`, or LEXC_NO_OFFSET when required */
-	uint32_t null_offset;  /* `bool x_is_null`, or LEXC_NO_OFFSET unless nullable */
-	uint32_t count_offset; /* arrays: `size_t n_x`; else LEXC_NO_OFFSET */
-	bool required;
-	bool nullable;
+	uint32_t flags;        /* LEXC_FIELD_* */
+	uint32_t has_offset;   /* `bool has_x`: see lexc_field_has_presence() */
+	uint32_t null_offset;  /* `bool x_is_null`, with LEXC_FIELD_NULLABLE */
+	uint32_t count_offset; /* `size_t n_x`, with LEXC_FIELD_COUNTED */
 } lexc_field;
 
 /* A union variant: the `$type` that selects it and its object type. */
@@ -122,9 +139,12 @@ typedef struct lexc_integer_rules {
 	int64_t default_value, const_value;
 } lexc_integer_rules;
 
+/* Length limits: a minimum of 0 is none; a maximum is read only when its
+ * has_max_ flag is set. */
 typedef struct lexc_string_rules {
-	size_t min_length, max_length;       /* UTF-8 bytes; max SIZE_MAX: none */
-	size_t min_graphemes, max_graphemes; /* max SIZE_MAX: none */
+	size_t min_length, max_length; /* UTF-8 bytes */
+	size_t min_graphemes, max_graphemes;
+	bool has_max_length, has_max_graphemes;
 	lexc_format format;
 	const lexc_str *enum_values; /* closed set, or NULL */
 	size_t n_enum;
@@ -135,7 +155,8 @@ typedef struct lexc_string_rules {
 } lexc_string_rules;
 
 typedef struct lexc_bytes_rules {
-	size_t min_length, max_length; /* raw bytes; max SIZE_MAX: none */
+	size_t min_length, max_length; /* raw bytes */
+	bool has_max_length;
 } lexc_bytes_rules;
 
 typedef struct lexc_blob_rules {
@@ -148,16 +169,18 @@ typedef struct lexc_blob_rules {
 typedef struct lexc_array_rules {
 	const lexc_type *items;
 	size_t item_size;              /* bytes of one item in the items array */
-	size_t min_length, max_length; /* elements; max SIZE_MAX: none */
+	size_t min_length, max_length; /* elements */
+	bool has_max_length;
 } lexc_array_rules;
 
 typedef struct lexc_object_rules {
 	const lexc_field *fields; /* sorted by name (bytewise) for binary search */
 	size_t n_fields;
 	size_t size, align;    /* of the C struct */
-	uint32_t extra_offset; /* lexc_extra member, or LEXC_NO_OFFSET */
-	lexc_str type_name;    /* "nsid" or "nsid#name": the `$type` when written */
+	uint32_t extra_offset; /* the lexc_extra member, with has_extra */
+	bool has_extra;        /* without: undeclared properties are checked, dropped */
 	bool is_record;        /* `$type` required and must equal type_name */
+	lexc_str type_name;    /* "nsid" or "nsid#name": the `$type` when written */
 } lexc_object_rules;
 
 typedef struct lexc_union_rules {
@@ -166,9 +189,12 @@ typedef struct lexc_union_rules {
 	bool closed;
 } lexc_union_rules;
 
+/* `layout`, `kind` and `name` come first in every layout, so that any
+ * liblexc can read a descriptor's layout and name it in a refusal. */
 struct lexc_type {
+	uint32_t layout; /* LEXC_LAYOUT_VERSION */
 	lexc_kind kind;
-	const char *name; /* for messages: "app.bsky.feed.post#replyRef" or "" */
+	const char *name; /* for messages: "app.bsky.feed.post#replyRef", "" or NULL */
 	union {
 		lexc_boolean_rules boolean;
 		lexc_integer_rules integer;
@@ -185,6 +211,14 @@ struct lexc_type {
  * pointer for objects, the items pointer for arrays). */
 size_t lexc_type_slot_size(const lexc_type *t);
 size_t lexc_type_slot_align(const lexc_type *t);
+
+/* Whether the field has a `bool has_x` member: when it is optional and
+ * not an object (a NULL type lays out as an object, as in lower.c). */
+static inline bool lexc_field_has_presence(const lexc_field *f)
+{
+	return (f->flags & LEXC_FIELD_OPTIONAL) != 0 && f->type != NULL &&
+	       f->type->kind != LEXC_KIND_OBJECT;
+}
 
 #ifdef __cplusplus
 }

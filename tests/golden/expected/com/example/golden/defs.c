@@ -9,11 +9,13 @@
 #include <stdint.h>
 
 static const lexc_type com_example_golden_defs__scalars__flag__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_BOOLEAN,
         .name = "com.example.golden.defs#scalars",
 };
 
 static const lexc_type com_example_golden_defs__scalars__flagDefault__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_BOOLEAN,
         .name = "com.example.golden.defs#scalars",
         .u.boolean.has_default = true,
@@ -21,6 +23,7 @@ static const lexc_type com_example_golden_defs__scalars__flagDefault__type = {
 };
 
 static const lexc_type com_example_golden_defs__scalars__flagConst__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_BOOLEAN,
         .name = "com.example.golden.defs#scalars",
         .u.boolean.has_const = true,
@@ -28,6 +31,7 @@ static const lexc_type com_example_golden_defs__scalars__flagConst__type = {
 };
 
 static const lexc_type com_example_golden_defs__scalars__count__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_INTEGER,
         .name = "com.example.golden.defs#scalars",
         .u.integer.has_minimum = true,
@@ -41,6 +45,7 @@ static const int64_t com_example_golden_defs__scalars__level__enum_values[] = {
 };
 
 static const lexc_type com_example_golden_defs__scalars__level__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_INTEGER,
         .name = "com.example.golden.defs#scalars",
         .u.integer.enum_values = com_example_golden_defs__scalars__level__enum_values,
@@ -50,6 +55,7 @@ static const lexc_type com_example_golden_defs__scalars__level__type = {
 };
 
 static const lexc_type com_example_golden_defs__scalars__fixed__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_INTEGER,
         .name = "com.example.golden.defs#scalars",
         .u.integer.has_const = true,
@@ -57,6 +63,7 @@ static const lexc_type com_example_golden_defs__scalars__fixed__type = {
 };
 
 static const lexc_type com_example_golden_defs__scalars__big__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_INTEGER,
         .name = "com.example.golden.defs#scalars",
         .u.integer.has_minimum = true,
@@ -66,11 +73,14 @@ static const lexc_type com_example_golden_defs__scalars__big__type = {
 };
 
 static const lexc_type com_example_golden_defs__scalars__name__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.defs#scalars",
         .u.string.min_length = 1,
+        .u.string.has_max_length = true,
         .u.string.max_length = 64,
         .u.string.min_graphemes = 1,
+        .u.string.has_max_graphemes = true,
         .u.string.max_graphemes = 32,
 };
 
@@ -81,10 +91,9 @@ static const lexc_str com_example_golden_defs__scalars__color__enum_values[] = {
 };
 
 static const lexc_type com_example_golden_defs__scalars__color__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.defs#scalars",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
         .u.string.enum_values = com_example_golden_defs__scalars__color__enum_values,
         .u.string.n_enum = 3,
         .u.string.has_default = true,
@@ -98,142 +107,131 @@ static const lexc_str com_example_golden_defs__scalars__mood__known_values[] = {
 };
 
 static const lexc_type com_example_golden_defs__scalars__mood__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.defs#scalars",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
         .u.string.known_values = com_example_golden_defs__scalars__mood__known_values,
         .u.string.n_known = 3,
 };
 
 static const lexc_type com_example_golden_defs__scalars__version__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.defs#scalars",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
         .u.string.has_const = true,
         .u.string.const_value = {"v1", 2},
 };
 
 static const lexc_type com_example_golden_defs__scalars__greeting__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.defs#scalars",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
         .u.string.has_default = true,
         .u.string.default_value = {"hello \"world\" \\ café ?\?! tab\011here", 34},
 };
 
 static const lexc_type com_example_golden_defs__scalars__atIdentifier__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.defs#scalars",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
         .u.string.format = LEXC_FORMAT_AT_IDENTIFIER,
 };
 
 static const lexc_type com_example_golden_defs__scalars__atUri__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.defs#scalars",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
         .u.string.format = LEXC_FORMAT_AT_URI,
 };
 
 static const lexc_type com_example_golden_defs__scalars__cid__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.defs#scalars",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
         .u.string.format = LEXC_FORMAT_CID,
 };
 
 static const lexc_type com_example_golden_defs__scalars__datetime__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.defs#scalars",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
         .u.string.format = LEXC_FORMAT_DATETIME,
 };
 
 static const lexc_type com_example_golden_defs__scalars__did__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.defs#scalars",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
         .u.string.format = LEXC_FORMAT_DID,
 };
 
 static const lexc_type com_example_golden_defs__scalars__handle__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.defs#scalars",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
         .u.string.format = LEXC_FORMAT_HANDLE,
 };
 
 static const lexc_type com_example_golden_defs__scalars__nsid__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.defs#scalars",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
         .u.string.format = LEXC_FORMAT_NSID,
 };
 
 static const lexc_type com_example_golden_defs__scalars__tid__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.defs#scalars",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
         .u.string.format = LEXC_FORMAT_TID,
 };
 
 static const lexc_type com_example_golden_defs__scalars__recordKey__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.defs#scalars",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
         .u.string.format = LEXC_FORMAT_RECORD_KEY,
 };
 
 static const lexc_type com_example_golden_defs__scalars__uri__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.defs#scalars",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
         .u.string.format = LEXC_FORMAT_URI,
 };
 
 static const lexc_type com_example_golden_defs__scalars__language__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.defs#scalars",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
         .u.string.format = LEXC_FORMAT_LANGUAGE,
 };
 
 static const lexc_type com_example_golden_defs__scalars__data__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_BYTES,
         .name = "com.example.golden.defs#scalars",
         .u.bytes.min_length = 1,
+        .u.bytes.has_max_length = true,
         .u.bytes.max_length = 1024,
 };
 
 static const lexc_type com_example_golden_defs__scalars__link__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_CID_LINK,
         .name = "com.example.golden.defs#scalars",
 };
 
 static const lexc_type com_example_golden_defs__scalars__cid_link__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_CID_LINK,
         .name = "com.example.golden.defs#scalars",
 };
 
 static const lexc_type com_example_golden_defs__scalars__union___type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.defs#scalars",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
 };
 
 static const lexc_str com_example_golden_defs__scalars__image__accept[] = {
@@ -243,6 +241,7 @@ static const lexc_str com_example_golden_defs__scalars__image__accept[] = {
 };
 
 static const lexc_type com_example_golden_defs__scalars__image__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_BLOB,
         .name = "com.example.golden.defs#scalars",
         .u.blob.accept = com_example_golden_defs__scalars__image__accept,
@@ -252,20 +251,21 @@ static const lexc_type com_example_golden_defs__scalars__image__type = {
 };
 
 static const lexc_type com_example_golden_defs__scalars__anyBlob__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_BLOB,
         .name = "com.example.golden.defs#scalars",
 };
 
 static const lexc_type com_example_golden_defs__scalars__extra__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_UNKNOWN,
         .name = "com.example.golden.defs#scalars",
 };
 
 static const lexc_type com_example_golden_defs__scalars__maybe__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.defs#scalars",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
 };
 
 static const lexc_field com_example_golden_defs__scalars__fields[] = {
@@ -273,272 +273,235 @@ static const lexc_field com_example_golden_defs__scalars__fields[] = {
                 .name = {"anyBlob", 7},
                 .type = &com_example_golden_defs__scalars__anyBlob__type,
                 .offset = offsetof(com_example_golden_defs__scalars, anyBlob),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_anyBlob),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"atIdentifier", 12},
                 .type = &com_example_golden_defs__scalars__atIdentifier__type,
                 .offset = offsetof(com_example_golden_defs__scalars, atIdentifier),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_atIdentifier),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"atUri", 5},
                 .type = &com_example_golden_defs__scalars__atUri__type,
                 .offset = offsetof(com_example_golden_defs__scalars, atUri),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_atUri),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"big", 3},
                 .type = &com_example_golden_defs__scalars__big__type,
                 .offset = offsetof(com_example_golden_defs__scalars, big),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_big),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"cid", 3},
                 .type = &com_example_golden_defs__scalars__cid__type,
                 .offset = offsetof(com_example_golden_defs__scalars, cid),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_cid),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"cid-link", 8},
                 .type = &com_example_golden_defs__scalars__cid_link__type,
                 .offset = offsetof(com_example_golden_defs__scalars, cid_link),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_cid_link),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"color", 5},
                 .type = &com_example_golden_defs__scalars__color__type,
                 .offset = offsetof(com_example_golden_defs__scalars, color),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_color),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"count", 5},
                 .type = &com_example_golden_defs__scalars__count__type,
                 .offset = offsetof(com_example_golden_defs__scalars, count),
-                .has_offset = LEXC_NO_OFFSET,
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
-                .required = true,
         },
         {
                 .name = {"data", 4},
                 .type = &com_example_golden_defs__scalars__data__type,
                 .offset = offsetof(com_example_golden_defs__scalars, data),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_data),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"datetime", 8},
                 .type = &com_example_golden_defs__scalars__datetime__type,
                 .offset = offsetof(com_example_golden_defs__scalars, datetime),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_datetime),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"did", 3},
                 .type = &com_example_golden_defs__scalars__did__type,
                 .offset = offsetof(com_example_golden_defs__scalars, did),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_did),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"extra", 5},
                 .type = &com_example_golden_defs__scalars__extra__type,
                 .offset = offsetof(com_example_golden_defs__scalars, extra),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_extra),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"fixed", 5},
                 .type = &com_example_golden_defs__scalars__fixed__type,
                 .offset = offsetof(com_example_golden_defs__scalars, fixed),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_fixed),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"flag", 4},
                 .type = &com_example_golden_defs__scalars__flag__type,
                 .offset = offsetof(com_example_golden_defs__scalars, flag),
-                .has_offset = LEXC_NO_OFFSET,
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
-                .required = true,
         },
         {
                 .name = {"flagConst", 9},
                 .type = &com_example_golden_defs__scalars__flagConst__type,
                 .offset = offsetof(com_example_golden_defs__scalars, flagConst),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_flagConst),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"flagDefault", 11},
                 .type = &com_example_golden_defs__scalars__flagDefault__type,
                 .offset = offsetof(com_example_golden_defs__scalars, flagDefault),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_flagDefault),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"greeting", 8},
                 .type = &com_example_golden_defs__scalars__greeting__type,
                 .offset = offsetof(com_example_golden_defs__scalars, greeting),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_greeting),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"handle", 6},
                 .type = &com_example_golden_defs__scalars__handle__type,
                 .offset = offsetof(com_example_golden_defs__scalars, handle),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_handle),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"image", 5},
                 .type = &com_example_golden_defs__scalars__image__type,
                 .offset = offsetof(com_example_golden_defs__scalars, image),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_image),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"language", 8},
                 .type = &com_example_golden_defs__scalars__language__type,
                 .offset = offsetof(com_example_golden_defs__scalars, language),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_language),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"level", 5},
                 .type = &com_example_golden_defs__scalars__level__type,
                 .offset = offsetof(com_example_golden_defs__scalars, level),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_level),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"link", 4},
                 .type = &com_example_golden_defs__scalars__link__type,
                 .offset = offsetof(com_example_golden_defs__scalars, link),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_link),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"maybe", 5},
                 .type = &com_example_golden_defs__scalars__maybe__type,
                 .offset = offsetof(com_example_golden_defs__scalars, maybe),
+                .flags = LEXC_FIELD_OPTIONAL | LEXC_FIELD_NULLABLE,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_maybe),
                 .null_offset = offsetof(com_example_golden_defs__scalars, maybe_is_null),
-                .count_offset = LEXC_NO_OFFSET,
-                .nullable = true,
         },
         {
                 .name = {"mood", 4},
                 .type = &com_example_golden_defs__scalars__mood__type,
                 .offset = offsetof(com_example_golden_defs__scalars, mood),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_mood),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"name", 4},
                 .type = &com_example_golden_defs__scalars__name__type,
                 .offset = offsetof(com_example_golden_defs__scalars, name),
-                .has_offset = LEXC_NO_OFFSET,
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
-                .required = true,
         },
         {
                 .name = {"nsid", 4},
                 .type = &com_example_golden_defs__scalars__nsid__type,
                 .offset = offsetof(com_example_golden_defs__scalars, nsid),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_nsid),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"recordKey", 9},
                 .type = &com_example_golden_defs__scalars__recordKey__type,
                 .offset = offsetof(com_example_golden_defs__scalars, recordKey),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_recordKey),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"tid", 3},
                 .type = &com_example_golden_defs__scalars__tid__type,
                 .offset = offsetof(com_example_golden_defs__scalars, tid),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_tid),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"union", 5},
                 .type = &com_example_golden_defs__scalars__union___type,
                 .offset = offsetof(com_example_golden_defs__scalars, union_),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_union_),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"uri", 3},
                 .type = &com_example_golden_defs__scalars__uri__type,
                 .offset = offsetof(com_example_golden_defs__scalars, uri),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_uri),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"version", 7},
                 .type = &com_example_golden_defs__scalars__version__type,
                 .offset = offsetof(com_example_golden_defs__scalars, version),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__scalars, has_version),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
 };
 
 const lexc_type com_example_golden_defs__scalars__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_OBJECT,
         .name = "com.example.golden.defs#scalars",
         .u.object.fields = com_example_golden_defs__scalars__fields,
         .u.object.n_fields = 31,
         .u.object.size = sizeof(com_example_golden_defs__scalars),
         .u.object.align = _Alignof(com_example_golden_defs__scalars),
+        .u.object.has_extra = true,
         .u.object.extra_offset = offsetof(com_example_golden_defs__scalars, _extra),
         .u.object.type_name = {"com.example.golden.defs#scalars", 31},
 };
 
 static const lexc_type com_example_golden_defs__nested__inner__deeper__leaf__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.defs#nested",
+        .u.string.has_max_length = true,
         .u.string.max_length = 10,
-        .u.string.max_graphemes = SIZE_MAX,
 };
 
 static const lexc_field com_example_golden_defs__nested__inner__deeper__fields[] = {
@@ -546,27 +509,27 @@ static const lexc_field com_example_golden_defs__nested__inner__deeper__fields[]
                 .name = {"leaf", 4},
                 .type = &com_example_golden_defs__nested__inner__deeper__leaf__type,
                 .offset = offsetof(com_example_golden_defs__nested__inner__deeper, leaf),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__nested__inner__deeper, has_leaf),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
 };
 
 const lexc_type com_example_golden_defs__nested__inner__deeper__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_OBJECT,
         .name = "com.example.golden.defs#nested",
         .u.object.fields = com_example_golden_defs__nested__inner__deeper__fields,
         .u.object.n_fields = 1,
         .u.object.size = sizeof(com_example_golden_defs__nested__inner__deeper),
         .u.object.align = _Alignof(com_example_golden_defs__nested__inner__deeper),
+        .u.object.has_extra = true,
         .u.object.extra_offset = offsetof(com_example_golden_defs__nested__inner__deeper, _extra),
 };
 
 static const lexc_type com_example_golden_defs__nested__inner__note__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.defs#nested",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
 };
 
 static const lexc_field com_example_golden_defs__nested__inner__fields[] = {
@@ -574,53 +537,55 @@ static const lexc_field com_example_golden_defs__nested__inner__fields[] = {
                 .name = {"deeper", 6},
                 .type = &com_example_golden_defs__nested__inner__deeper__type,
                 .offset = offsetof(com_example_golden_defs__nested__inner, deeper),
-                .has_offset = LEXC_NO_OFFSET,
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
-                .required = true,
         },
         {
                 .name = {"note", 4},
                 .type = &com_example_golden_defs__nested__inner__note__type,
                 .offset = offsetof(com_example_golden_defs__nested__inner, note),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__nested__inner, has_note),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
 };
 
 const lexc_type com_example_golden_defs__nested__inner__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_OBJECT,
         .name = "com.example.golden.defs#nested",
         .u.object.fields = com_example_golden_defs__nested__inner__fields,
         .u.object.n_fields = 2,
         .u.object.size = sizeof(com_example_golden_defs__nested__inner),
         .u.object.align = _Alignof(com_example_golden_defs__nested__inner),
+        .u.object.has_extra = true,
         .u.object.extra_offset = offsetof(com_example_golden_defs__nested__inner, _extra),
 };
 
 static const lexc_type com_example_golden_defs__nested__tags__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.defs#nested",
+        .u.string.has_max_length = true,
         .u.string.max_length = 20,
-        .u.string.max_graphemes = SIZE_MAX,
 };
 
 static const lexc_type com_example_golden_defs__nested__tags__array = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_ARRAY,
         .name = "com.example.golden.defs#nested",
         .u.array.items = &com_example_golden_defs__nested__tags__type,
         .u.array.item_size = sizeof(lexc_str),
         .u.array.min_length = 1,
+        .u.array.has_max_length = true,
         .u.array.max_length = 5,
 };
 
 static const lexc_type com_example_golden_defs__nested__points__x__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_INTEGER,
         .name = "com.example.golden.defs#nested",
 };
 
 static const lexc_type com_example_golden_defs__nested__points__y__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_INTEGER,
         .name = "com.example.golden.defs#nested",
 };
@@ -630,38 +595,32 @@ static const lexc_field com_example_golden_defs__nested__points__fields[] = {
                 .name = {"x", 1},
                 .type = &com_example_golden_defs__nested__points__x__type,
                 .offset = offsetof(com_example_golden_defs__nested__points, x),
-                .has_offset = LEXC_NO_OFFSET,
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
-                .required = true,
         },
         {
                 .name = {"y", 1},
                 .type = &com_example_golden_defs__nested__points__y__type,
                 .offset = offsetof(com_example_golden_defs__nested__points, y),
-                .has_offset = LEXC_NO_OFFSET,
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
-                .required = true,
         },
 };
 
 const lexc_type com_example_golden_defs__nested__points__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_OBJECT,
         .name = "com.example.golden.defs#nested",
         .u.object.fields = com_example_golden_defs__nested__points__fields,
         .u.object.n_fields = 2,
         .u.object.size = sizeof(com_example_golden_defs__nested__points),
         .u.object.align = _Alignof(com_example_golden_defs__nested__points),
+        .u.object.has_extra = true,
         .u.object.extra_offset = offsetof(com_example_golden_defs__nested__points, _extra),
 };
 
 static const lexc_type com_example_golden_defs__nested__points__array = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_ARRAY,
         .name = "com.example.golden.defs#nested",
         .u.array.items = &com_example_golden_defs__nested__points__type,
         .u.array.item_size = sizeof(com_example_golden_defs__nested__points),
-        .u.array.max_length = SIZE_MAX,
 };
 
 static const lexc_variant com_example_golden_defs__nested__open__variants[] = {
@@ -680,6 +639,7 @@ static const lexc_variant com_example_golden_defs__nested__open__variants[] = {
 };
 
 static const lexc_type com_example_golden_defs__nested__open__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_UNION,
         .name = "com.example.golden.defs#nested",
         .u.union_.variants = com_example_golden_defs__nested__open__variants,
@@ -698,6 +658,7 @@ static const lexc_variant com_example_golden_defs__nested__closed__variants[] = 
 };
 
 static const lexc_type com_example_golden_defs__nested__closed__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_UNION,
         .name = "com.example.golden.defs#nested",
         .u.union_.variants = com_example_golden_defs__nested__closed__variants,
@@ -717,6 +678,7 @@ static const lexc_variant com_example_golden_defs__nested__many__variants[] = {
 };
 
 static const lexc_type com_example_golden_defs__nested__many__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_UNION,
         .name = "com.example.golden.defs#nested",
         .u.union_.variants = com_example_golden_defs__nested__many__variants,
@@ -724,24 +686,25 @@ static const lexc_type com_example_golden_defs__nested__many__type = {
 };
 
 static const lexc_type com_example_golden_defs__nested__many__array = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_ARRAY,
         .name = "com.example.golden.defs#nested",
         .u.array.items = &com_example_golden_defs__nested__many__type,
         .u.array.item_size = sizeof(lexc_union),
-        .u.array.max_length = SIZE_MAX,
 };
 
 static const lexc_type com_example_golden_defs__nested__items__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_INTEGER,
         .name = "com.example.golden.defs#nested",
 };
 
 static const lexc_type com_example_golden_defs__nested__items__array = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_ARRAY,
         .name = "com.example.golden.defs#nested",
         .u.array.items = &com_example_golden_defs__nested__items__type,
         .u.array.item_size = sizeof(int64_t),
-        .u.array.max_length = SIZE_MAX,
 };
 
 static const lexc_field com_example_golden_defs__nested__fields[] = {
@@ -749,125 +712,113 @@ static const lexc_field com_example_golden_defs__nested__fields[] = {
                 .name = {"closed", 6},
                 .type = &com_example_golden_defs__nested__closed__type,
                 .offset = offsetof(com_example_golden_defs__nested, closed),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__nested, has_closed),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"crossDoc", 8},
                 .type = &com_example_golden_other__thing__type,
                 .offset = offsetof(com_example_golden_defs__nested, crossDoc),
-                .has_offset = offsetof(com_example_golden_defs__nested, has_crossDoc),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
+                .flags = LEXC_FIELD_OPTIONAL,
         },
         {
                 .name = {"inner", 5},
                 .type = &com_example_golden_defs__nested__inner__type,
                 .offset = offsetof(com_example_golden_defs__nested, inner),
-                .has_offset = LEXC_NO_OFFSET,
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
-                .required = true,
         },
         {
                 .name = {"items", 5},
                 .type = &com_example_golden_defs__nested__items__array,
                 .offset = offsetof(com_example_golden_defs__nested, items),
+                .flags = LEXC_FIELD_OPTIONAL | LEXC_FIELD_COUNTED,
                 .has_offset = offsetof(com_example_golden_defs__nested, has_items),
-                .null_offset = LEXC_NO_OFFSET,
                 .count_offset = offsetof(com_example_golden_defs__nested, n_items),
         },
         {
                 .name = {"label", 5},
                 .type = &com_example_golden_defs__label__type,
                 .offset = offsetof(com_example_golden_defs__nested, label),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__nested, has_label),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"local", 5},
                 .type = &com_example_golden_defs__scalars__type,
                 .offset = offsetof(com_example_golden_defs__nested, local),
-                .has_offset = offsetof(com_example_golden_defs__nested, has_local),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
+                .flags = LEXC_FIELD_OPTIONAL,
         },
         {
                 .name = {"mainRef", 7},
                 .type = &com_example_golden_other__type,
                 .offset = offsetof(com_example_golden_defs__nested, mainRef),
-                .has_offset = offsetof(com_example_golden_defs__nested, has_mainRef),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
+                .flags = LEXC_FIELD_OPTIONAL,
         },
         {
                 .name = {"many", 4},
                 .type = &com_example_golden_defs__nested__many__array,
                 .offset = offsetof(com_example_golden_defs__nested, many),
+                .flags = LEXC_FIELD_OPTIONAL | LEXC_FIELD_COUNTED,
                 .has_offset = offsetof(com_example_golden_defs__nested, has_many),
-                .null_offset = LEXC_NO_OFFSET,
                 .count_offset = offsetof(com_example_golden_defs__nested, n_many),
         },
         {
                 .name = {"numbers", 7},
                 .type = &com_example_golden_defs__numbers__type,
                 .offset = offsetof(com_example_golden_defs__nested, numbers),
+                .flags = LEXC_FIELD_OPTIONAL | LEXC_FIELD_COUNTED,
                 .has_offset = offsetof(com_example_golden_defs__nested, has_numbers),
-                .null_offset = LEXC_NO_OFFSET,
                 .count_offset = offsetof(com_example_golden_defs__nested, n_numbers),
         },
         {
                 .name = {"open", 4},
                 .type = &com_example_golden_defs__nested__open__type,
                 .offset = offsetof(com_example_golden_defs__nested, open),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__nested, has_open),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"points", 6},
                 .type = &com_example_golden_defs__nested__points__array,
                 .offset = offsetof(com_example_golden_defs__nested, points),
+                .flags = LEXC_FIELD_OPTIONAL | LEXC_FIELD_COUNTED,
                 .has_offset = offsetof(com_example_golden_defs__nested, has_points),
-                .null_offset = LEXC_NO_OFFSET,
                 .count_offset = offsetof(com_example_golden_defs__nested, n_points),
         },
         {
                 .name = {"tags", 4},
                 .type = &com_example_golden_defs__nested__tags__array,
                 .offset = offsetof(com_example_golden_defs__nested, tags),
+                .flags = LEXC_FIELD_OPTIONAL | LEXC_FIELD_COUNTED,
                 .has_offset = offsetof(com_example_golden_defs__nested, has_tags),
-                .null_offset = LEXC_NO_OFFSET,
                 .count_offset = offsetof(com_example_golden_defs__nested, n_tags),
         },
 };
 
 const lexc_type com_example_golden_defs__nested__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_OBJECT,
         .name = "com.example.golden.defs#nested",
         .u.object.fields = com_example_golden_defs__nested__fields,
         .u.object.n_fields = 12,
         .u.object.size = sizeof(com_example_golden_defs__nested),
         .u.object.align = _Alignof(com_example_golden_defs__nested),
+        .u.object.has_extra = true,
         .u.object.extra_offset = offsetof(com_example_golden_defs__nested, _extra),
         .u.object.type_name = {"com.example.golden.defs#nested", 30},
 };
 
 static const lexc_type com_example_golden_defs__node__value__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.defs#node",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
 };
 
 static const lexc_type com_example_golden_defs__node__children__array = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_ARRAY,
         .name = "com.example.golden.defs#node",
         .u.array.items = &com_example_golden_defs__node__type,
         .u.array.item_size = sizeof(com_example_golden_defs__node),
-        .u.array.max_length = SIZE_MAX,
 };
 
 static const lexc_field com_example_golden_defs__node__fields[] = {
@@ -875,35 +826,34 @@ static const lexc_field com_example_golden_defs__node__fields[] = {
                 .name = {"children", 8},
                 .type = &com_example_golden_defs__node__children__array,
                 .offset = offsetof(com_example_golden_defs__node, children),
+                .flags = LEXC_FIELD_OPTIONAL | LEXC_FIELD_COUNTED,
                 .has_offset = offsetof(com_example_golden_defs__node, has_children),
-                .null_offset = LEXC_NO_OFFSET,
                 .count_offset = offsetof(com_example_golden_defs__node, n_children),
         },
         {
                 .name = {"parent", 6},
                 .type = &com_example_golden_defs__node__type,
                 .offset = offsetof(com_example_golden_defs__node, parent),
-                .has_offset = offsetof(com_example_golden_defs__node, has_parent),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
+                .flags = LEXC_FIELD_OPTIONAL,
         },
         {
                 .name = {"value", 5},
                 .type = &com_example_golden_defs__node__value__type,
                 .offset = offsetof(com_example_golden_defs__node, value),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_defs__node, has_value),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
 };
 
 const lexc_type com_example_golden_defs__node__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_OBJECT,
         .name = "com.example.golden.defs#node",
         .u.object.fields = com_example_golden_defs__node__fields,
         .u.object.n_fields = 3,
         .u.object.size = sizeof(com_example_golden_defs__node),
         .u.object.align = _Alignof(com_example_golden_defs__node),
+        .u.object.has_extra = true,
         .u.object.extra_offset = offsetof(com_example_golden_defs__node, _extra),
         .u.object.type_name = {"com.example.golden.defs#node", 28},
 };
@@ -916,15 +866,17 @@ static const lexc_str com_example_golden_defs__label__known_values[] = {
 };
 
 const lexc_type com_example_golden_defs__label__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.defs#label",
+        .u.string.has_max_length = true,
         .u.string.max_length = 128,
-        .u.string.max_graphemes = SIZE_MAX,
         .u.string.known_values = com_example_golden_defs__label__known_values,
         .u.string.n_known = 4,
 };
 
 const lexc_type com_example_golden_defs__score__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_INTEGER,
         .name = "com.example.golden.defs#score",
         .u.integer.has_minimum = true,
@@ -945,6 +897,7 @@ static const lexc_variant com_example_golden_defs__numbers__item__variants[] = {
 };
 
 static const lexc_type com_example_golden_defs__numbers__item__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_UNION,
         .name = "com.example.golden.defs#numbers",
         .u.union_.variants = com_example_golden_defs__numbers__item__variants,
@@ -952,9 +905,11 @@ static const lexc_type com_example_golden_defs__numbers__item__type = {
 };
 
 const lexc_type com_example_golden_defs__numbers__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_ARRAY,
         .name = "com.example.golden.defs#numbers",
         .u.array.items = &com_example_golden_defs__numbers__item__type,
         .u.array.item_size = sizeof(lexc_union),
+        .u.array.has_max_length = true,
         .u.array.max_length = 10,
 };

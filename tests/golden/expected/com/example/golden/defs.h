@@ -496,13 +496,10 @@ typedef struct com_example_golden_defs__nested {
 	size_t n_points;
 	com_example_golden_defs__nested__points *points;
 	/* optional, com.example.golden.defs#scalars */
-	bool has_local;
 	com_example_golden_defs__scalars *local;
 	/* optional, com.example.golden.other#thing */
-	bool has_crossDoc;
 	com_example_golden_other__thing *crossDoc;
 	/* optional, com.example.golden.other */
-	bool has_mainRef;
 	com_example_golden_other *mainRef;
 	/* optional, com.example.golden.defs#label, maxLength 128, knownValues (4 values) */
 	bool has_label;
@@ -592,7 +589,6 @@ static inline void
 com_example_golden_defs__nested__set_local(com_example_golden_defs__nested *v,
                                            com_example_golden_defs__scalars *value)
 {
-	v->has_local = value != NULL;
 	v->local = value;
 }
 
@@ -600,14 +596,12 @@ static inline void
 com_example_golden_defs__nested__set_crossDoc(com_example_golden_defs__nested *v,
                                               com_example_golden_other__thing *value)
 {
-	v->has_crossDoc = value != NULL;
 	v->crossDoc = value;
 }
 
 static inline void com_example_golden_defs__nested__set_mainRef(com_example_golden_defs__nested *v,
                                                                 com_example_golden_other *value)
 {
-	v->has_mainRef = value != NULL;
 	v->mainRef = value;
 }
 
@@ -989,7 +983,6 @@ typedef struct com_example_golden_defs__node {
 	bool has_value;
 	lexc_str value;
 	/* optional, com.example.golden.defs#node */
-	bool has_parent;
 	com_example_golden_defs__node *parent;
 	/* optional, items: com.example.golden.defs#node */
 	bool has_children;
@@ -1047,7 +1040,6 @@ static inline void com_example_golden_defs__node__set_value(com_example_golden_d
 static inline void com_example_golden_defs__node__set_parent(com_example_golden_defs__node *v,
                                                              com_example_golden_defs__node *value)
 {
-	v->has_parent = value != NULL;
 	v->parent = value;
 }
 

@@ -8,10 +8,9 @@
 #include <stdint.h>
 
 static const lexc_type com_example_golden_other__text__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.other",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
 };
 
 static const lexc_field com_example_golden_other__fields[] = {
@@ -19,28 +18,28 @@ static const lexc_field com_example_golden_other__fields[] = {
                 .name = {"text", 4},
                 .type = &com_example_golden_other__text__type,
                 .offset = offsetof(com_example_golden_other, text),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_other, has_text),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
 };
 
 const lexc_type com_example_golden_other__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_OBJECT,
         .name = "com.example.golden.other",
         .u.object.fields = com_example_golden_other__fields,
         .u.object.n_fields = 1,
         .u.object.size = sizeof(com_example_golden_other),
         .u.object.align = _Alignof(com_example_golden_other),
+        .u.object.has_extra = true,
         .u.object.extra_offset = offsetof(com_example_golden_other, _extra),
         .u.object.type_name = {"com.example.golden.other", 24},
 };
 
 static const lexc_type com_example_golden_other__thing__id__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.other#thing",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
         .u.string.format = LEXC_FORMAT_TID,
 };
 
@@ -49,28 +48,24 @@ static const lexc_field com_example_golden_other__thing__fields[] = {
                 .name = {"back", 4},
                 .type = &com_example_golden_defs__node__type,
                 .offset = offsetof(com_example_golden_other__thing, back),
-                .has_offset = offsetof(com_example_golden_other__thing, has_back),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
+                .flags = LEXC_FIELD_OPTIONAL,
         },
         {
                 .name = {"id", 2},
                 .type = &com_example_golden_other__thing__id__type,
                 .offset = offsetof(com_example_golden_other__thing, id),
-                .has_offset = LEXC_NO_OFFSET,
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
-                .required = true,
         },
 };
 
 const lexc_type com_example_golden_other__thing__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_OBJECT,
         .name = "com.example.golden.other#thing",
         .u.object.fields = com_example_golden_other__thing__fields,
         .u.object.n_fields = 2,
         .u.object.size = sizeof(com_example_golden_other__thing),
         .u.object.align = _Alignof(com_example_golden_other__thing),
+        .u.object.has_extra = true,
         .u.object.extra_offset = offsetof(com_example_golden_other__thing, _extra),
         .u.object.type_name = {"com.example.golden.other#thing", 30},
 };

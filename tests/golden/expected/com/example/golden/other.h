@@ -75,7 +75,6 @@ typedef struct com_example_golden_other__thing {
 	/* required, format tid */
 	lexc_str id;
 	/* optional, com.example.golden.defs#node */
-	bool has_back;
 	com_example_golden_defs__node *back;
 	/* Properties the lexicon does not declare, kept as raw JSON. */
 	lexc_extra _extra;
@@ -124,7 +123,6 @@ com_example_golden_other__thing__new(lexc_arena *arena)
 static inline void com_example_golden_other__thing__set_back(com_example_golden_other__thing *v,
                                                              com_example_golden_defs__node *value)
 {
-	v->has_back = value != NULL;
 	v->back = value;
 }
 

@@ -8,10 +8,9 @@
 #include <stdint.h>
 
 static const lexc_type com_example_golden_procedure__output__uri__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.procedure",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
         .u.string.format = LEXC_FORMAT_AT_URI,
 };
 
@@ -20,28 +19,24 @@ static const lexc_field com_example_golden_procedure__output__fields[] = {
                 .name = {"record", 6},
                 .type = &com_example_golden_record__type,
                 .offset = offsetof(com_example_golden_procedure__output, record),
-                .has_offset = offsetof(com_example_golden_procedure__output, has_record),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
+                .flags = LEXC_FIELD_OPTIONAL,
         },
         {
                 .name = {"uri", 3},
                 .type = &com_example_golden_procedure__output__uri__type,
                 .offset = offsetof(com_example_golden_procedure__output, uri),
-                .has_offset = LEXC_NO_OFFSET,
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
-                .required = true,
         },
 };
 
 const lexc_type com_example_golden_procedure__output__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_OBJECT,
         .name = "com.example.golden.procedure",
         .u.object.fields = com_example_golden_procedure__output__fields,
         .u.object.n_fields = 2,
         .u.object.size = sizeof(com_example_golden_procedure__output),
         .u.object.align = _Alignof(com_example_golden_procedure__output),
+        .u.object.has_extra = true,
         .u.object.extra_offset = offsetof(com_example_golden_procedure__output, _extra),
 };
 
@@ -53,6 +48,7 @@ static const char *const com_example_golden_procedure__errors[] = {
 };
 
 const lexc_method com_example_golden_procedure__method = {
+        .layout = LEXC_LAYOUT_VERSION,
         .nsid = com_example_golden_procedure__NSID,
         .kind = LEXC_METHOD_PROCEDURE,
         .input_encoding = "application/json",

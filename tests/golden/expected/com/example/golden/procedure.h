@@ -66,7 +66,6 @@ typedef struct com_example_golden_procedure__output {
 	/* required, format at-uri */
 	lexc_str uri;
 	/* optional, com.example.golden.record */
-	bool has_record;
 	com_example_golden_record *record;
 	/* Properties the lexicon does not declare, kept as raw JSON. */
 	lexc_extra _extra;
@@ -117,7 +116,6 @@ static inline void
 com_example_golden_procedure__output__set_record(com_example_golden_procedure__output *v,
                                                  com_example_golden_record *value)
 {
-	v->has_record = value != NULL;
 	v->record = value;
 }
 

@@ -8,14 +8,14 @@
 #include <stdint.h>
 
 static const lexc_type com_example_golden_query__params__q__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.query",
         .u.string.min_length = 1,
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
 };
 
 static const lexc_type com_example_golden_query__params__limit__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_INTEGER,
         .name = "com.example.golden.query",
         .u.integer.has_minimum = true,
@@ -27,6 +27,7 @@ static const lexc_type com_example_golden_query__params__limit__type = {
 };
 
 static const lexc_type com_example_golden_query__params__reverse__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_BOOLEAN,
         .name = "com.example.golden.query",
 };
@@ -37,23 +38,23 @@ static const lexc_str com_example_golden_query__params__kinds__known_values[] = 
 };
 
 static const lexc_type com_example_golden_query__params__kinds__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.query",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
         .u.string.known_values = com_example_golden_query__params__kinds__known_values,
         .u.string.n_known = 2,
 };
 
 static const lexc_type com_example_golden_query__params__kinds__array = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_ARRAY,
         .name = "com.example.golden.query",
         .u.array.items = &com_example_golden_query__params__kinds__type,
         .u.array.item_size = sizeof(lexc_str),
-        .u.array.max_length = SIZE_MAX,
 };
 
 static const lexc_type com_example_golden_query__params__filter__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_UNKNOWN,
         .name = "com.example.golden.query",
 };
@@ -63,68 +64,62 @@ static const lexc_field com_example_golden_query__params__fields[] = {
                 .name = {"filter", 6},
                 .type = &com_example_golden_query__params__filter__type,
                 .offset = offsetof(com_example_golden_query__params, filter),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_query__params, has_filter),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"kinds", 5},
                 .type = &com_example_golden_query__params__kinds__array,
                 .offset = offsetof(com_example_golden_query__params, kinds),
+                .flags = LEXC_FIELD_OPTIONAL | LEXC_FIELD_COUNTED,
                 .has_offset = offsetof(com_example_golden_query__params, has_kinds),
-                .null_offset = LEXC_NO_OFFSET,
                 .count_offset = offsetof(com_example_golden_query__params, n_kinds),
         },
         {
                 .name = {"limit", 5},
                 .type = &com_example_golden_query__params__limit__type,
                 .offset = offsetof(com_example_golden_query__params, limit),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_query__params, has_limit),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"q", 1},
                 .type = &com_example_golden_query__params__q__type,
                 .offset = offsetof(com_example_golden_query__params, q),
-                .has_offset = LEXC_NO_OFFSET,
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
-                .required = true,
         },
         {
                 .name = {"reverse", 7},
                 .type = &com_example_golden_query__params__reverse__type,
                 .offset = offsetof(com_example_golden_query__params, reverse),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_query__params, has_reverse),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
 };
 
 const lexc_type com_example_golden_query__params__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_OBJECT,
         .name = "com.example.golden.query",
         .u.object.fields = com_example_golden_query__params__fields,
         .u.object.n_fields = 5,
         .u.object.size = sizeof(com_example_golden_query__params),
         .u.object.align = _Alignof(com_example_golden_query__params),
+        .u.object.has_extra = true,
         .u.object.extra_offset = offsetof(com_example_golden_query__params, _extra),
 };
 
 static const lexc_type com_example_golden_query__output__cursor__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.query",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
 };
 
 static const lexc_type com_example_golden_query__output__things__array = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_ARRAY,
         .name = "com.example.golden.query",
         .u.array.items = &com_example_golden_other__thing__type,
         .u.array.item_size = sizeof(com_example_golden_other__thing),
-        .u.array.max_length = SIZE_MAX,
 };
 
 static const lexc_field com_example_golden_query__output__fields[] = {
@@ -132,32 +127,32 @@ static const lexc_field com_example_golden_query__output__fields[] = {
                 .name = {"cursor", 6},
                 .type = &com_example_golden_query__output__cursor__type,
                 .offset = offsetof(com_example_golden_query__output, cursor),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_query__output, has_cursor),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"things", 6},
                 .type = &com_example_golden_query__output__things__array,
                 .offset = offsetof(com_example_golden_query__output, things),
-                .has_offset = LEXC_NO_OFFSET,
-                .null_offset = LEXC_NO_OFFSET,
+                .flags = LEXC_FIELD_COUNTED,
                 .count_offset = offsetof(com_example_golden_query__output, n_things),
-                .required = true,
         },
 };
 
 const lexc_type com_example_golden_query__output__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_OBJECT,
         .name = "com.example.golden.query",
         .u.object.fields = com_example_golden_query__output__fields,
         .u.object.n_fields = 2,
         .u.object.size = sizeof(com_example_golden_query__output),
         .u.object.align = _Alignof(com_example_golden_query__output),
+        .u.object.has_extra = true,
         .u.object.extra_offset = offsetof(com_example_golden_query__output, _extra),
 };
 
 const lexc_method com_example_golden_query__method = {
+        .layout = LEXC_LAYOUT_VERSION,
         .nsid = com_example_golden_query__NSID,
         .kind = LEXC_METHOD_QUERY,
         .params = &com_example_golden_query__params__type,

@@ -9,17 +9,17 @@
 #include <stdint.h>
 
 static const lexc_type com_example_golden_record__text__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.record",
+        .u.string.has_max_length = true,
         .u.string.max_length = 300,
-        .u.string.max_graphemes = SIZE_MAX,
 };
 
 static const lexc_type com_example_golden_record__createdAt__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.record",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
         .u.string.format = LEXC_FORMAT_DATETIME,
 };
 
@@ -35,6 +35,7 @@ static const lexc_variant com_example_golden_record__embed__variants[] = {
 };
 
 static const lexc_type com_example_golden_record__embed__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_UNION,
         .name = "com.example.golden.record",
         .u.union_.variants = com_example_golden_record__embed__variants,
@@ -46,37 +47,30 @@ static const lexc_field com_example_golden_record__fields[] = {
                 .name = {"createdAt", 9},
                 .type = &com_example_golden_record__createdAt__type,
                 .offset = offsetof(com_example_golden_record, createdAt),
-                .has_offset = LEXC_NO_OFFSET,
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
-                .required = true,
         },
         {
                 .name = {"embed", 5},
                 .type = &com_example_golden_record__embed__type,
                 .offset = offsetof(com_example_golden_record, embed),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_record, has_embed),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
         {
                 .name = {"text", 4},
                 .type = &com_example_golden_record__text__type,
                 .offset = offsetof(com_example_golden_record, text),
-                .has_offset = LEXC_NO_OFFSET,
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
-                .required = true,
         },
 };
 
 const lexc_type com_example_golden_record__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_OBJECT,
         .name = "com.example.golden.record",
         .u.object.fields = com_example_golden_record__fields,
         .u.object.n_fields = 3,
         .u.object.size = sizeof(com_example_golden_record),
         .u.object.align = _Alignof(com_example_golden_record),
+        .u.object.has_extra = true,
         .u.object.extra_offset = offsetof(com_example_golden_record, _extra),
         .u.object.type_name = {"com.example.golden.record", 25},
         .u.object.is_record = true,

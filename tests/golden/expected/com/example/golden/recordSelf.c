@@ -6,10 +6,9 @@
 #include <stdint.h>
 
 static const lexc_type com_example_golden_recordSelf__value__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.recordSelf",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
 };
 
 static const lexc_field com_example_golden_recordSelf__fields[] = {
@@ -17,19 +16,20 @@ static const lexc_field com_example_golden_recordSelf__fields[] = {
                 .name = {"value", 5},
                 .type = &com_example_golden_recordSelf__value__type,
                 .offset = offsetof(com_example_golden_recordSelf, value),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_recordSelf, has_value),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
 };
 
 const lexc_type com_example_golden_recordSelf__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_OBJECT,
         .name = "com.example.golden.recordSelf",
         .u.object.fields = com_example_golden_recordSelf__fields,
         .u.object.n_fields = 1,
         .u.object.size = sizeof(com_example_golden_recordSelf),
         .u.object.align = _Alignof(com_example_golden_recordSelf),
+        .u.object.has_extra = true,
         .u.object.extra_offset = offsetof(com_example_golden_recordSelf, _extra),
         .u.object.type_name = {"com.example.golden.recordSelf", 29},
         .u.object.is_record = true,

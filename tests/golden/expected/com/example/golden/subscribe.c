@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 static const lexc_type com_example_golden_subscribe__params__cursor__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_INTEGER,
         .name = "com.example.golden.subscribe",
 };
@@ -15,19 +16,20 @@ static const lexc_field com_example_golden_subscribe__params__fields[] = {
                 .name = {"cursor", 6},
                 .type = &com_example_golden_subscribe__params__cursor__type,
                 .offset = offsetof(com_example_golden_subscribe__params, cursor),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_subscribe__params, has_cursor),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
 };
 
 const lexc_type com_example_golden_subscribe__params__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_OBJECT,
         .name = "com.example.golden.subscribe",
         .u.object.fields = com_example_golden_subscribe__params__fields,
         .u.object.n_fields = 1,
         .u.object.size = sizeof(com_example_golden_subscribe__params),
         .u.object.align = _Alignof(com_example_golden_subscribe__params),
+        .u.object.has_extra = true,
         .u.object.extra_offset = offsetof(com_example_golden_subscribe__params, _extra),
 };
 
@@ -43,6 +45,7 @@ static const lexc_variant com_example_golden_subscribe__message__variants[] = {
 };
 
 const lexc_type com_example_golden_subscribe__message__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_UNION,
         .name = "com.example.golden.subscribe",
         .u.union_.variants = com_example_golden_subscribe__message__variants,
@@ -50,6 +53,7 @@ const lexc_type com_example_golden_subscribe__message__type = {
 };
 
 static const lexc_type com_example_golden_subscribe__event__seq__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_INTEGER,
         .name = "com.example.golden.subscribe#event",
 };
@@ -59,29 +63,26 @@ static const lexc_field com_example_golden_subscribe__event__fields[] = {
                 .name = {"seq", 3},
                 .type = &com_example_golden_subscribe__event__seq__type,
                 .offset = offsetof(com_example_golden_subscribe__event, seq),
-                .has_offset = LEXC_NO_OFFSET,
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
-                .required = true,
         },
 };
 
 const lexc_type com_example_golden_subscribe__event__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_OBJECT,
         .name = "com.example.golden.subscribe#event",
         .u.object.fields = com_example_golden_subscribe__event__fields,
         .u.object.n_fields = 1,
         .u.object.size = sizeof(com_example_golden_subscribe__event),
         .u.object.align = _Alignof(com_example_golden_subscribe__event),
+        .u.object.has_extra = true,
         .u.object.extra_offset = offsetof(com_example_golden_subscribe__event, _extra),
         .u.object.type_name = {"com.example.golden.subscribe#event", 34},
 };
 
 static const lexc_type com_example_golden_subscribe__info__message__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_STRING,
         .name = "com.example.golden.subscribe#info",
-        .u.string.max_length = SIZE_MAX,
-        .u.string.max_graphemes = SIZE_MAX,
 };
 
 static const lexc_field com_example_golden_subscribe__info__fields[] = {
@@ -89,19 +90,20 @@ static const lexc_field com_example_golden_subscribe__info__fields[] = {
                 .name = {"message", 7},
                 .type = &com_example_golden_subscribe__info__message__type,
                 .offset = offsetof(com_example_golden_subscribe__info, message),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_subscribe__info, has_message),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
 };
 
 const lexc_type com_example_golden_subscribe__info__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_OBJECT,
         .name = "com.example.golden.subscribe#info",
         .u.object.fields = com_example_golden_subscribe__info__fields,
         .u.object.n_fields = 1,
         .u.object.size = sizeof(com_example_golden_subscribe__info),
         .u.object.align = _Alignof(com_example_golden_subscribe__info),
+        .u.object.has_extra = true,
         .u.object.extra_offset = offsetof(com_example_golden_subscribe__info, _extra),
         .u.object.type_name = {"com.example.golden.subscribe#info", 33},
 };

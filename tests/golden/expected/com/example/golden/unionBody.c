@@ -17,6 +17,7 @@ static const lexc_variant com_example_golden_unionBody__input__variants[] = {
 };
 
 const lexc_type com_example_golden_unionBody__input__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_UNION,
         .name = "com.example.golden.unionBody",
         .u.union_.variants = com_example_golden_unionBody__input__variants,
@@ -31,6 +32,7 @@ static const lexc_variant com_example_golden_unionBody__output__variants[] = {
 };
 
 const lexc_type com_example_golden_unionBody__output__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_UNION,
         .name = "com.example.golden.unionBody",
         .u.union_.variants = com_example_golden_unionBody__output__variants,
@@ -39,6 +41,7 @@ const lexc_type com_example_golden_unionBody__output__type = {
 };
 
 static const lexc_type com_example_golden_unionBody__ping__n__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_INTEGER,
         .name = "com.example.golden.unionBody#ping",
 };
@@ -48,24 +51,26 @@ static const lexc_field com_example_golden_unionBody__ping__fields[] = {
                 .name = {"n", 1},
                 .type = &com_example_golden_unionBody__ping__n__type,
                 .offset = offsetof(com_example_golden_unionBody__ping, n),
+                .flags = LEXC_FIELD_OPTIONAL,
                 .has_offset = offsetof(com_example_golden_unionBody__ping, has_n),
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
         },
 };
 
 const lexc_type com_example_golden_unionBody__ping__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_OBJECT,
         .name = "com.example.golden.unionBody#ping",
         .u.object.fields = com_example_golden_unionBody__ping__fields,
         .u.object.n_fields = 1,
         .u.object.size = sizeof(com_example_golden_unionBody__ping),
         .u.object.align = _Alignof(com_example_golden_unionBody__ping),
+        .u.object.has_extra = true,
         .u.object.extra_offset = offsetof(com_example_golden_unionBody__ping, _extra),
         .u.object.type_name = {"com.example.golden.unionBody#ping", 33},
 };
 
 static const lexc_type com_example_golden_unionBody__pong__n__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_INTEGER,
         .name = "com.example.golden.unionBody#pong",
 };
@@ -75,25 +80,24 @@ static const lexc_field com_example_golden_unionBody__pong__fields[] = {
                 .name = {"n", 1},
                 .type = &com_example_golden_unionBody__pong__n__type,
                 .offset = offsetof(com_example_golden_unionBody__pong, n),
-                .has_offset = LEXC_NO_OFFSET,
-                .null_offset = LEXC_NO_OFFSET,
-                .count_offset = LEXC_NO_OFFSET,
-                .required = true,
         },
 };
 
 const lexc_type com_example_golden_unionBody__pong__type = {
+        .layout = LEXC_LAYOUT_VERSION,
         .kind = LEXC_KIND_OBJECT,
         .name = "com.example.golden.unionBody#pong",
         .u.object.fields = com_example_golden_unionBody__pong__fields,
         .u.object.n_fields = 1,
         .u.object.size = sizeof(com_example_golden_unionBody__pong),
         .u.object.align = _Alignof(com_example_golden_unionBody__pong),
+        .u.object.has_extra = true,
         .u.object.extra_offset = offsetof(com_example_golden_unionBody__pong, _extra),
         .u.object.type_name = {"com.example.golden.unionBody#pong", 33},
 };
 
 const lexc_method com_example_golden_unionBody__method = {
+        .layout = LEXC_LAYOUT_VERSION,
         .nsid = com_example_golden_unionBody__NSID,
         .kind = LEXC_METHOD_PROCEDURE,
         .input_encoding = "application/json",

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 const lexc_method com_example_golden_upload__method = {
+        .layout = LEXC_LAYOUT_VERSION,
         .nsid = com_example_golden_upload__NSID,
         .kind = LEXC_METHOD_PROCEDURE,
         .input_encoding = "*/*",
