@@ -333,11 +333,14 @@ static void setter(header *h, const emit_type *e, size_t i)
 	bool object = t != NULL && t->kind == LEXC_KIND_OBJECT;
 	const char *ctype = t == NULL ? "lexc_str" : emit_value_ctype(h->c, t);
 	if (array)
-		ctype = t->u.array.items != NULL ? emit_value_ctype(h->c, t->u.array.items) : "void";
+		ctype = t->u.array.items != NULL ? emit_value_ctype(h->c, t->u.array.items)
+		                                 : "void";
 	text *p0 = &h->c->scratch;
-	const char *params[3] = {emit_dup(h->c, text_fmt(p0, "%s *v", e->site)), NULL, "size_t count"};
+	const char *params[3] = {emit_dup(h->c, text_fmt(p0, "%s *v", e->site)), NULL,
+	                         "size_t count"};
 	if (array || object)
-		params[1] = emit_dup(h->c, text_fmt(p0, "%s *%s", ctype, array ? "items" : "value"));
+		params[1] =
+		        emit_dup(h->c, text_fmt(p0, "%s *%s", ctype, array ? "items" : "value"));
 	else
 		params[1] = emit_dup(h->c, text_fmt(p0, "%s value", ctype));
 	size_t start = text_begin_construct(o);
@@ -416,7 +419,8 @@ static void union_block(header *h, const emit_type *e, bool body)
 	for (size_t i = 0; i < r->n_variants; i++) {
 		const emit_type *v = emit_lookup(c, r->variants[i].type);
 		const char *vt = v != NULL ? v->site : "void";
-		const char *kind = emit_dup(c, text_fmt(h->a, "%s__kind_%s", e->site, e->variants[i]));
+		const char *kind =
+		        emit_dup(c, text_fmt(h->a, "%s__kind_%s", e->site, e->variants[i]));
 		const char *value = emit_dup(c, text_fmt(h->a, "%s *value", vt));
 		/* The setter: kind and $type together, so encoding needs nothing else. */
 		size_t start = text_begin_construct(o);
@@ -497,7 +501,8 @@ static void string_constants(header *h, const emit_type *e)
 			else
 				text_if_binary(o, "\t", len, "&&",
 				               text_fmt(h->b, "memcmp(s.ptr, %s, %zu) == 0",
-				                        c_literal(h->lit, v[i].ptr, v[i].len), v[i].len));
+				                        c_literal(h->lit, v[i].ptr, v[i].len),
+				                        v[i].len));
 			text_printf(o, "\t\treturn %s_%s;\n", tag, names[i] + strlen(s) + 2);
 		}
 	}

@@ -88,16 +88,17 @@ static void member_lines(emit_ctx *c, text *out, const char *var, const emit_typ
 		const lexc_field *f = &o->fields[i];
 		const char *m = e->members[i];
 		const lexc_type *t = f->type;
-		const char *item = t != NULL && t->kind == LEXC_KIND_ARRAY && t->u.array.items != NULL
-		                           ? emit_value_ctype(c, t->u.array.items)
-		                           : "void";
+		const char *item =
+		        t != NULL && t->kind == LEXC_KIND_ARRAY && t->u.array.items != NULL
+		                ? emit_value_ctype(c, t->u.array.items)
+		                : "void";
 		const char *ctype = t != NULL ? emit_value_ctype(c, t) : "lexc_str";
 		text_reset(a);
 		text_puts(a, "  ");
 		if (fill && emit_has_setter(f)) {
 			if (t != NULL && t->kind == LEXC_KIND_ARRAY)
-				text_printf(a, "%s__set_%s(%s, %s *items, size_t count)", e->site, m,
-				            var, item);
+				text_printf(a, "%s__set_%s(%s, %s *items, size_t count)", e->site,
+				            m, var, item);
 			else
 				text_printf(a, "%s__set_%s(%s, %s%s)", e->site, m, var, ctype,
 				            t != NULL && t->kind == LEXC_KIND_OBJECT ? " *" : "");
@@ -179,7 +180,8 @@ static void part_lines(emit_ctx *c, text *out, const char *site, const char *rol
 			const emit_type *v = emit_lookup(c, t->u.union_.variants[i].type);
 			text_reset(h);
 			if (in)
-				text_printf(h, "    %s__%s__as_%s(input)", site, role, e->variants[i]);
+				text_printf(h, "    %s__%s__as_%s(input)", site, role,
+				            e->variants[i]);
 			else
 				text_printf(h, "    %s__%s__set_%s(output, %s *)", site, role,
 				            e->variants[i], v != NULL ? v->site : "void");
@@ -259,13 +261,14 @@ void emit_stub_handler(emit_ctx *c, const schema_doc *doc, text *out)
 	part_lines(c, out, site, "input", x->input, NULL);
 	part_lines(c, out, site, "output", x->output, NULL);
 	if (emit_body_kind_of(c, x->output) == EMIT_BODY_TYPED)
-		comment_line(out,
-		             "Fill *output (it starts zeroed) and return LEXC_OK. Allocate in "
-		             "arena = lexc_call_arena(call), freed after the response: T__new(arena) "
-		             "makes a struct with its defaults, T__set_x() sets an optional member "
-		             "and its presence; strings: LEXC_STR(\"literal\"), lexc_str_copy(arena, "
-		             "s), lexc_str_printf(arena, fmt, ...).",
-		             " * ");
+		comment_line(
+		        out,
+		        "Fill *output (it starts zeroed) and return LEXC_OK. Allocate in "
+		        "arena = lexc_call_arena(call), freed after the response: T__new(arena) "
+		        "makes a struct with its defaults, T__set_x() sets an optional member "
+		        "and its presence; strings: LEXC_STR(\"literal\"), lexc_str_copy(arena, "
+		        "s), lexc_str_printf(arena, fmt, ...).",
+		        " * ");
 	const char **names = diag_xalloc(c->arena, (x->n_errors + 1) * sizeof *names);
 	const char **ids = diag_xalloc(c->arena, (x->n_errors + 1) * sizeof *ids);
 	size_t ne = emit_method_errors(c, x, names, ids);

@@ -1043,7 +1043,7 @@ END_TEST
 
 /* The JSON T__encode_string writes for `value`, which must succeed; the
  * string is NUL-terminated in `a`. */
-#define ENCODE_STRING(fn, value, a, out)                                                          \
+#define ENCODE_STRING(fn, value, a, out)                                                           \
 	do {                                                                                       \
 		lexc_error e_;                                                                     \
 		lexc_error_clear(&e_);                                                             \
@@ -1197,8 +1197,9 @@ START_TEST(test_union_setters)
 	memset(&u, 0, sizeof u);
 	u.raw = LEXC_STR("{\"$type\":\"x.y.z\"}"); /* a previous unknown variant goes */
 	com_example_golden_defs__nested__open__set_com_example_golden_other__thing(&u, thing);
-	ck_assert_int_eq(u.kind,
-	                 com_example_golden_defs__nested__open__kind_com_example_golden_other__thing);
+	ck_assert_int_eq(
+	        u.kind,
+	        com_example_golden_defs__nested__open__kind_com_example_golden_other__thing);
 	ck_assert(str_is(u.type, "com.example.golden.other#thing"));
 	ck_assert_ptr_null(u.raw.ptr);
 	ck_assert_ptr_eq(
@@ -1231,7 +1232,8 @@ START_TEST(test_union_setters)
 	        "{\"$type\":\"com.example.golden.defs#scalars\",\"color\":\"red\",\"count\":0,"
 	        "\"flag\":false,\"flagDefault\":true,\"greeting\":\"hello \\\"world\\\" \\\\ "
 	        "caf\xC3\xA9 ?\?! tab\\there\",\"level\":1,\"name\":\"s\"}],"
-	        "\"open\":{\"$type\":\"com.example.golden.other#thing\",\"id\":\"3jzfcijpj2z2a\"}}");
+	        "\"open\":{\"$type\":\"com.example.golden.other#thing\",\"id\":\"3jzfcijpj2z2a\"}"
+	        "}");
 
 	/* a union body, at the root */
 	com_example_golden_unionBody__input in;
@@ -1256,7 +1258,8 @@ START_TEST(test_string_enums)
 	        com_example_golden_defs__scalars__color__value_blue};
 	for (size_t i = 0; i < 3; i++) {
 		enum com_example_golden_defs__scalars__color__value c =
-		        com_example_golden_defs__scalars__color__from_str(lexc_str_borrow(colors[i]));
+		        com_example_golden_defs__scalars__color__from_str(
+		                lexc_str_borrow(colors[i]));
 		ck_assert_int_eq(c, color_values[i]);
 		ck_assert_int_ne(c, com_example_golden_defs__scalars__color__value__unknown);
 		ck_assert(str_is(com_example_golden_defs__scalars__color__to_str(c), colors[i]));
@@ -1270,9 +1273,9 @@ START_TEST(test_string_enums)
 		ck_assert_int_eq(com_example_golden_defs__scalars__color__from_str(
 		                         lexc_str_borrow(not_listed[i])),
 		                 com_example_golden_defs__scalars__color__value__unknown);
-	ck_assert_int_eq(com_example_golden_defs__scalars__color__from_str(
-	                         lexc_str_borrow_n("red\0", 4)),
-	                 com_example_golden_defs__scalars__color__value__unknown);
+	ck_assert_int_eq(
+	        com_example_golden_defs__scalars__color__from_str(lexc_str_borrow_n("red\0", 4)),
+	        com_example_golden_defs__scalars__color__value__unknown);
 	lexc_str none = com_example_golden_defs__scalars__color__to_str(
 	        com_example_golden_defs__scalars__color__value__unknown);
 	ck_assert(none.ptr == NULL && none.len == 0);
@@ -1303,9 +1306,9 @@ START_TEST(test_string_enums)
 	                 com_example_golden_defs__scalars__mood__value__unknown);
 	/* the items of an array of enum strings share the array's name */
 	place_stream_server_createWebhook__input in;
-	ck_assert_int_eq(
-	        place_stream_server_createWebhook__input__decode(JSON(webhook_input), &a, &in, &err),
-	        LEXC_OK);
+	ck_assert_int_eq(place_stream_server_createWebhook__input__decode(JSON(webhook_input), &a,
+	                                                                  &in, &err),
+	                 LEXC_OK);
 	ck_assert_int_eq(place_stream_server_createWebhook__input__events__from_str(in.events[1]),
 	                 place_stream_server_createWebhook__input__events__value_follow);
 	lexc_arena_free(&a);
@@ -1319,9 +1322,9 @@ START_TEST(test_build_webhook_output)
 	lexc_arena a = LEXC_ARENA_INIT;
 	lexc_error err;
 	place_stream_server_createWebhook__input in;
-	ck_assert_int_eq(
-	        place_stream_server_createWebhook__input__decode(JSON(webhook_input), &a, &in, &err),
-	        LEXC_OK);
+	ck_assert_int_eq(place_stream_server_createWebhook__input__decode(JSON(webhook_input), &a,
+	                                                                  &in, &err),
+	                 LEXC_OK);
 	place_stream_server_createWebhook__output out;
 	memset(&out, 0, sizeof out);
 	place_stream_server_defs__webhook *w = place_stream_server_defs__webhook__new(&a);
@@ -1338,16 +1341,17 @@ START_TEST(test_build_webhook_output)
 	out.webhook = w;
 	lexc_str json;
 	ENCODE_STRING(place_stream_server_createWebhook__output__encode_string, &out, &a, json);
-	ck_assert_str_eq(json.ptr,
-	                 "{\"webhook\":{\"active\":false,\"createdAt\":\"2024-01-01T00:00:00.000Z\","
-	                 "\"events\":[\"chat\",\"follow\"],\"id\":\"wh-42\",\"prefix\":\"[sp]\","
-	                 "\"rewrite\":[{\"from\":\"a\",\"to\":\"b\"},{\"from\":\"c\",\"to\":\"\"}],"
-	                 "\"url\":\"https://example.com/hook\"}}");
+	ck_assert_str_eq(
+	        json.ptr,
+	        "{\"webhook\":{\"active\":false,\"createdAt\":\"2024-01-01T00:00:00.000Z\","
+	        "\"events\":[\"chat\",\"follow\"],\"id\":\"wh-42\",\"prefix\":\"[sp]\","
+	        "\"rewrite\":[{\"from\":\"a\",\"to\":\"b\"},{\"from\":\"c\",\"to\":\"\"}],"
+	        "\"url\":\"https://example.com/hook\"}}");
 	/* an invalid value: the null string and the error */
 	w->createdAt = LEXC_STR("yesterday");
-	ck_assert_int_eq(place_stream_server_createWebhook__output__encode_string(&out, &a, &json,
-	                                                                         &err),
-	                 LEXC_INVALID_REQUEST);
+	ck_assert_int_eq(
+	        place_stream_server_createWebhook__output__encode_string(&out, &a, &json, &err),
+	        LEXC_INVALID_REQUEST);
 	ck_assert_ptr_null(json.ptr);
 	ck_assert_str_eq(err.path, "$.webhook.createdAt");
 	lexc_arena_free(&a);
