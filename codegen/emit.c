@@ -318,8 +318,14 @@ static void name_object(emit_ctx *c, emit_type *e, bool check)
 	add_name(c, check, emit_join(c, e->site, "decode"), e->origin);
 	add_name(c, check, emit_join(c, e->site, "encode"), e->origin);
 	add_name(c, check, emit_join(c, e->site, "validate"), e->origin);
+	add_name(c, check, emit_join(c, e->site, "encode_string"), e->origin);
+	add_name(c, check, emit_join(c, e->site, "new"), e->origin);
 	if (n > 0)
 		add_name(c, check, emit_join(c, e->site, "fields"), e->origin);
+	for (size_t i = 0; i < n && check; i++)
+		if (emit_has_setter(&o->fields[i]))
+			add_name(c, true, dupf(c, "%s__set_%s", e->site, e->members[i]),
+			         origin_of(c, e->doc, e->props[i]->type->path));
 	if (check)
 		check_members(c, e);
 }
@@ -375,6 +381,12 @@ static void name_strings(emit_ctx *c, emit_type *e)
 		}
 		names[k] = emit_join(c, e->site, ident_n(c, all[i].v->ptr, all[i].v->len));
 	}
+	/* The C enum and its functions (emit_header.c). */
+	const char *tag = emit_join(c, e->site, "value");
+	add_name(c, true, tag, e->origin);
+	add_name(c, true, emit_join(c, tag, "unknown"), e->origin);
+	add_name(c, true, emit_join(c, e->site, "from_str"), e->origin);
+	add_name(c, true, emit_join(c, e->site, "to_str"), e->origin);
 	/* Registered in document order, for messages that read naturally. */
 	for (size_t seq = 0; seq < total; seq++) {
 		bool known = seq >= r->n_enum;
@@ -385,7 +397,9 @@ static void name_strings(emit_ctx *c, emit_type *e)
 		const char *key = known ? "knownValues" : "enum";
 		const char *path =
 		        schema_path_index(c->set, schema_path_key(c->set, n->path, key), k);
-		add_name(c, true, name, origin_of(c, e->doc, path));
+		const char *origin = origin_of(c, e->doc, path);
+		add_name(c, true, name, origin);
+		add_name(c, true, dupf(c, "%s_%s", tag, name + strlen(e->site) + 2), origin);
 	}
 }
 
@@ -412,12 +426,16 @@ static void name_union(emit_ctx *c, emit_type *e, place at)
 		                          i));
 		add_name(c, true, dupf(c, "%s__kind_%s", e->site, e->variants[i]), o);
 		add_name(c, true, dupf(c, "%s__as_%s", e->site, e->variants[i]), o);
+		add_name(c, true, dupf(c, "%s__set_%s", e->site, e->variants[i]), o);
 	}
 	if (r->n_variants > 0)
 		add_name(c, true, emit_join(c, e->site, "variants"), e->origin);
 	if (at == AT_BODY) {
 		add_name(c, true, e->site, e->origin);
 		add_name(c, true, emit_join(c, e->site, "decode"), e->origin);
+		add_name(c, true, emit_join(c, e->site, "encode"), e->origin);
+		add_name(c, true, emit_join(c, e->site, "validate"), e->origin);
+		add_name(c, true, emit_join(c, e->site, "encode_string"), e->origin);
 	}
 }
 
@@ -496,6 +514,7 @@ static void name_body(emit_ctx *c, const schema_doc *doc, const schema_body *b, 
 	add_name(c, true, emit_join(c, site, "decode"), origin);
 	add_name(c, true, emit_join(c, site, "encode"), origin);
 	add_name(c, true, emit_join(c, site, "validate"), origin);
+	add_name(c, true, emit_join(c, site, "encode_string"), origin);
 }
 
 /* The server bindings of a query or procedure (emit_server.c). */

@@ -6,6 +6,7 @@
 
 #include <lexc/version.h>
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@ typedef struct header {
 	text *out;
 	/* scratch (the context's): pieces of a line, comments, and more */
 	text *line, *rules, *a, *b, *lit;
+	bool needs_string_h; /* memcmp() in S__from_str() */
 } header;
 
 /* ---- Forward declarations -------------------------------------------------- */
@@ -210,6 +212,19 @@ static void wrappers(header *h, const char *s, const char *cname)
 
 	text_reset(a);
 	text_printf(a, "const %s *value", s);
+	const char *sparams[] = {a->buf, "lexc_arena *arena", "lexc_str *out", "lexc_error *err"};
+	text_func_head(o, "static inline lexc_status", text_fmt(b, "%s__encode_string", s), sparams,
+	               4);
+	text_puts(o, "{\n");
+	text_reset(a);
+	text_printf(a, "&%s", cname);
+	const char *sargs[] = {a->buf, "value", "arena", "out", "err"};
+	text_call(o, "\t", "return lexc_encode_to_string(", sargs, 5, ");");
+	text_puts(o, "}\n");
+	text_putc(o, '\n');
+
+	text_reset(a);
+	text_printf(a, "const %s *value", s);
 	const char *vparams[] = {a->buf, "lexc_error *err"};
 	text_func_head(o, "static inline lexc_status", text_fmt(b, "%s__validate", s), vparams, 2);
 	text_puts(o, "{\n");
@@ -218,6 +233,133 @@ static void wrappers(header *h, const char *s, const char *cname)
 	const char *vargs[] = {a->buf, "value", "err"};
 	text_call(o, "\t", "return lexc_validate(", vargs, 3, ");");
 	text_puts(o, "}\n");
+	text_putc(o, '\n');
+}
+
+/* ---- Constructors and setters ------------------------------------------------------ */
+
+bool emit_has_setter(const lexc_field *f)
+{
+	return emit_field_optional(f) || emit_field_counted(f);
+}
+
+/* The default decoding applies to field `f` when it is absent (decode.c's
+ * apply_default): only optional booleans, integers and strings have one. */
+static bool has_default(const lexc_field *f)
+{
+	const lexc_type *t = f->type;
+	if (!emit_field_optional(f) || t == NULL)
+		return false;
+	return (t->kind == LEXC_KIND_STRING && t->u.string.has_default) ||
+	       (t->kind == LEXC_KIND_INTEGER && t->u.integer.has_default) ||
+	       (t->kind == LEXC_KIND_BOOLEAN && t->u.boolean.has_default);
+}
+
+/* A C string literal for s[0..n) in `lit`. */
+static const char *c_literal(text *lit, const char *s, size_t n)
+{
+	text_reset(lit);
+	text_putc(lit, '"');
+	text_c_string(lit, s, n);
+	text_putc(lit, '"');
+	return lit->buf;
+}
+
+/* "p->m.ptr = \"...\"; p->m.len = N;" for a lexc_str member `m`. */
+static void set_str(header *h, const char *indent, const char *lhs, const lexc_str *v)
+{
+	text_stmt_assign(h->out, indent, text_fmt(h->b, "%s.ptr", lhs),
+	                 c_literal(h->lit, v->ptr != NULL ? v->ptr : "", v->len));
+	text_printf(h->out, "%s%s.len = %zu;\n", indent, lhs, v->len);
+}
+
+static void set_default(header *h, const emit_type *e, size_t i)
+{
+	const lexc_field *f = &e->t->u.object.fields[i];
+	const lexc_type *t = f->type;
+	const char *m = e->members[i];
+	if (emit_field_has_flag(f))
+		text_stmt_assign(h->out, "\t", text_fmt(h->a, "v->has_%s", m), "true");
+	const char *lhs = text_fmt(h->a, "v->%s", m);
+	if (t->kind == LEXC_KIND_STRING) {
+		set_str(h, "\t", lhs, &t->u.string.default_value);
+	} else if (t->kind == LEXC_KIND_INTEGER) {
+		int64_t d = t->u.integer.default_value;
+		text_stmt_assign(h->out, "\t", lhs,
+		                 d == INT64_MIN ? "INT64_MIN" : text_fmt(h->b, "%" PRId64, d));
+	} else {
+		text_stmt_assign(h->out, "\t", lhs, t->u.boolean.default_value ? "true" : "false");
+	}
+}
+
+/* T__new(arena): zeroed, with the defaults decoding applies. The pointer
+ * comes through a void * so that no line names T twice (clang-format
+ * breaks a cast of a call unpredictably) and C++ compiles it. */
+static void constructor(header *h, const emit_type *e)
+{
+	text *o = h->out;
+	const char *s = e->site;
+	const lexc_object_rules *r = &e->t->u.object;
+	size_t start = text_begin_construct(o);
+	const char *params[] = {"lexc_arena *arena"};
+	text_func_head(o, text_fmt(h->a, "static inline %s *", s), text_fmt(h->b, "%s__new", s),
+	               params, 1);
+	text_printf(o, "{\n\t%s *v;\n\tvoid *p = lexc_arena_calloc(arena, 1, sizeof *v);\n", s);
+	bool defaults = false;
+	for (size_t i = 0; i < r->n_fields && !defaults; i++)
+		defaults = has_default(&r->fields[i]);
+	if (defaults)
+		text_puts(o, "\tif (p == NULL)\n\t\treturn NULL;\n");
+	text_printf(o, "\tv = (%s *)p;\n", s);
+	for (size_t k = 0; k < r->n_fields; k++)
+		if (has_default(&r->fields[e->layout[k]]))
+			set_default(h, e, e->layout[k]);
+	text_puts(o, "\treturn v;\n}\n");
+	text_end_construct(o, start);
+	text_putc(o, '\n');
+}
+
+/* T__set_m(v, value) for an optional property, T__set_m(v, items, count)
+ * for an array: the value and what says it is there, together. The
+ * members come from lower.c's layout: a presence flag only where it put
+ * one (an optional object may have none, its pointer being its presence). */
+static void setter(header *h, const emit_type *e, size_t i)
+{
+	text *o = h->out;
+	const lexc_field *f = &e->t->u.object.fields[i];
+	const lexc_type *t = f->type;
+	const char *m = e->members[i];
+	bool array = emit_field_counted(f);
+	bool object = t != NULL && t->kind == LEXC_KIND_OBJECT;
+	const char *ctype = t == NULL ? "lexc_str" : emit_value_ctype(h->c, t);
+	if (array)
+		ctype = t->u.array.items != NULL ? emit_value_ctype(h->c, t->u.array.items)
+		                                 : "void";
+	text *p0 = &h->c->scratch;
+	const char *params[3] = {emit_dup(h->c, text_fmt(p0, "%s *v", e->site)), NULL,
+	                         "size_t count"};
+	if (array || object)
+		params[1] =
+		        emit_dup(h->c, text_fmt(p0, "%s *%s", ctype, array ? "items" : "value"));
+	else
+		params[1] = emit_dup(h->c, text_fmt(p0, "%s value", ctype));
+	size_t start = text_begin_construct(o);
+	text_func_head(o, "static inline void", text_fmt(h->b, "%s__set_%s", e->site, m), params,
+	               array ? 3 : 2);
+	text_puts(o, "{\n");
+	if (emit_field_has_flag(f))
+		text_stmt_assign(o, "\t", text_fmt(h->a, "v->has_%s", m),
+		                 object ? "value != NULL" : "true");
+	if (emit_field_nullable(f))
+		text_stmt_assign(o, "\t", text_fmt(h->a, "v->%s_is_null", m), "false");
+	if (array) {
+		text_stmt_assign(o, "\t", text_fmt(h->a, "v->n_%s", m), "count");
+		text_stmt_assign(o, "\t", text_fmt(h->a, "v->%s", m), "items");
+	} else {
+		text_stmt_assign(o, "\t", text_fmt(h->a, "v->%s", m), "value");
+	}
+	text_puts(o, "}\n");
+	text_end_construct(o, start);
 	text_putc(o, '\n');
 }
 
@@ -233,6 +375,11 @@ static void struct_block(header *h, const emit_type *e, const char *description)
 	extern_type(h, e->cname);
 	text_putc(o, '\n');
 	wrappers(h, e->site, e->cname);
+	constructor(h, e);
+	const lexc_object_rules *r = &e->t->u.object;
+	for (size_t k = 0; k < r->n_fields; k++)
+		if (emit_has_setter(&r->fields[e->layout[k]]))
+			setter(h, e, e->layout[k]);
 }
 
 /* ---- Unions ------------------------------------------------------------------- */
@@ -272,30 +419,75 @@ static void union_block(header *h, const emit_type *e, bool body)
 	for (size_t i = 0; i < r->n_variants; i++) {
 		const emit_type *v = emit_lookup(c, r->variants[i].type);
 		const char *vt = v != NULL ? v->site : "void";
+		const char *kind =
+		        emit_dup(c, text_fmt(h->a, "%s__kind_%s", e->site, e->variants[i]));
+		const char *value = emit_dup(c, text_fmt(h->a, "%s *value", vt));
+		/* The setter: kind and $type together, so encoding needs nothing else. */
+		size_t start = text_begin_construct(o);
+		const char *sparams[] = {"lexc_union *u", value};
+		text_func_head(o, "static inline void",
+		               text_fmt(h->b, "%s__set_%s", e->site, e->variants[i]), sparams, 2);
+		text_puts(o, "{\n");
+		text_stmt_assign(o, "\t", "u->kind", kind);
+		text_puts(o, "\tu->value = value;\n");
+		set_str(h, "\t", "u->type", &r->variants[i].type_name);
+		text_puts(o, "\tu->raw.ptr = NULL;\n\tu->raw.len = 0;\n}\n");
+		text_end_construct(o, start);
+		text_putc(o, '\n');
+
+		start = text_begin_construct(o);
 		const char *params[] = {"const lexc_union *u"};
 		text_func_head(o, text_fmt(h->a, "static inline %s *", vt),
 		               text_fmt(h->b, "%s__as_%s", e->site, e->variants[i]), params, 1);
-		text_printf(o, "{\n\treturn u->kind == %zu ? u->value : NULL;\n}\n", i + 1);
+		text_puts(o, "{\n");
+		text_if_binary(o, "\t", "u->kind", "!=", kind);
+		text_printf(o, "\t\treturn NULL;\n\treturn (%s *)u->value;\n}\n", vt);
+		text_end_construct(o, start);
 		text_putc(o, '\n');
 	}
 }
 
 /* ---- String constants ----------------------------------------------------------- */
 
+/* enum S__value, S__from_str() and S__to_str() over the distinct values
+ * (enum values, then known values, in document order), then the
+ * deprecated #define per value. */
 static void string_constants(header *h, const emit_type *e)
 {
 	const lexc_string_rules *r = &e->t->u.string;
 	if (r->n_enum + r->n_known == 0)
 		return;
+	emit_ctx *c = h->c;
 	text *o = h->out;
+	const char *s = e->site;
+	const char *tag = emit_join(c, s, "value");
+	const char *unknown = emit_join(c, tag, "unknown");
+	h->needs_string_h = true;
 	text_reset(h->rules);
 	if (r->n_enum > 0)
-		text_printf(h->rules, "Values of %s (enum: no other value is valid).", e->label);
+		text_printf(h->rules, "Values of %s (enum: no other value is valid)", e->label);
 	else
-		text_printf(h->rules, "Known values of %s (knownValues: others are valid too).",
+		text_printf(h->rules, "Known values of %s (knownValues: others are valid too)",
 		            e->label);
+	text_puts(h->rules, ", as a C enum for a switch: __from_str() maps a string to it "
+	                    "(value__unknown when the lexicon does not list it), __to_str() back.");
 	text_comment(o, "", h->rules->buf);
-	text *lit = h->lit;
+	text_printf(o, "enum %s {\n", tag);
+	text_printf(o, "\t%s,\n", unknown);
+	for (size_t list = 0; list < 2; list++) {
+		const char *const *names = list == 0 ? e->enum_names : e->known_names;
+		size_t n = list == 0 ? r->n_enum : r->n_known;
+		for (size_t i = 0; i < n; i++)
+			if (names[i] != NULL)
+				text_printf(o, "\t%s_%s,\n", tag, names[i] + strlen(s) + 2);
+	}
+	text_puts(o, "};\n\n");
+
+	size_t start = text_begin_construct(o);
+	const char *fparams[] = {"lexc_str s"};
+	text_func_head(o, text_fmt(h->a, "static inline enum %s", tag),
+	               text_fmt(h->b, "%s__from_str", s), fparams, 1);
+	text_puts(o, "{\n");
 	for (size_t list = 0; list < 2; list++) {
 		const lexc_str *v = list == 0 ? r->enum_values : r->known_values;
 		const char *const *names = list == 0 ? e->enum_names : e->known_names;
@@ -303,12 +495,53 @@ static void string_constants(header *h, const emit_type *e)
 		for (size_t i = 0; i < n; i++) {
 			if (names[i] == NULL)
 				continue;
-			text_reset(lit);
-			text_putc(lit, '"');
-			text_c_string(lit, v[i].ptr, v[i].len);
-			text_putc(lit, '"');
-			text_define(o, names[i], lit->buf);
+			const char *len = emit_dup(c, text_fmt(h->a, "s.len == %zu", v[i].len));
+			if (v[i].len == 0)
+				text_printf(o, "\tif (%s)\n", len);
+			else
+				text_if_binary(o, "\t", len, "&&",
+				               text_fmt(h->b, "memcmp(s.ptr, %s, %zu) == 0",
+				                        c_literal(h->lit, v[i].ptr, v[i].len),
+				                        v[i].len));
+			text_printf(o, "\t\treturn %s_%s;\n", tag, names[i] + strlen(s) + 2);
 		}
+	}
+	text_printf(o, "\treturn %s;\n}\n", unknown);
+	text_end_construct(o, start);
+	text_putc(o, '\n');
+
+	start = text_begin_construct(o);
+	const char *tparams[] = {text_fmt(h->line, "enum %s value", tag)};
+	text_func_head(o, "static inline lexc_str", text_fmt(h->b, "%s__to_str", s), tparams, 1);
+	text_puts(o, "{\n\tlexc_str s = {NULL, 0};\n\tswitch (value) {\n");
+	for (size_t list = 0; list < 2; list++) {
+		const lexc_str *v = list == 0 ? r->enum_values : r->known_values;
+		const char *const *names = list == 0 ? e->enum_names : e->known_names;
+		size_t n = list == 0 ? r->n_enum : r->n_known;
+		for (size_t i = 0; i < n; i++) {
+			if (names[i] == NULL)
+				continue;
+			text_printf(o, "\tcase %s_%s:\n", tag, names[i] + strlen(s) + 2);
+			set_str(h, "\t\t", "s", &v[i]);
+			text_puts(o, "\t\tbreak;\n");
+		}
+	}
+	text_puts(o, "\tdefault:\n\t\tbreak;\n\t}\n\treturn s;\n}\n");
+	text_end_construct(o, start);
+	text_putc(o, '\n');
+
+	text_comment(o, "",
+	             text_fmt(h->rules,
+	                      "Deprecated, kept for one release: the values as strings. Use "
+	                      "enum %s and __to_str().",
+	                      tag));
+	for (size_t list = 0; list < 2; list++) {
+		const lexc_str *v = list == 0 ? r->enum_values : r->known_values;
+		const char *const *names = list == 0 ? e->enum_names : e->known_names;
+		size_t n = list == 0 ? r->n_enum : r->n_known;
+		for (size_t i = 0; i < n; i++)
+			if (names[i] != NULL)
+				text_define(o, names[i], c_literal(h->lit, v[i].ptr, v[i].len));
 	}
 	text_putc(o, '\n');
 }
@@ -530,7 +763,7 @@ static void def_section(header *h, const schema_def *def)
 
 void emit_header(emit_ctx *c, const schema_doc *doc, text *out)
 {
-	header h = {c, doc, out, &c->tmp[0], &c->tmp[1], &c->tmp[2], &c->tmp[3], &c->tmp[4]};
+	header h = {c, doc, out, &c->tmp[0], &c->tmp[1], &c->tmp[2], &c->tmp[3], &c->tmp[4], false};
 	const char *path = emit_doc_path(c, doc);
 	const char *name = emit_doc_name(c, doc);
 	text_comment(out, "",
@@ -542,6 +775,7 @@ void emit_header(emit_ctx *c, const schema_doc *doc, text *out)
 	text_puts(out, "#include <lexc/lexc.h>\n");
 	if (doc->main != NULL && emit_is_served(doc, doc->main))
 		text_puts(out, "#include <lexc/server.h>\n\n#include <stdarg.h>\n");
+	size_t includes_end = out->len;
 	text_putc(out, '\n');
 	text_printf(out,
 	            "#if LEXC_VERSION_NUMBER != %d\n"
@@ -552,8 +786,17 @@ void emit_header(emit_ctx *c, const schema_doc *doc, text *out)
 		text_comment(out, "", doc->description);
 		text_putc(out, '\n');
 	}
+	/* C++ sees the declarations as C (the inline functions compile as
+	 * either). */
+	text_puts(out, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
 	forward_declarations(&h);
 	for (size_t i = 0; i < doc->n_defs; i++)
 		def_section(&h, &doc->defs[i]);
+	text_puts(out, "#ifdef __cplusplus\n}\n#endif\n\n");
 	text_printf(out, "#endif /* LEXC_GEN_%s_H */\n", name);
+	if (h.needs_string_h)
+		text_insert(out, includes_end,
+		            doc->main != NULL && emit_is_served(doc, doc->main)
+		                    ? "#include <string.h>\n"
+		                    : "\n#include <string.h>\n");
 }

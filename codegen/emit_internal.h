@@ -111,6 +111,34 @@ const char *emit_value_ctype(const emit_ctx *c, const lexc_type *t);
  * in `out`. */
 void emit_rules(const emit_ctx *c, text *out, const lexc_type *t);
 
+/* What lower.c lays out for a field (lower.h), read from its descriptor so
+ * that the writers follow the layout: optional (an object's pointer is its
+ * presence), `bool has_x`, `bool x_is_null`, `size_t n_x`. */
+static inline bool emit_field_optional(const lexc_field *f)
+{
+	return (f->flags & LEXC_FIELD_OPTIONAL) != 0;
+}
+
+static inline bool emit_field_has_flag(const lexc_field *f)
+{
+	return lexc_field_has_presence(f);
+}
+
+static inline bool emit_field_nullable(const lexc_field *f)
+{
+	return (f->flags & LEXC_FIELD_NULLABLE) != 0;
+}
+
+static inline bool emit_field_counted(const lexc_field *f)
+{
+	return (f->flags & LEXC_FIELD_COUNTED) != 0;
+}
+
+/* Whether a property gets a setter T__set_m in its struct's header: every
+ * optional property (its value and presence set together) and every array
+ * (count and items). */
+bool emit_has_setter(const lexc_field *f);
+
 /* The files of one document. */
 void emit_header(emit_ctx *c, const schema_doc *doc, text *out);
 void emit_source(emit_ctx *c, const schema_doc *doc, text *out);

@@ -8,6 +8,7 @@
 
 #include <lexc/version.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 static bool served(const schema_doc *doc)
@@ -59,8 +60,24 @@ static void comment_line(text *out, const char *s, const char *cont)
 
 /* ---- Handlers ----------------------------------------------------------------------- */
 
-/* The members of struct `e`, reached through `var` ("input"). */
-static void member_lines(emit_ctx *c, text *out, const char *var, const emit_type *e)
+/* The C enum helpers of a string with enum or knownValues (or of the items
+ * of an array of them), for the rules in parentheses: "; S__from_str()". */
+static void enum_hint(emit_ctx *c, text *r, const lexc_type *t, bool fill)
+{
+	if (t != NULL && t->kind == LEXC_KIND_ARRAY)
+		t = t->u.array.items;
+	if (t == NULL || t->kind != LEXC_KIND_STRING ||
+	    t->u.string.n_enum + t->u.string.n_known == 0)
+		return;
+	const emit_type *e = emit_lookup(c, t);
+	if (e != NULL)
+		text_printf(r, "; %s__%s()", e->site, fill ? "to_str" : "from_str");
+}
+
+/* The members of struct `e`, reached through `var` ("input"). A handler
+ * reads its params and input member by member; it fills its output with
+ * the setters and constructors, which keep presence and values together. */
+static void member_lines(emit_ctx *c, text *out, const char *var, const emit_type *e, bool fill)
 {
 	const lexc_object_rules *o = &e->t->u.object;
 	text *a = &c->tmp[5], *r = &c->tmp[6];
@@ -70,30 +87,42 @@ static void member_lines(emit_ctx *c, text *out, const char *var, const emit_typ
 		size_t i = e->layout[k];
 		const lexc_field *f = &o->fields[i];
 		const char *m = e->members[i];
+		const lexc_type *t = f->type;
+		const char *item =
+		        t != NULL && t->kind == LEXC_KIND_ARRAY && t->u.array.items != NULL
+		                ? emit_value_ctype(c, t->u.array.items)
+		                : "void";
+		const char *ctype = t != NULL ? emit_value_ctype(c, t) : "lexc_str";
 		text_reset(a);
 		text_puts(a, "  ");
-		if (lexc_field_has_presence(f))
-			text_printf(a, "%s->has_%s, ", var, m);
-		if (f->flags & LEXC_FIELD_NULLABLE)
-			text_printf(a, "%s->%s_is_null, ", var, m);
-		const lexc_type *t = f->type;
-		if (t != NULL && t->kind == LEXC_KIND_ARRAY) {
-			const char *item = t->u.array.items != NULL
-			                           ? emit_value_ctype(c, t->u.array.items)
-			                           : "void";
-			text_printf(a, "%s->n_%s, %s->%s: %s *", var, m, var, m, item);
-		} else if (t != NULL && t->kind == LEXC_KIND_OBJECT) {
-			text_printf(a, "%s->%s: %s *", var, m, emit_value_ctype(c, t));
+		if (fill && emit_has_setter(f)) {
+			if (t != NULL && t->kind == LEXC_KIND_ARRAY)
+				text_printf(a, "%s__set_%s(%s, %s *items, size_t count)", e->site,
+				            m, var, item);
+			else
+				text_printf(a, "%s__set_%s(%s, %s%s)", e->site, m, var, ctype,
+				            t != NULL && t->kind == LEXC_KIND_OBJECT ? " *" : "");
 		} else {
-			text_printf(a, "%s->%s: %s", var, m,
-			            t != NULL ? emit_value_ctype(c, t) : "lexc_str");
+			if (emit_field_has_flag(f))
+				text_printf(a, "%s->has_%s, ", var, m);
+			if (emit_field_nullable(f))
+				text_printf(a, "%s->%s_is_null, ", var, m);
+			if (t != NULL && t->kind == LEXC_KIND_ARRAY)
+				text_printf(a, "%s->n_%s, %s->%s: %s *", var, m, var, m, item);
+			else if (t != NULL && t->kind == LEXC_KIND_OBJECT)
+				text_printf(a, "%s->%s: %s *", var, m, ctype);
+			else
+				text_printf(a, "%s->%s: %s", var, m, ctype);
 		}
 		text_reset(r);
-		text_puts(r, f->flags & LEXC_FIELD_OPTIONAL ? "optional" : "required");
-		if (f->flags & LEXC_FIELD_NULLABLE)
+		text_puts(r, emit_field_optional(f) ? "optional" : "required");
+		if (emit_field_nullable(f))
 			text_puts(r, ", nullable");
 		if (t != NULL)
 			emit_rules(c, r, t);
+		enum_hint(c, r, t, fill);
+		if (fill && t != NULL && t->kind == LEXC_KIND_OBJECT && !emit_field_optional(f))
+			text_printf(r, "; %s__new(arena)", ctype);
 		text_printf(a, " (%s)", r->buf);
 		comment_line(out, a->buf, " *      ");
 	}
@@ -140,25 +169,77 @@ static void part_lines(emit_ctx *c, text *out, const char *site, const char *rol
 		text_printf(h, ", %s", encoding);
 	text_puts(h, "):");
 	if (t != NULL && t->kind == LEXC_KIND_UNION && e != NULL) {
-		if (strcmp(role, "input") == 0)
-			text_printf(h,
-			            " a union; input->kind says which variant, %s__input__as_V() "
-			            "gets it:",
-			            site);
+		bool in = strcmp(role, "input") == 0;
+		if (in)
+			text_puts(h, " a union; the accessor of its variant returns it, the others "
+			             "NULL:");
 		else
-			text_puts(h, " a union; set output->kind to one of these and output->value "
-			             "to the variant's struct:");
+			text_puts(h, " a union; set one variant, made with its V__new(arena):");
 		comment_line(out, h->buf, " *   ");
 		for (size_t i = 0; i < t->u.union_.n_variants; i++) {
+			const emit_type *v = emit_lookup(c, t->u.union_.variants[i].type);
 			text_reset(h);
-			text_printf(h, "    %s__%s__kind_%s", site, role, e->variants[i]);
+			if (in)
+				text_printf(h, "    %s__%s__as_%s(input)", site, role,
+				            e->variants[i]);
+			else
+				text_printf(h, "    %s__%s__set_%s(output, %s *)", site, role,
+				            e->variants[i], v != NULL ? v->site : "void");
 			comment_line(out, h->buf, " *        ");
 		}
 		return;
 	}
 	comment_line(out, h->buf, " *   ");
 	if (t != NULL && t->kind == LEXC_KIND_OBJECT && e != NULL && e->members != NULL)
-		member_lines(c, out, role, e);
+		member_lines(c, out, role, e, strcmp(role, "output") == 0);
+}
+
+/* The documents whose structs a handler allocates to fill its output: the
+ * output's own type and those of its members (array items and union
+ * variants included), one level down; their headers declare T__new. */
+typedef struct doc_list {
+	const schema_doc *items[64];
+	size_t n;
+} doc_list;
+
+static void note_doc(emit_ctx *c, doc_list *l, const schema_doc *self, const lexc_type *t)
+{
+	if (t != NULL && t->kind == LEXC_KIND_ARRAY)
+		t = t->u.array.items;
+	if (t != NULL && t->kind == LEXC_KIND_UNION) {
+		for (size_t i = 0; i < t->u.union_.n_variants; i++)
+			note_doc(c, l, self, t->u.union_.variants[i].type);
+		return;
+	}
+	const emit_type *e = emit_lookup(c, t);
+	if (e == NULL || t->kind != LEXC_KIND_OBJECT || e->doc == self)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		if (l->items[i] == e->doc)
+			return;
+	if (l->n < sizeof l->items / sizeof l->items[0])
+		l->items[l->n++] = e->doc;
+}
+
+static int doc_id_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const schema_doc *const *)a)->id, (*(const schema_doc *const *)b)->id);
+}
+
+static void output_includes(emit_ctx *c, const schema_doc *doc, const schema_body *b, text *out)
+{
+	if (emit_body_kind_of(c, b) != EMIT_BODY_TYPED)
+		return;
+	doc_list l = {{NULL}, 0};
+	const lexc_type *t = emit_lower(c, b->schema);
+	note_doc(c, &l, doc, t);
+	if (t->kind == LEXC_KIND_OBJECT)
+		for (size_t i = 0; i < t->u.object.n_fields; i++)
+			note_doc(c, &l, doc, t->u.object.fields[i].type);
+	if (l.n > 1)
+		qsort(l.items, l.n, sizeof l.items[0], doc_id_cmp);
+	for (size_t i = 0; i < l.n; i++)
+		text_printf(out, "#include \"%s.h\"\n", emit_doc_path(c, l.items[i]));
 }
 
 void emit_stub_handler(emit_ctx *c, const schema_doc *doc, text *out)
@@ -180,10 +261,14 @@ void emit_stub_handler(emit_ctx *c, const schema_doc *doc, text *out)
 	part_lines(c, out, site, "input", x->input, NULL);
 	part_lines(c, out, site, "output", x->output, NULL);
 	if (emit_body_kind_of(c, x->output) == EMIT_BODY_TYPED)
-		comment_line(out,
-		             "Fill *output (it starts zeroed), allocating what it points to in "
-		             "lexc_call_arena(call), and return LEXC_OK.",
-		             " * ");
+		comment_line(
+		        out,
+		        "Fill *output (it starts zeroed) and return LEXC_OK. Allocate in "
+		        "arena = lexc_call_arena(call), freed after the response: T__new(arena) "
+		        "makes a struct with its defaults, T__set_x() sets an optional member "
+		        "and its presence; strings: LEXC_STR(\"literal\"), lexc_str_copy(arena, "
+		        "s), lexc_str_printf(arena, fmt, ...).",
+		        " * ");
 	const char **names = diag_xalloc(c->arena, (x->n_errors + 1) * sizeof *names);
 	const char **ids = diag_xalloc(c->arena, (x->n_errors + 1) * sizeof *ids);
 	size_t ne = emit_method_errors(c, x, names, ids);
@@ -201,7 +286,9 @@ void emit_stub_handler(emit_ctx *c, const schema_doc *doc, text *out)
 	             "the like (lexc/error.h lists the codes).",
 	             " * ");
 	text_puts(out, " */\n");
-	text_printf(out, "#include \"handlers.h\"\n\n#include \"%s.h\"\n\n", emit_doc_path(c, doc));
+	text_printf(out, "#include \"handlers.h\"\n\n#include \"%s.h\"\n", emit_doc_path(c, doc));
+	output_includes(c, doc, x->output, out);
+	text_putc(out, '\n');
 
 	const char *params[4];
 	size_t np = emit_handler_params(c, site, n, params);

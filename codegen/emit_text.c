@@ -523,7 +523,8 @@ static void emit_best(text *out, candidate *c, size_t n)
 enum {
 	DECL_RETURN_BREAK = 60, /* PenaltyReturnTypeOnItsOwnLine */
 	DECL_FIRST_PARAM = 80,  /* a break right after '(' of a declaration */
-	DECL_PARAM_BREAK = 5,
+	/* 11 to 20 all reproduce the corpus's heads, the setters' included */
+	DECL_PARAM_BREAK = 15,
 	CALL_FIRST_ARG = 19, /* PenaltyBreakBeforeFirstCallParameter */
 	CALL_ARG_BREAK = 1,
 	ASSIGN_BREAK = 2, /* PenaltyBreakAssignment */
@@ -714,6 +715,24 @@ void text_assign_call(text *t, const char *indent, const char *head, const char 
 	text_printf(&scratch.tmp, "%s        ", indent);
 	pack(br, scratch.tmp.buf, args, n, tail);
 	put_line(t, br);
+}
+
+void text_stmt_assign(text *t, const char *indent, const char *lhs, const char *rhs)
+{
+	size_t w = text_width(indent, strlen(indent), 0);
+	if (w + width_of(lhs) + 3 + width_of(rhs) + 1 <= TEXT_COLUMNS)
+		text_printf(t, "%s%s = %s;\n", indent, lhs, rhs);
+	else
+		text_printf(t, "%s%s =\n%s        %s;\n", indent, lhs, indent, rhs);
+}
+
+void text_if_binary(text *t, const char *indent, const char *a, const char *op, const char *b)
+{
+	size_t w = text_width(indent, strlen(indent), 0);
+	if (w + 4 + width_of(a) + 1 + width_of(op) + 1 + width_of(b) + 1 <= TEXT_COLUMNS)
+		text_printf(t, "%sif (%s %s %s)\n", indent, a, op, b);
+	else
+		text_printf(t, "%sif (%s %s\n%s    %s)\n", indent, a, op, indent, b);
 }
 
 void text_assign(text *t, const char *indent, const char *key, text_rhs shape, const char *open,

@@ -124,6 +124,15 @@ void text_decl_call(text *t, const char *indent, const char *lhs, const char *he
 void text_assign_call(text *t, const char *indent, const char *head, const char *const *args,
                       size_t n, const char *tail);
 
+/* A statement "lhs = rhs;" at `indent` inside a function: on one line, or
+ * broken after '=' with rhs on a continuation line (clang-format 14's
+ * choice when rhs is one token, as in the generated setters). */
+void text_stmt_assign(text *t, const char *indent, const char *lhs, const char *rhs);
+
+/* "if (a OP b)" at `indent`: on one line, or broken after OP with b aligned
+ * after "if (" (clang-format 14, for operands that do not break inside). */
+void text_if_binary(text *t, const char *indent, const char *a, const char *op, const char *b);
+
 /* How the value of a designated initializer is shaped. */
 typedef enum text_rhs {
 	RHS_ATOM,  /* one token: `&x__type`, `LEXC_NO_OFFSET`, "a string" */

@@ -95,6 +95,21 @@ expect "collision: error names" 1 $?
 contains "collision: error helper message" "$tmp/err" \
 	'errs.json: $.defs.main.errors[1]: C name com_example_coll_errs__error_Bad_Thing is already used by $.defs.main.errors[0]'
 
+# The constructor and the enum helpers are names too: a property "new" whose
+# inline object would be T__new, a value whose constant would be S__value.
+mkdir -p "$tmp/coll5/com/example/coll"
+cat >"$tmp/coll5/com/example/coll/ctor.json" <<'EOF'
+{"lexicon": 1, "id": "com.example.coll.ctor", "defs": {
+ "main": {"type": "object", "properties": {"new": {"type": "object", "properties": {}}}},
+ "kind": {"type": "string", "knownValues": ["value", "x"]}}}
+EOF
+lexc gen -o "$tmp/coll5-out" "$tmp/coll5" >"$tmp/out" 2>"$tmp/err"
+expect "collision: constructor" 1 $?
+contains "collision: constructor message" "$tmp/err" \
+	'ctor.json: $.defs.main.properties.new: C name com_example_coll_ctor__new is already used by $.defs.main'
+contains "collision: enum tag message" "$tmp/err" \
+	'ctor.json: $.defs.kind.knownValues[0]: C name com_example_coll_ctor__kind__value is already used by $.defs.kind'
+
 # ---- Lexicon and usage errors -------------------------------------------------------
 
 mkdir -p "$tmp/bad/com/example/bad"
@@ -199,6 +214,18 @@ case "${CC:-cc}" in
 	skip "clang not installed: the corpus was compiled with ${CC:-cc} only"
 fi ;;
 esac
+
+# Every generated header compiles as C++ too, all of them in one unit (the
+# program that links them is tests/test_cxx.cc).
+(cd "$tmp/corpus" && find . -name '*.h' | LC_ALL=C sort | sed 's|^\./\(.*\)|#include "\1"|') \
+	>"$tmp/all_headers.cc"
+echo 'int main() { return 0; }' >>"$tmp/all_headers.cc"
+# shellcheck disable=SC2086
+if ${CXX:-c++} -std=c++17 -Wall -Wextra -Wpedantic -Werror $incs -fsyntax-only \
+	"$tmp/all_headers.cc" >"$tmp/cxx.log" 2>&1; then pass; else
+	fail "corpus: the headers do not compile as C++ with ${CXX:-c++}"
+	head -n 30 "$tmp/cxx.log"
+fi
 
 # Generated code is already in the project's style (when clang-format is
 # installed; the project targets clang-format 14, Debian 12's).

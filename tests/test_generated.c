@@ -1039,6 +1039,325 @@ START_TEST(test_golden_descriptors_match_lowering)
 }
 END_TEST
 
+/* ---- constructors, setters, union setters, string enums --------------------------- */
+
+/* The JSON T__encode_string writes for `value`, which must succeed; the
+ * string is NUL-terminated in `a`. */
+#define ENCODE_STRING(fn, value, a, out)                                                           \
+	do {                                                                                       \
+		lexc_error e_;                                                                     \
+		lexc_error_clear(&e_);                                                             \
+		lexc_status st_ = fn((value), (a), &(out), &e_);                                   \
+		ck_assert_msg(st_ == LEXC_OK, "encode: %s: %s", e_.path, e_.message);              \
+		ck_assert_ptr_nonnull((out).ptr);                                                  \
+		ck_assert_uint_eq(strlen((out).ptr), (out).len);                                   \
+	} while (0)
+
+/* T__new applies exactly the defaults decoding applies: a constructed value
+ * and one decoded from the required properties only agree member by member
+ * once the required ones are set alike. */
+START_TEST(test_constructor_defaults)
+{
+	lexc_arena a = LEXC_ARENA_INIT;
+	lexc_error err;
+	com_example_golden_defs__scalars *v = com_example_golden_defs__scalars__new(&a);
+	ck_assert_ptr_nonnull(v);
+	ck_assert(v->has_flagDefault && v->flagDefault);
+	ck_assert(v->has_level && v->level == 1);
+	ck_assert(v->has_color && str_is(v->color, "red"));
+	ck_assert(v->has_greeting && v->greeting.len == 34);
+	/* no default: zero and absent */
+	ck_assert(!v->has_flagConst && !v->has_fixed && !v->has_mood && !v->has_maybe);
+	ck_assert(!v->maybe_is_null && v->name.ptr == NULL && v->count == 0);
+
+	com_example_golden_defs__scalars d;
+	static const char json[] = "{\"flag\":false,\"count\":0,\"name\":\"n\"}";
+	ck_assert_int_eq(com_example_golden_defs__scalars__decode(JSON(json), &a, &d, &err),
+	                 LEXC_OK);
+	v->name = d.name;
+	ck_assert_int_eq(v->has_flagDefault, d.has_flagDefault);
+	ck_assert_int_eq(v->flagDefault, d.flagDefault);
+	ck_assert_int_eq(v->has_level, d.has_level);
+	ck_assert_int_eq(v->level, d.level);
+	ck_assert(v->has_color == d.has_color && lexc_str_eq(v->color, d.color));
+	ck_assert(v->has_greeting == d.has_greeting && lexc_str_eq(v->greeting, d.greeting));
+	lexc_str mine, theirs;
+	ENCODE_STRING(com_example_golden_defs__scalars__encode_string, v, &a, mine);
+	ENCODE_STRING(com_example_golden_defs__scalars__encode_string, &d, &a, theirs);
+	ck_assert_str_eq(mine.ptr, theirs.ptr);
+
+	/* params structs, inline objects and records have constructors too */
+	com_example_golden_query__params *q = com_example_golden_query__params__new(&a);
+	ck_assert(q != NULL && q->has_limit && q->limit == 50 && !q->has_reverse);
+	com_example_golden_defs__nested__inner__deeper *deeper =
+	        com_example_golden_defs__nested__inner__deeper__new(&a);
+	ck_assert(deeper != NULL && !deeper->has_leaf && deeper->_extra.n == 0);
+	/* a record needs no $type member: the encoder writes it */
+	com_example_golden_record *rec = com_example_golden_record__new(&a);
+	ck_assert_ptr_nonnull(rec);
+	rec->text = LEXC_STR("hi");
+	rec->createdAt = LEXC_STR("2024-01-01T00:00:00Z");
+	lexc_str out;
+	ENCODE_STRING(com_example_golden_record__encode_string, rec, &a, out);
+	ck_assert_str_eq(out.ptr, "{\"$type\":\"com.example.golden.record\","
+	                          "\"createdAt\":\"2024-01-01T00:00:00Z\",\"text\":\"hi\"}");
+	lexc_arena_free(&a);
+
+	/* NULL when the arena cannot allocate */
+	lexc_arena small = LEXC_ARENA_INIT;
+	lexc_arena_set_limit(&small, 1);
+	ck_assert_ptr_null(com_example_golden_defs__scalars__new(&small));
+	ck_assert_ptr_null(com_example_golden_defs__nested__inner__deeper__new(&small));
+	lexc_arena_free(&small);
+}
+END_TEST
+
+/* A setter sets the value and its presence together (has_x, x_is_null,
+ * n_x): what it sets is what gets written. */
+START_TEST(test_setters)
+{
+	lexc_arena a = LEXC_ARENA_INIT;
+	com_example_golden_defs__scalars *v = com_example_golden_defs__scalars__new(&a);
+	ck_assert_ptr_nonnull(v);
+	v->name = LEXC_STR("n");
+	/* nullable and optional: the setter clears the null flag */
+	v->has_maybe = true;
+	v->maybe_is_null = true;
+	com_example_golden_defs__scalars__set_maybe(v, LEXC_STR("m"));
+	ck_assert(v->has_maybe && !v->maybe_is_null && str_is(v->maybe, "m"));
+	com_example_golden_defs__scalars__set_level(v, 13);
+	ck_assert(v->has_level && v->level == 13);
+	com_example_golden_defs__scalars__set_flagDefault(v, false);
+	com_example_golden_defs__scalars__set_color(v, LEXC_STR("blue"));
+	com_example_golden_defs__scalars__set_greeting(v, LEXC_STR("yo"));
+	static const uint8_t bytes[] = {0xfb, 0xff};
+	lexc_bytes data = {bytes, sizeof bytes};
+	com_example_golden_defs__scalars__set_data(v, data);
+	ck_assert(v->has_data && v->data.len == 2);
+	lexc_blob blob = {LEXC_STR(CID), LEXC_STR("image/png"), 10, false};
+	com_example_golden_defs__scalars__set_image(v, blob);
+	com_example_golden_defs__scalars__set_extra(v, LEXC_STR("{\"k\":1}"));
+	com_example_golden_defs__scalars__set_union_(v, LEXC_STR("kw"));
+	lexc_str out;
+	ENCODE_STRING(com_example_golden_defs__scalars__encode_string, v, &a, out);
+	ck_assert_str_eq(out.ptr, "{\"color\":\"blue\",\"count\":0,\"data\":{\"$bytes\":\"+/8\"},"
+	                          "\"extra\":{\"k\":1},\"flag\":false,\"flagDefault\":false,"
+	                          "\"greeting\":\"yo\",\"image\":{\"$type\":\"blob\",\"ref\":" LINK
+	                          ",\"mimeType\":\"image/png\",\"size\":10},\"level\":13,"
+	                          "\"maybe\":\"m\",\"name\":\"n\",\"union\":\"kw\"}");
+
+	/* arrays: count and items together, for required and optional ones;
+	 * an optional object: the pointer (NULL takes it out again) */
+	com_example_golden_query__output *qo = com_example_golden_query__output__new(&a);
+	ck_assert_ptr_nonnull(qo);
+	com_example_golden_other__thing things[2];
+	memset(things, 0, sizeof things);
+	things[0].id = LEXC_STR("3jzfcijpj2z2a");
+	things[1].id = LEXC_STR("3jzfcijpj2z2b");
+	com_example_golden_query__output__set_things(qo, things, 2);
+	ck_assert(qo->n_things == 2 && qo->things == things);
+	com_example_golden_query__output__set_cursor(qo, LEXC_STR("c1"));
+	ENCODE_STRING(com_example_golden_query__output__encode_string, qo, &a, out);
+	ck_assert_str_eq(out.ptr, "{\"cursor\":\"c1\",\"things\":[{\"id\":\"3jzfcijpj2z2a\"},"
+	                          "{\"id\":\"3jzfcijpj2z2b\"}]}");
+
+	com_example_golden_defs__nested *n = com_example_golden_defs__nested__new(&a);
+	ck_assert_ptr_nonnull(n);
+	n->inner = com_example_golden_defs__nested__inner__new(&a);
+	n->inner->deeper = com_example_golden_defs__nested__inner__deeper__new(&a);
+	lexc_str tags[] = {LEXC_STR("t")};
+	com_example_golden_defs__nested__set_tags(n, tags, 1);
+	ck_assert(n->has_tags && n->n_tags == 1);
+	com_example_golden_defs__scalars *local = com_example_golden_defs__scalars__new(&a);
+	local->name = LEXC_STR("l");
+	com_example_golden_defs__nested__set_local(n, local);
+	ENCODE_STRING(com_example_golden_defs__nested__encode_string, n, &a, out);
+	ck_assert_ptr_nonnull(strstr(out.ptr, "\"local\":{\"color\":\"red\","));
+	ck_assert_ptr_nonnull(strstr(out.ptr, "\"tags\":[\"t\"]"));
+	com_example_golden_defs__nested__set_local(n, NULL);
+	ck_assert_ptr_null(n->local);
+	ENCODE_STRING(com_example_golden_defs__nested__encode_string, n, &a, out);
+	ck_assert_str_eq(out.ptr, "{\"inner\":{\"deeper\":{}},\"tags\":[\"t\"]}");
+	lexc_arena_free(&a);
+}
+END_TEST
+
+/* A union setter sets kind from the generated enumerator and $type; the
+ * encoder then writes the variant with its $type, and the accessors agree. */
+START_TEST(test_union_setters)
+{
+	lexc_arena a = LEXC_ARENA_INIT;
+	com_example_golden_defs__nested *n = com_example_golden_defs__nested__new(&a);
+	ck_assert_ptr_nonnull(n);
+	n->inner = com_example_golden_defs__nested__inner__new(&a);
+	n->inner->deeper = com_example_golden_defs__nested__inner__deeper__new(&a);
+	com_example_golden_other__thing *thing = com_example_golden_other__thing__new(&a);
+	thing->id = LEXC_STR("3jzfcijpj2z2a");
+	lexc_union u;
+	memset(&u, 0, sizeof u);
+	u.raw = LEXC_STR("{\"$type\":\"x.y.z\"}"); /* a previous unknown variant goes */
+	com_example_golden_defs__nested__open__set_com_example_golden_other__thing(&u, thing);
+	ck_assert_int_eq(
+	        u.kind,
+	        com_example_golden_defs__nested__open__kind_com_example_golden_other__thing);
+	ck_assert(str_is(u.type, "com.example.golden.other#thing"));
+	ck_assert_ptr_null(u.raw.ptr);
+	ck_assert_ptr_eq(
+	        com_example_golden_defs__nested__open__as_com_example_golden_other__thing(&u),
+	        thing);
+	ck_assert_ptr_null(com_example_golden_defs__nested__open__as_scalars(&u));
+	ck_assert_ptr_null(com_example_golden_defs__nested__open__as_com_example_golden_record(&u));
+	com_example_golden_defs__nested__set_open(n, u);
+	ck_assert(n->has_open);
+
+	com_example_golden_other *other = com_example_golden_other__new(&a);
+	com_example_golden_defs__nested__closed__set_com_example_golden_other(&n->closed, other);
+	n->has_closed = true;
+	lexc_union many[2];
+	com_example_golden_defs__node *node = com_example_golden_defs__node__new(&a);
+	com_example_golden_defs__node__set_value(node, LEXC_STR("v"));
+	com_example_golden_defs__nested__many__set_node(&many[0], node);
+	com_example_golden_defs__scalars *sc = com_example_golden_defs__scalars__new(&a);
+	sc->name = LEXC_STR("s");
+	com_example_golden_defs__nested__many__set_scalars(&many[1], sc);
+	ck_assert_ptr_eq(com_example_golden_defs__nested__many__as_scalars(&many[1]), sc);
+	ck_assert_ptr_null(com_example_golden_defs__nested__many__as_node(&many[1]));
+	com_example_golden_defs__nested__set_many(n, many, 2);
+	lexc_str out;
+	ENCODE_STRING(com_example_golden_defs__nested__encode_string, n, &a, out);
+	ck_assert_str_eq(
+	        out.ptr,
+	        "{\"closed\":{\"$type\":\"com.example.golden.other\"},\"inner\":{\"deeper\":{}},"
+	        "\"many\":[{\"$type\":\"com.example.golden.defs#node\",\"value\":\"v\"},"
+	        "{\"$type\":\"com.example.golden.defs#scalars\",\"color\":\"red\",\"count\":0,"
+	        "\"flag\":false,\"flagDefault\":true,\"greeting\":\"hello \\\"world\\\" \\\\ "
+	        "caf\xC3\xA9 ?\?! tab\\there\",\"level\":1,\"name\":\"s\"}],"
+	        "\"open\":{\"$type\":\"com.example.golden.other#thing\",\"id\":\"3jzfcijpj2z2a\"}"
+	        "}");
+
+	/* a union body, at the root */
+	com_example_golden_unionBody__input in;
+	com_example_golden_unionBody__ping *ping = com_example_golden_unionBody__ping__new(&a);
+	com_example_golden_unionBody__ping__set_n(ping, 7);
+	com_example_golden_unionBody__input__set_ping(&in, ping);
+	ENCODE_STRING(com_example_golden_unionBody__input__encode_string, &in, &a, out);
+	ck_assert_str_eq(out.ptr, "{\"$type\":\"com.example.golden.unionBody#ping\",\"n\":7}");
+	ck_assert_ptr_null(com_example_golden_unionBody__input__as_pong(&in));
+	lexc_arena_free(&a);
+}
+END_TEST
+
+/* String enum and knownValues: the C enum, from_str and to_str round trip
+ * every value; anything else is value__unknown and maps to the null string. */
+START_TEST(test_string_enums)
+{
+	static const char *const colors[] = {"red", "green", "blue"};
+	static const enum com_example_golden_defs__scalars__color__value color_values[] = {
+	        com_example_golden_defs__scalars__color__value_red,
+	        com_example_golden_defs__scalars__color__value_green,
+	        com_example_golden_defs__scalars__color__value_blue};
+	for (size_t i = 0; i < 3; i++) {
+		enum com_example_golden_defs__scalars__color__value c =
+		        com_example_golden_defs__scalars__color__from_str(
+		                lexc_str_borrow(colors[i]));
+		ck_assert_int_eq(c, color_values[i]);
+		ck_assert_int_ne(c, com_example_golden_defs__scalars__color__value__unknown);
+		ck_assert(str_is(com_example_golden_defs__scalars__color__to_str(c), colors[i]));
+	}
+	/* the deprecated #defines are still the values */
+	ck_assert(str_is(com_example_golden_defs__scalars__color__to_str(
+	                         com_example_golden_defs__scalars__color__value_green),
+	                 com_example_golden_defs__scalars__color__green));
+	static const char *const not_listed[] = {"", "re", "redx", "Red", "purple"};
+	for (size_t i = 0; i < 5; i++)
+		ck_assert_int_eq(com_example_golden_defs__scalars__color__from_str(
+		                         lexc_str_borrow(not_listed[i])),
+		                 com_example_golden_defs__scalars__color__value__unknown);
+	ck_assert_int_eq(
+	        com_example_golden_defs__scalars__color__from_str(lexc_str_borrow_n("red\0", 4)),
+	        com_example_golden_defs__scalars__color__value__unknown);
+	lexc_str none = com_example_golden_defs__scalars__color__to_str(
+	        com_example_golden_defs__scalars__color__value__unknown);
+	ck_assert(none.ptr == NULL && none.len == 0);
+
+	/* knownValues of a def, with values that need mangling */
+	static const char *const labels[] = {"com.example.golden.defs#tokenA",
+	                                     "com.example.golden.defs#tokenB", "!hide",
+	                                     "no-such-thing"};
+	for (size_t i = 0; i < 4; i++) {
+		enum com_example_golden_defs__label__value l =
+		        com_example_golden_defs__label__from_str(lexc_str_borrow(labels[i]));
+		ck_assert_int_eq((int)l, (int)i + 1);
+		ck_assert(str_is(com_example_golden_defs__label__to_str(l), labels[i]));
+	}
+	ck_assert_int_eq(com_example_golden_defs__label__from_str(LEXC_STR("!hide")),
+	                 com_example_golden_defs__label__value__hide);
+	ck_assert_int_eq(com_example_golden_defs__label__from_str(LEXC_STR("no-such-thing")),
+	                 com_example_golden_defs__label__value_no_such_thing);
+	/* a knownValues value not listed is still valid: it decodes, and maps
+	 * to value__unknown */
+	lexc_arena a = LEXC_ARENA_INIT;
+	lexc_error err;
+	com_example_golden_defs__scalars v;
+	static const char json[] = "{\"flag\":false,\"count\":0,\"name\":\"n\",\"mood\":\"meh\"}";
+	ck_assert_int_eq(com_example_golden_defs__scalars__decode(JSON(json), &a, &v, &err),
+	                 LEXC_OK);
+	ck_assert_int_eq(com_example_golden_defs__scalars__mood__from_str(v.mood),
+	                 com_example_golden_defs__scalars__mood__value__unknown);
+	/* the items of an array of enum strings share the array's name */
+	place_stream_server_createWebhook__input in;
+	ck_assert_int_eq(place_stream_server_createWebhook__input__decode(JSON(webhook_input), &a,
+	                                                                  &in, &err),
+	                 LEXC_OK);
+	ck_assert_int_eq(place_stream_server_createWebhook__input__events__from_str(in.events[1]),
+	                 place_stream_server_createWebhook__input__events__value_follow);
+	lexc_arena_free(&a);
+}
+END_TEST
+
+/* The createWebhook output built with the constructors and setters, as
+ * doc/generated-code.md shows it. */
+START_TEST(test_build_webhook_output)
+{
+	lexc_arena a = LEXC_ARENA_INIT;
+	lexc_error err;
+	place_stream_server_createWebhook__input in;
+	ck_assert_int_eq(place_stream_server_createWebhook__input__decode(JSON(webhook_input), &a,
+	                                                                  &in, &err),
+	                 LEXC_OK);
+	place_stream_server_createWebhook__output out;
+	memset(&out, 0, sizeof out);
+	place_stream_server_defs__webhook *w = place_stream_server_defs__webhook__new(&a);
+	ck_assert_ptr_nonnull(w);
+	w->id = lexc_str_printf(&a, "wh-%d", 42);
+	w->url = in.url;
+	place_stream_server_defs__webhook__set_events(w, in.events, in.n_events);
+	w->active = in.has_active && in.active;
+	w->createdAt = LEXC_STR("2024-01-01T00:00:00.000Z");
+	if (in.has_prefix)
+		place_stream_server_defs__webhook__set_prefix(w, in.prefix);
+	if (in.has_rewrite)
+		place_stream_server_defs__webhook__set_rewrite(w, in.rewrite, in.n_rewrite);
+	out.webhook = w;
+	lexc_str json;
+	ENCODE_STRING(place_stream_server_createWebhook__output__encode_string, &out, &a, json);
+	ck_assert_str_eq(
+	        json.ptr,
+	        "{\"webhook\":{\"active\":false,\"createdAt\":\"2024-01-01T00:00:00.000Z\","
+	        "\"events\":[\"chat\",\"follow\"],\"id\":\"wh-42\",\"prefix\":\"[sp]\","
+	        "\"rewrite\":[{\"from\":\"a\",\"to\":\"b\"},{\"from\":\"c\",\"to\":\"\"}],"
+	        "\"url\":\"https://example.com/hook\"}}");
+	/* an invalid value: the null string and the error */
+	w->createdAt = LEXC_STR("yesterday");
+	ck_assert_int_eq(
+	        place_stream_server_createWebhook__output__encode_string(&out, &a, &json, &err),
+	        LEXC_INVALID_REQUEST);
+	ck_assert_ptr_null(json.ptr);
+	ck_assert_str_eq(err.path, "$.webhook.createdAt");
+	lexc_arena_free(&a);
+}
+END_TEST
+
 static Suite *generated_suite(void)
 {
 	Suite *s = suite_create("generated");
@@ -1061,6 +1380,11 @@ static Suite *generated_suite(void)
 	tcase_add_test(tc, test_pinned_record_and_union_body);
 	tcase_add_test(tc, test_descriptors_match_lowering);
 	tcase_add_test(tc, test_golden_descriptors_match_lowering);
+	tcase_add_test(tc, test_constructor_defaults);
+	tcase_add_test(tc, test_setters);
+	tcase_add_test(tc, test_union_setters);
+	tcase_add_test(tc, test_string_enums);
+	tcase_add_test(tc, test_build_webhook_output);
 	suite_add_tcase(s, tc);
 	return s;
 }
