@@ -347,9 +347,13 @@ static void setter(header *h, const emit_type *e, size_t i)
 	text_func_head(o, "static inline void", text_fmt(h->b, "%s__set_%s", e->site, m), params,
 	               array ? 3 : 2);
 	text_puts(o, "{\n");
+	/* A lexc_str property set to the null string (lexc_str_borrow(NULL))
+	 * is absent: a C pointer that may be NULL maps to presence in one call. */
+	bool str = !array && (t == NULL || t->kind == LEXC_KIND_STRING ||
+	                      t->kind == LEXC_KIND_CID_LINK || t->kind == LEXC_KIND_UNKNOWN);
 	if (emit_field_has_flag(f))
 		text_stmt_assign(o, "\t", text_fmt(h->a, "v->has_%s", m),
-		                 object ? "value != NULL" : "true");
+		                 object ? "value != NULL" : str ? "value.ptr != NULL" : "true");
 	if (emit_field_nullable(f))
 		text_stmt_assign(o, "\t", text_fmt(h->a, "v->%s_is_null", m), "false");
 	if (array) {

@@ -160,4 +160,31 @@ lexc_status codec_too_deep(lexc_error *err);
 #define CODEC_AT(base, off) ((void *)((char *)(base) + (off)))
 #define CODEC_AT_CONST(base, off) ((const void *)((const char *)(base) + (off)))
 
+/* Marks an optional value present (an object's pointer is its own mark). */
+static inline void codec_set_present(const lexc_field *f, void *obj)
+{
+	if (lexc_field_has_presence(f))
+		*(bool *)CODEC_AT(obj, f->has_offset) = true;
+}
+
+/* Sets a missing field to its default, present, when it has one: decoding
+ * and lexc_value_new() share it, so a constructed value and a decoded one
+ * cannot disagree. */
+static inline void codec_apply_default(const lexc_field *f, void *obj)
+{
+	const lexc_type *t = f->type;
+	if (t == NULL)
+		return;
+	void *slot = CODEC_AT(obj, f->offset);
+	if (t->kind == LEXC_KIND_STRING && t->u.string.has_default)
+		*(lexc_str *)slot = t->u.string.default_value;
+	else if (t->kind == LEXC_KIND_INTEGER && t->u.integer.has_default)
+		*(int64_t *)slot = t->u.integer.default_value;
+	else if (t->kind == LEXC_KIND_BOOLEAN && t->u.boolean.has_default)
+		*(bool *)slot = t->u.boolean.default_value;
+	else
+		return;
+	codec_set_present(f, obj);
+}
+
 #endif /* LEXC_CODEC_INTERNAL_H */

@@ -566,13 +566,6 @@ static lexc_status decode_value(decoder *d, const lexc_type *t, void *slot, lexc
 	                      (int)t->kind);
 }
 
-/* Marks an optional value present (an object's pointer is its own mark). */
-static inline void set_present(const lexc_field *f, void *obj)
-{
-	if (lexc_field_has_presence(f))
-		*(bool *)CODEC_AT(obj, f->has_offset) = true;
-}
-
 static lexc_status decode_field(decoder *d, const lexc_field *f, void *obj)
 {
 	const lexc_type *t = f->type;
@@ -624,7 +617,7 @@ static lexc_status decode_field(decoder *d, const lexc_field *f, void *obj)
 		lexc_error_path_prepend_key(d->err, f->name.ptr, f->name.len);
 		return st;
 	}
-	set_present(f, obj);
+	codec_set_present(f, obj);
 	return LEXC_OK;
 }
 
@@ -702,26 +695,6 @@ static lexc_status check_own_type(decoder *d, const lexc_object_rules *o)
 	return LEXC_OK;
 }
 
-static lexc_status apply_default(const lexc_field *f, void *obj)
-{
-	const lexc_type *t = f->type;
-	void *slot = CODEC_AT(obj, f->offset);
-	bool applied = false;
-	if (t->kind == LEXC_KIND_STRING && t->u.string.has_default) {
-		*(lexc_str *)slot = t->u.string.default_value;
-		applied = true;
-	} else if (t->kind == LEXC_KIND_INTEGER && t->u.integer.has_default) {
-		*(int64_t *)slot = t->u.integer.default_value;
-		applied = true;
-	} else if (t->kind == LEXC_KIND_BOOLEAN && t->u.boolean.has_default) {
-		*(bool *)slot = t->u.boolean.default_value;
-		applied = true;
-	}
-	if (applied)
-		set_present(f, obj);
-	return LEXC_OK;
-}
-
 /* Small objects track seen fields in a word; larger ones in the arena. */
 enum { SEEN_INLINE_WORDS = 4 };
 
@@ -794,7 +767,7 @@ static lexc_status decode_members(decoder *d, const lexc_type *t, void *obj, boo
 			return lexc_error_set(d->err, LEXC_INVALID_REQUEST,
 			                      "missing required property \"%.*s\"",
 			                      (int)f->name.len, f->name.ptr);
-		apply_default(f, obj);
+		codec_apply_default(f, obj);
 	}
 	return LEXC_OK;
 }

@@ -13,7 +13,7 @@ static const lexc_str null_str = {NULL, 0};
 lexc_str lexc_str_borrow(const char *cstr)
 {
 	if (cstr == NULL)
-		return (lexc_str){"", 0};
+		return null_str;
 	return (lexc_str){cstr, strlen(cstr)};
 }
 
@@ -26,7 +26,7 @@ lexc_str lexc_str_borrow_n(const char *ptr, size_t len)
 
 lexc_str lexc_str_copy(lexc_arena *a, const char *cstr)
 {
-	return cstr == NULL ? lexc_str_copy_n(a, "", 0) : lexc_str_copy_n(a, cstr, strlen(cstr));
+	return cstr == NULL ? null_str : lexc_str_copy_n(a, cstr, strlen(cstr));
 }
 
 lexc_str lexc_str_copy_n(lexc_arena *a, const char *ptr, size_t len)

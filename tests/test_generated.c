@@ -1130,6 +1130,14 @@ START_TEST(test_setters)
 	com_example_golden_defs__scalars__set_flagDefault(v, false);
 	com_example_golden_defs__scalars__set_color(v, LEXC_STR("blue"));
 	com_example_golden_defs__scalars__set_greeting(v, LEXC_STR("yo"));
+	/* the null string (no C string) is absent: set, then unset again */
+	com_example_golden_defs__scalars__set_version(v, LEXC_STR("1"));
+	ck_assert(v->has_version);
+	com_example_golden_defs__scalars__set_version(v, lexc_str_borrow(NULL));
+	ck_assert(!v->has_version);
+	com_example_golden_defs__scalars__set_maybe(v, lexc_str_borrow(NULL));
+	ck_assert(!v->has_maybe && !v->maybe_is_null);
+	com_example_golden_defs__scalars__set_maybe(v, LEXC_STR("m"));
 	static const uint8_t bytes[] = {0xfb, 0xff};
 	lexc_bytes data = {bytes, sizeof bytes};
 	com_example_golden_defs__scalars__set_data(v, data);

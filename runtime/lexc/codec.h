@@ -62,6 +62,16 @@ lexc_status lexc_validate(const lexc_type *t, const void *value, lexc_error *err
 lexc_status lexc_encode(const lexc_type *t, const void *value, lexc_json_writer *w,
                         lexc_error *err);
 
+/* Makes a value of `t` in `arena` from the descriptor alone, as decoding an
+ * empty object would leave it: zeroed, every default applied (and marked
+ * present), and every required, non-nullable object member allocated in
+ * turn the same way, so the value is ready to fill (generated T__new()
+ * constructors are shallow: they leave object pointers NULL). For a union
+ * or another non-object type, a zeroed slot. *out is arena-owned; NULL on
+ * error: LEXC_NO_MEMORY, or LEXC_INTERNAL_SERVER_ERROR for a descriptor of
+ * another layout. `err` may be NULL. */
+lexc_status lexc_value_new(const lexc_type *t, lexc_arena *arena, void **out, lexc_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -44,8 +44,11 @@ extern "C" {
 		"" lit, sizeof("" lit) - 1                                                         \
 	}
 
-/* Borrowed: `cstr` up to its NUL. NULL gives the empty string "" (never the
- * null string), so a missing C string encodes as "". */
+/* Borrowed: `cstr` up to its NUL. NULL (no C string) gives the null string
+ * {NULL, 0}: a generated optional setter takes it as absent
+ * (`T__set_name(v, lexc_str_borrow(maybe_null))`), and lexc_encode()
+ * refuses it where a value is required, so a missing C string never goes
+ * out as "". */
 lexc_str lexc_str_borrow(const char *cstr);
 
 /* Borrowed: `len` bytes at `ptr` (which may contain NULs; ptr[len] need not
@@ -54,7 +57,8 @@ lexc_str lexc_str_borrow(const char *cstr);
  * with `len` 0 gives "". */
 lexc_str lexc_str_borrow_n(const char *ptr, size_t len);
 
-/* Arena: a copy of `cstr` up to its NUL; NULL gives "". On allocation
+/* Arena: a copy of `cstr` up to its NUL. NULL gives the null string, as
+ * lexc_str_borrow() does, without marking the arena failed. On allocation
  * failure: the null string, and the arena marked failed. */
 lexc_str lexc_str_copy(lexc_arena *a, const char *cstr);
 

@@ -221,28 +221,28 @@ static inline void com_example_golden_defs__scalars__set_big(com_example_golden_
 static inline void com_example_golden_defs__scalars__set_color(com_example_golden_defs__scalars *v,
                                                                lexc_str value)
 {
-	v->has_color = true;
+	v->has_color = value.ptr != NULL;
 	v->color = value;
 }
 
 static inline void com_example_golden_defs__scalars__set_mood(com_example_golden_defs__scalars *v,
                                                               lexc_str value)
 {
-	v->has_mood = true;
+	v->has_mood = value.ptr != NULL;
 	v->mood = value;
 }
 
 static inline void
 com_example_golden_defs__scalars__set_version(com_example_golden_defs__scalars *v, lexc_str value)
 {
-	v->has_version = true;
+	v->has_version = value.ptr != NULL;
 	v->version = value;
 }
 
 static inline void
 com_example_golden_defs__scalars__set_greeting(com_example_golden_defs__scalars *v, lexc_str value)
 {
-	v->has_greeting = true;
+	v->has_greeting = value.ptr != NULL;
 	v->greeting = value;
 }
 
@@ -250,77 +250,77 @@ static inline void
 com_example_golden_defs__scalars__set_atIdentifier(com_example_golden_defs__scalars *v,
                                                    lexc_str value)
 {
-	v->has_atIdentifier = true;
+	v->has_atIdentifier = value.ptr != NULL;
 	v->atIdentifier = value;
 }
 
 static inline void com_example_golden_defs__scalars__set_atUri(com_example_golden_defs__scalars *v,
                                                                lexc_str value)
 {
-	v->has_atUri = true;
+	v->has_atUri = value.ptr != NULL;
 	v->atUri = value;
 }
 
 static inline void com_example_golden_defs__scalars__set_cid(com_example_golden_defs__scalars *v,
                                                              lexc_str value)
 {
-	v->has_cid = true;
+	v->has_cid = value.ptr != NULL;
 	v->cid = value;
 }
 
 static inline void
 com_example_golden_defs__scalars__set_datetime(com_example_golden_defs__scalars *v, lexc_str value)
 {
-	v->has_datetime = true;
+	v->has_datetime = value.ptr != NULL;
 	v->datetime = value;
 }
 
 static inline void com_example_golden_defs__scalars__set_did(com_example_golden_defs__scalars *v,
                                                              lexc_str value)
 {
-	v->has_did = true;
+	v->has_did = value.ptr != NULL;
 	v->did = value;
 }
 
 static inline void com_example_golden_defs__scalars__set_handle(com_example_golden_defs__scalars *v,
                                                                 lexc_str value)
 {
-	v->has_handle = true;
+	v->has_handle = value.ptr != NULL;
 	v->handle = value;
 }
 
 static inline void com_example_golden_defs__scalars__set_nsid(com_example_golden_defs__scalars *v,
                                                               lexc_str value)
 {
-	v->has_nsid = true;
+	v->has_nsid = value.ptr != NULL;
 	v->nsid = value;
 }
 
 static inline void com_example_golden_defs__scalars__set_tid(com_example_golden_defs__scalars *v,
                                                              lexc_str value)
 {
-	v->has_tid = true;
+	v->has_tid = value.ptr != NULL;
 	v->tid = value;
 }
 
 static inline void
 com_example_golden_defs__scalars__set_recordKey(com_example_golden_defs__scalars *v, lexc_str value)
 {
-	v->has_recordKey = true;
+	v->has_recordKey = value.ptr != NULL;
 	v->recordKey = value;
 }
 
 static inline void com_example_golden_defs__scalars__set_uri(com_example_golden_defs__scalars *v,
                                                              lexc_str value)
 {
-	v->has_uri = true;
+	v->has_uri = value.ptr != NULL;
 	v->uri = value;
 }
 
 static inline void
 com_example_golden_defs__scalars__set_language(com_example_golden_defs__scalars *v, lexc_str value)
 {
-	v->has_language = true;
+	v->has_language = value.ptr != NULL;
 	v->language = value;
 }
 
@@ -334,21 +334,21 @@ static inline void com_example_golden_defs__scalars__set_data(com_example_golden
 static inline void com_example_golden_defs__scalars__set_link(com_example_golden_defs__scalars *v,
                                                               lexc_str value)
 {
-	v->has_link = true;
+	v->has_link = value.ptr != NULL;
 	v->link = value;
 }
 
 static inline void
 com_example_golden_defs__scalars__set_cid_link(com_example_golden_defs__scalars *v, lexc_str value)
 {
-	v->has_cid_link = true;
+	v->has_cid_link = value.ptr != NULL;
 	v->cid_link = value;
 }
 
 static inline void com_example_golden_defs__scalars__set_union_(com_example_golden_defs__scalars *v,
                                                                 lexc_str value)
 {
-	v->has_union_ = true;
+	v->has_union_ = value.ptr != NULL;
 	v->union_ = value;
 }
 
@@ -369,14 +369,14 @@ com_example_golden_defs__scalars__set_anyBlob(com_example_golden_defs__scalars *
 static inline void com_example_golden_defs__scalars__set_extra(com_example_golden_defs__scalars *v,
                                                                lexc_str value)
 {
-	v->has_extra = true;
+	v->has_extra = value.ptr != NULL;
 	v->extra = value;
 }
 
 static inline void com_example_golden_defs__scalars__set_maybe(com_example_golden_defs__scalars *v,
                                                                lexc_str value)
 {
-	v->has_maybe = true;
+	v->has_maybe = value.ptr != NULL;
 	v->maybe_is_null = false;
 	v->maybe = value;
 }
@@ -608,7 +608,7 @@ static inline void com_example_golden_defs__nested__set_mainRef(com_example_gold
 static inline void com_example_golden_defs__nested__set_label(com_example_golden_defs__nested *v,
                                                               lexc_str value)
 {
-	v->has_label = true;
+	v->has_label = value.ptr != NULL;
 	v->label = value;
 }
 
@@ -705,7 +705,7 @@ static inline void
 com_example_golden_defs__nested__inner__set_note(com_example_golden_defs__nested__inner *v,
                                                  lexc_str value)
 {
-	v->has_note = true;
+	v->has_note = value.ptr != NULL;
 	v->note = value;
 }
 
@@ -760,7 +760,7 @@ com_example_golden_defs__nested__inner__deeper__new(lexc_arena *arena)
 static inline void com_example_golden_defs__nested__inner__deeper__set_leaf(
         com_example_golden_defs__nested__inner__deeper *v, lexc_str value)
 {
-	v->has_leaf = true;
+	v->has_leaf = value.ptr != NULL;
 	v->leaf = value;
 }
 
@@ -1033,7 +1033,7 @@ static inline com_example_golden_defs__node *com_example_golden_defs__node__new(
 static inline void com_example_golden_defs__node__set_value(com_example_golden_defs__node *v,
                                                             lexc_str value)
 {
-	v->has_value = true;
+	v->has_value = value.ptr != NULL;
 	v->value = value;
 }
 

@@ -66,7 +66,7 @@ static inline com_example_golden_other *com_example_golden_other__new(lexc_arena
 
 static inline void com_example_golden_other__set_text(com_example_golden_other *v, lexc_str value)
 {
-	v->has_text = true;
+	v->has_text = value.ptr != NULL;
 	v->text = value;
 }
 

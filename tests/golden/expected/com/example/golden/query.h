@@ -115,7 +115,7 @@ static inline void com_example_golden_query__params__set_kinds(com_example_golde
 static inline void com_example_golden_query__params__set_filter(com_example_golden_query__params *v,
                                                                 lexc_str value)
 {
-	v->has_filter = true;
+	v->has_filter = value.ptr != NULL;
 	v->filter = value;
 }
 
@@ -217,7 +217,7 @@ com_example_golden_query__output__new(lexc_arena *arena)
 static inline void com_example_golden_query__output__set_cursor(com_example_golden_query__output *v,
                                                                 lexc_str value)
 {
-	v->has_cursor = true;
+	v->has_cursor = value.ptr != NULL;
 	v->cursor = value;
 }
 

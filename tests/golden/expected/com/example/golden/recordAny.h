@@ -68,7 +68,7 @@ static inline com_example_golden_recordAny *com_example_golden_recordAny__new(le
 static inline void com_example_golden_recordAny__set_value(com_example_golden_recordAny *v,
                                                            lexc_str value)
 {
-	v->has_value = true;
+	v->has_value = value.ptr != NULL;
 	v->value = value;
 }
 

@@ -68,7 +68,7 @@ static inline com_example_golden_recordNsid *com_example_golden_recordNsid__new(
 static inline void com_example_golden_recordNsid__set_value(com_example_golden_recordNsid *v,
                                                             lexc_str value)
 {
-	v->has_value = true;
+	v->has_value = value.ptr != NULL;
 	v->value = value;
 }
 

@@ -68,7 +68,7 @@ static inline com_example_golden_recordSelf *com_example_golden_recordSelf__new(
 static inline void com_example_golden_recordSelf__set_value(com_example_golden_recordSelf *v,
                                                             lexc_str value)
 {
-	v->has_value = true;
+	v->has_value = value.ptr != NULL;
 	v->value = value;
 }
 

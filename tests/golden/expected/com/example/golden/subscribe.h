@@ -270,7 +270,7 @@ static inline void
 com_example_golden_subscribe__info__set_message(com_example_golden_subscribe__info *v,
                                                 lexc_str value)
 {
-	v->has_message = true;
+	v->has_message = value.ptr != NULL;
 	v->message = value;
 }
 
