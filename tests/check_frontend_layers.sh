@@ -27,7 +27,7 @@ for m in schema load parse check resolve; do
 	[ -f "$own" ] || : >"$own"
 	bad=$(sort -u "$tmp/upper" | comm -23 - "$own" | comm -12 - "$tmp/$m.uses")
 	if [ -n "$bad" ]; then
-		echo "FAIL: codegen/$m.c calls into a stage or the pipeline:" $bad
+		echo "FAIL: codegen/$m.c calls into a stage or the pipeline: $(echo "$bad" | tr '\n' ' ')"
 		status=1
 	fi
 done
