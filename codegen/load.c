@@ -28,8 +28,8 @@ struct schema_load_state {
 
 /* ---- JSON text -------------------------------------------------------- */
 
-schema_doc *schema_load_buffer(schema_set *set, const char *file, const char *data, size_t len,
-                               bool external)
+void schema_load_buffer(schema_set *set, const char *file, const char *data, size_t len,
+                        bool external)
 {
 	schema_doc *doc = schema_set_add_doc(set, file, external);
 	json_error_t err;
@@ -45,7 +45,6 @@ schema_doc *schema_load_buffer(schema_set *set, const char *file, const char *da
 		d->line = err.line > 0 ? (unsigned)err.line : 1;
 		d->col = err.column > 0 ? (unsigned)err.column : 1;
 	}
-	return doc;
 }
 
 /* ---- Files and directories ------------------------------------------- */
@@ -130,7 +129,7 @@ static bool load_file(schema_set *set, const char *path, bool external)
 			errno = EIO;
 		io_error(set, path, "cannot read");
 	} else {
-		(void)schema_load_buffer(set, path, buf, len, external);
+		schema_load_buffer(set, path, buf, len, external);
 	}
 	free(buf);
 	fclose(f);

@@ -24,7 +24,7 @@ void schema_set_add_buffer(schema_set *set, const char *file, const char *data, 
                            bool external)
 {
 	size_t first = set->n_docs;
-	(void)schema_load_buffer(set, file, data, len, external);
+	schema_load_buffer(set, file, data, len, external);
 	parse_from(set, first);
 }
 

@@ -13,9 +13,9 @@
  * read (a DIAG_IO diagnostic). */
 bool schema_load_path(schema_set *set, const char *path, bool external);
 
-/* load.c: one document from memory; `file` names it in diagnostics. */
-schema_doc *schema_load_buffer(schema_set *set, const char *file, const char *data, size_t len,
-                               bool external);
+/* load.c: one new document from memory; `file` names it in diagnostics. */
+void schema_load_buffer(schema_set *set, const char *file, const char *data, size_t len,
+                        bool external);
 
 /* parse.c: builds the model of a document whose DOM loaded (doc->root is
  * not NULL), reporting structural problems. */
