@@ -19,7 +19,7 @@
 #include "config.h"
 
 #include "lower.h"
-#include "schema.h"
+#include "pipeline.h"
 
 #include <lexc/codec.h>
 

@@ -4,7 +4,7 @@
  * resolve.c's. Every rule reports and goes on, so one run shows them all. */
 #include "config.h"
 
-#include "schema.h"
+#include "stages.h"
 
 #include <lexc/format.h>
 #include <lexc/utf8.h>

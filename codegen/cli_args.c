@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include "cli.h"
-#include "schema.h"
+#include "pipeline.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,12 +91,8 @@ int cli_run_lexicon_command(int argc, char **argv, cli_lexicon_args *a, void (*u
 
 struct schema_set *cli_load_lexicons(const cli_lexicon_args *a, size_t *errors)
 {
-	schema_set *set = schema_set_new();
-	for (size_t i = 0; i < a->n_inputs; i++)
-		schema_set_add_path(set, a->inputs[i], false);
-	for (size_t i = 0; i < a->n_externals; i++)
-		schema_set_add_path(set, a->externals[i], true);
-	*errors = schema_set_finish(set);
+	schema_set *set =
+	        pipeline_run(a->inputs, a->n_inputs, a->externals, a->n_externals, errors);
 	diag_print(&set->diags, stderr);
 	return set;
 }

@@ -5,7 +5,7 @@
 
 #include "cli.h"
 #include "lower.h"
-#include "schema.h"
+#include "pipeline.h"
 
 #include <lexc/codec.h>
 
@@ -374,10 +374,8 @@ int lexc_cmd_validate(int argc, char **argv)
 		validate_usage(stderr);
 		return LEXC_EXIT_USAGE;
 	}
-	schema_set *set = schema_set_new();
-	for (size_t i = 0; i < o.n_dirs; i++)
-		schema_set_add_path(set, o.dirs[i], false);
-	size_t errors = schema_set_finish(set);
+	size_t errors;
+	schema_set *set = pipeline_run(o.dirs, o.n_dirs, NULL, 0, &errors);
 	if (errors != 0 || set->n_io_errors != 0) {
 		diag_print(&set->diags, stderr);
 		fprintf(stderr, "lexc validate: the lexicons have %zu error(s)\n", errors);

@@ -8,7 +8,7 @@
  * must hold too, and only those external documents have to be valid. */
 #include "config.h"
 
-#include "schema.h"
+#include "stages.h"
 
 #include <lexc/format.h>
 

@@ -1,5 +1,8 @@
-/* The lexicon front end: an in-memory model of a set of lexicon documents,
- * its loader, checker (check.c) and ref resolver (resolve.c).
+/* The lexicon model: an in-memory model of a set of lexicon documents and
+ * its core (schema.c): the set and its memory, diagnostics at nodes, JSON
+ * paths, kind names, lookups and the walk. The core calls nothing else in
+ * the front end; sets are built by pipeline.h (load.c, parse.c, check.c,
+ * resolve.c, run in order by pipeline.c).
  *
  * Every node of every document lives in the set's one arena; the jansson DOM
  * of each document stays alive beside it (node->json) until the set is freed.
@@ -7,11 +10,10 @@
  * \u0000 are rejected as invalid JSON). Arrays keep document order; the
  * *_by_name indexes are sorted bytewise for binary search.
  *
- * Use: schema_set_new, schema_set_add_path / schema_set_add_buffer for each
- * input, schema_set_finish once, then read set->diags and the model. Later
- * stages must only run when diag_count(&set->diags, DIAG_ERROR) == 0: the
- * model of an invalid set may hold SCHEMA_INVALID nodes and NULL targets.
- * Out of memory is fatal (the program exits with status 2). */
+ * Later stages must only run when diag_count(&set->diags, DIAG_ERROR) == 0
+ * after schema_set_finish: the model of an invalid set may hold
+ * SCHEMA_INVALID nodes and NULL targets. Out of memory is fatal (the
+ * program exits with status 2). */
 #ifndef LEXC_CODEGEN_SCHEMA_H
 #define LEXC_CODEGEN_SCHEMA_H
 
@@ -252,28 +254,26 @@ typedef struct schema_set {
 	size_t n_by_id;
 	schema_doc **by_id; /* after finish: unique ids, sorted, shadowed docs left out */
 	size_t n_io_errors; /* unreadable paths */
-	bool finished;
-	/* private: (device, inode) of loaded files, to load each once */
-	size_t n_files_, cap_files_, cap_docs_;
-	struct schema_file_id_ *files_;
+	bool finished;      /* schema_set_finish ran */
+	/* private */
+	size_t cap_docs_;
+	struct schema_load_state *load_; /* load.c's: the files loaded */
 } schema_set;
 
 schema_set *schema_set_new(void);
 void schema_set_free(schema_set *set);
 
-/* Loads a file (any name) or a directory tree (its *.json files, sorted by
- * path; hidden entries skipped). A file already loaded is skipped. Returns
- * false when something could not be read (a DIAG_IO diagnostic). */
-bool schema_set_add_path(schema_set *set, const char *path, bool external);
+/* A new, empty document at the end of set->docs (for load.c). */
+schema_doc *schema_set_add_doc(schema_set *set, const char *file, bool external);
 
-/* Parses one document from memory; `file` names it in diagnostics. */
-void schema_set_add_buffer(schema_set *set, const char *file, const char *data, size_t len,
-                           bool external);
+/* Indexes the documents by id (set->by_id), marking shadowed ones and
+ * reporting duplicate ids among the non-external documents. */
+void schema_set_index_ids(schema_set *set);
 
-/* After the last add: indexes ids, resolves refs, runs the checks, drops the
- * diagnostics of external documents nothing refers to and sorts the rest.
- * Returns the number of errors. */
-size_t schema_set_finish(schema_set *set);
+/* Drops the diagnostics of external documents that no checked document
+ * reaches (those that cannot be referenced at all become warnings), then
+ * sorts the rest by file and document order. */
+void schema_set_settle_diags(schema_set *set);
 
 /* The document with this id, or NULL (after finish). */
 const schema_doc *schema_set_find_doc(const schema_set *set, const char *id, size_t len);
@@ -286,6 +286,9 @@ const schema_prop *schema_object_find_prop(const schema_object *o, const char *n
 
 /* "record", "permission-set", ...; "" for SCHEMA_INVALID. */
 const char *schema_kind_name(schema_kind kind);
+
+/* The kind a "type" names; SCHEMA_INVALID when unknown. */
+schema_kind schema_kind_from_name(const char *name);
 
 /* record, query, procedure, subscription, permission-set. */
 bool schema_kind_is_primary(schema_kind kind);
@@ -317,14 +320,6 @@ const char *schema_path_index(schema_set *set, const char *base, size_t i);
 /* Arena helpers that never return NULL (out of memory exits). */
 void *schema_alloc(schema_set *set, size_t size);
 char *schema_strdup(schema_set *set, const char *s, size_t len);
-
-/* check.c: every per-document rule (placement of types, constraints,
- * defaults, record keys, bodies, errors, permissions). */
-void check_doc(schema_set *set, schema_doc *doc);
-
-/* resolve.c: resolves every ref and union variant of the non-external
- * documents and, transitively, of the external documents they reach
- * (marking those reachable); checks what refs may point at. */
-void resolve_set(schema_set *set);
+void *schema_calloc(schema_set *set, size_t n, size_t size); /* n elements, zeroed */
 
 #endif /* LEXC_CODEGEN_SCHEMA_H */

@@ -1,19 +1,26 @@
 #!/bin/sh
-# Style gates for project code: clang-format (the tree's .clang-format) and
-# cppcheck. re2c sources are checked by re2c itself; their C output is
-# generated and not checked here.
+# Style gates for project code: clang-format (the tree's .clang-format, with
+# the pinned clang-format 14 of scripts/formatter.sh; another version or
+# none fails) and cppcheck. re2c sources are checked by re2c itself; their
+# C output is generated and not checked here.
 set -eu
 cd "$(dirname "$0")/.."
+. scripts/formatter.sh
 files=$(git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null || find runtime codegen tests bench -name '*.[ch]')
 status=0
-for f in $files; do
-	if ! clang-format --dry-run --Werror "$f" 2>/dev/null; then
-		echo "clang-format: $f is not formatted (run: clang-format -i $f)"
-		status=1
-	fi
-done
-n=$(echo "$files" | wc -w)
-echo "clang-format: $n files checked"
+if formatter_ok; then
+	for f in $files; do
+		if ! "$LEXC_CLANG_FORMAT" --dry-run --Werror "$f" 2>/dev/null; then
+			echo "clang-format: $f is not formatted (run: $LEXC_CLANG_FORMAT -i $f)"
+			status=1
+		fi
+	done
+	n=$(echo "$files" | wc -w)
+	echo "clang-format: $n files checked with $LEXC_CLANG_FORMAT $formatter_version"
+else
+	echo "clang-format: $formatter_why"
+	status=1
+fi
 
 # cppcheck over the runtime and the CLI, with the re2c output generated into
 # (pointerOutOfBoundsCond is suppressed: it misreads "s + len" of a byte

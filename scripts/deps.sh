@@ -9,9 +9,11 @@
 DEPS_BUILD="gcc g++ make autoconf automake libtool pkg-config re2c libjansson-dev \
 libmicrohttpd-dev check libutf8proc-dev xz-utils libcurl4-openssl-dev curl"
 # tests/cli_gen.sh and tests/cli_stubs.sh compile generated code with clang
-# too and check it with clang-format; tests/check_symbols.sh runs nm
-# (binutils); tests/ts_client.sh runs node and npm (see deps_node_missing).
-DEPS_TEST="$DEPS_BUILD clang clang-format binutils ca-certificates"
+# too and check it with clang-format-14, the one formatter they and
+# scripts/check-style.sh are pinned to (scripts/formatter.sh);
+# tests/check_symbols.sh runs nm (binutils); tests/ts_client.sh runs node
+# and npm (see deps_node_missing).
+DEPS_TEST="$DEPS_BUILD clang clang-format-14 binutils ca-certificates"
 DEPS_CI="$DEPS_TEST libclang-rt-14-dev valgrind cppcheck git"
 
 deps_missing() {

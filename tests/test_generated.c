@@ -25,7 +25,7 @@
 #include "com/example/golden/upload.h"
 
 #include "lower.h"
-#include "schema.h"
+#include "pipeline.h"
 
 #include <check.h>
 #include <stdio.h>

@@ -6,7 +6,7 @@
 #include "config.h"
 
 #include "lower.h"
-#include "schema.h"
+#include "pipeline.h"
 
 #include <check.h>
 #include <jansson.h>

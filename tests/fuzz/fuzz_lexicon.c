@@ -6,7 +6,7 @@
  * rely on: no invalid node, every ref resolved, every required part set. */
 #include "config.h"
 
-#include "schema.h"
+#include "pipeline.h"
 
 #include <stdint.h>
 #include <stdio.h>
