@@ -1056,6 +1056,45 @@ END_TEST
 /* T__new applies exactly the defaults decoding applies: a constructed value
  * and one decoded from the required properties only agree member by member
  * once the required ones are set alike. */
+/* lexc_value_new() makes from the descriptor what T__new() makes from the
+ * generated code, byte for byte (both zero first), and also allocates the
+ * required objects, so an output arrives ready to fill. */
+START_TEST(test_value_new)
+{
+	lexc_arena a = LEXC_ARENA_INIT;
+	lexc_error err;
+	void *p;
+	ck_assert_int_eq(lexc_value_new(&com_example_golden_defs__scalars__type, &a, &p, &err),
+	                 LEXC_OK);
+	com_example_golden_defs__scalars *gen = com_example_golden_defs__scalars__new(&a);
+	ck_assert_int_eq(memcmp(p, gen, sizeof *gen), 0);
+	ck_assert_int_eq(lexc_value_new(&com_example_golden_query__params__type, &a, &p, &err),
+	                 LEXC_OK);
+	com_example_golden_query__params *q = com_example_golden_query__params__new(&a);
+	ck_assert_int_eq(memcmp(p, q, sizeof *q), 0);
+
+	/* nested.inner and inner.deeper are required: allocated; local is not */
+	ck_assert_int_eq(lexc_value_new(&com_example_golden_defs__nested__type, &a, &p, &err),
+	                 LEXC_OK);
+	com_example_golden_defs__nested *n = (com_example_golden_defs__nested *)p;
+	ck_assert_ptr_nonnull(n->inner);
+	ck_assert_ptr_nonnull(n->inner->deeper);
+	ck_assert_ptr_null(n->local);
+	ck_assert(!n->inner->deeper->has_leaf);
+
+	/* at an arena limit: NO_MEMORY with the type's name, *out NULL */
+	lexc_arena small = LEXC_ARENA_INIT;
+	lexc_arena_set_limit(&small, 1);
+	p = &a;
+	ck_assert_int_eq(lexc_value_new(&com_example_golden_defs__nested__type, &small, &p, &err),
+	                 LEXC_NO_MEMORY);
+	ck_assert_ptr_null(p);
+	ck_assert_ptr_nonnull(strstr(err.message, "com.example.golden.defs#nested"));
+	lexc_arena_free(&small);
+	lexc_arena_free(&a);
+}
+END_TEST
+
 START_TEST(test_constructor_defaults)
 {
 	lexc_arena a = LEXC_ARENA_INIT;
@@ -1389,6 +1428,7 @@ static Suite *generated_suite(void)
 	tcase_add_test(tc, test_descriptors_match_lowering);
 	tcase_add_test(tc, test_golden_descriptors_match_lowering);
 	tcase_add_test(tc, test_constructor_defaults);
+	tcase_add_test(tc, test_value_new);
 	tcase_add_test(tc, test_setters);
 	tcase_add_test(tc, test_union_setters);
 	tcase_add_test(tc, test_string_enums);
