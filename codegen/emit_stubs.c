@@ -122,7 +122,7 @@ static void member_lines(emit_ctx *c, text *out, const char *var, const emit_typ
 			emit_rules(c, r, t);
 		enum_hint(c, r, t, fill);
 		if (fill && t != NULL && t->kind == LEXC_KIND_OBJECT && !emit_field_optional(f))
-			text_printf(r, "; %s__new(arena)", ctype);
+			text_puts(r, "; allocated by the server");
 		text_printf(a, " (%s)", r->buf);
 		comment_line(out, a->buf, " *      ");
 	}
@@ -263,11 +263,13 @@ void emit_stub_handler(emit_ctx *c, const schema_doc *doc, text *out)
 	if (emit_body_kind_of(c, x->output) == EMIT_BODY_TYPED)
 		comment_line(
 		        out,
-		        "Fill *output (it starts zeroed) and return LEXC_OK. Allocate in "
+		        "Fill *output and return LEXC_OK. It starts zeroed, with its defaults set "
+		        "and its required objects allocated. Allocate in "
 		        "arena = lexc_call_arena(call), freed after the response: T__new(arena) "
 		        "makes a struct with its defaults, T__set_x() sets an optional member "
-		        "and its presence; strings: LEXC_STR(\"literal\"), lexc_str_copy(arena, "
-		        "s), lexc_str_printf(arena, fmt, ...).",
+		        "and its presence (a null string: absent); strings: LEXC_STR(\"literal\"), "
+		        "lexc_str_borrow(cstr), lexc_str_copy(arena, s), "
+		        "lexc_str_printf(arena, fmt, ...).",
 		        " * ");
 	const char **names = diag_xalloc(c->arena, (x->n_errors + 1) * sizeof *names);
 	const char **ids = diag_xalloc(c->arena, (x->n_errors + 1) * sizeof *ids);
