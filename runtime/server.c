@@ -306,8 +306,8 @@ void lexc_server_stop(lexc_server *server, unsigned drain_ms)
 	/* MHD_stop_daemon() must not meet a suspended connection (it aborts):
 	 * the calls still queued or deferred are answered 503 now, running
 	 * handlers are waited for, and their answers get a moment to leave. */
-	lexc_server_pool_abandon_(server);
-	drain(server, 1000);
+	if (lexc_server_pool_abandon_(server))
+		drain(server, 1000);
 	MHD_stop_daemon(server->daemon);
 	server->daemon = NULL;
 	lexc_server_pool_join_(server);

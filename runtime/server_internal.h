@@ -191,8 +191,9 @@ lexc_status lexc_server_pool_start_(lexc_server *s, lexc_error *err);
  * the queue is full or the server is stopping. */
 bool lexc_server_pool_submit_(lexc_call *call);
 /* For stop: refuses new calls, answers the queued and deferred ones 503
- * (LEXC_H_ABANDONED), waits until no handler runs. */
-void lexc_server_pool_abandon_(lexc_server *s);
+ * (LEXC_H_ABANDONED), waits until no handler runs. Returns whether any
+ * answer was queued by that (abandoned calls, handlers that ended). */
+bool lexc_server_pool_abandon_(lexc_server *s);
 /* Ends and joins the pool threads (after MHD_stop_daemon). */
 void lexc_server_pool_join_(lexc_server *s);
 

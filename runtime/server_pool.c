@@ -180,21 +180,24 @@ bool lexc_server_pool_submit_(lexc_call *c)
 	return true;
 }
 
-/* Under hstate_lock: answers every deferred call 503. */
-static void abandon_deferred(lexc_server *s)
+/* Under hstate_lock: answers every deferred call 503; returns how many. */
+static size_t abandon_deferred(lexc_server *s)
 {
-	while (s->deferred != NULL) {
+	size_t n = 0;
+	for (; s->deferred != NULL; n++) {
 		lexc_call *c = s->deferred;
 		deferred_remove(s, c);
 		resume_abandoned(c);
 		/* The handler side's reference stays: lexc_call_finish() drops it. */
 	}
+	return n;
 }
 
-void lexc_server_pool_abandon_(lexc_server *s)
+bool lexc_server_pool_abandon_(lexc_server *s)
 {
 	pthread_mutex_lock(&s->pool_mutex);
 	s->pool_closed = true;
+	bool answered = s->queue_head != NULL || s->running > 0;
 	lexc_call *q = s->queue_head;
 	s->queue_head = s->queue_tail = NULL;
 	s->queued = 0;
@@ -215,7 +218,7 @@ void lexc_server_pool_abandon_(lexc_server *s)
 	for (;;) {
 		pthread_mutex_unlock(&s->pool_mutex);
 		pthread_mutex_lock(&hstate_lock);
-		abandon_deferred(s);
+		answered |= abandon_deferred(s) > 0;
 		pthread_mutex_unlock(&hstate_lock);
 		pthread_mutex_lock(&s->pool_mutex);
 		if (s->running == 0)
@@ -224,8 +227,9 @@ void lexc_server_pool_abandon_(lexc_server *s)
 	}
 	pthread_mutex_unlock(&s->pool_mutex);
 	pthread_mutex_lock(&hstate_lock);
-	abandon_deferred(s); /* deferred between the last sweep and idle */
+	answered |= abandon_deferred(s) > 0; /* deferred between the last sweep and idle */
 	pthread_mutex_unlock(&hstate_lock);
+	return answered;
 }
 
 /* ---- lexc_call_defer / lexc_call_finish ----------------------------------------- */

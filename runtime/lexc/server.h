@@ -104,7 +104,8 @@ void *lexc_call_user(const lexc_call *call);
 lexc_arena *lexc_call_arena(lexc_call *call);
 
 /* A request header by name (case-insensitive), or NULL. The string is owned
- * by the server and lives as long as the call. */
+ * by the server and lives until the handler returns (a deferred call's
+ * headers are out of reach after that). */
 const char *lexc_call_header(const lexc_call *call, const char *name);
 
 /* The peer's address as text ("127.0.0.1", "::1"), or "" if unknown. */
