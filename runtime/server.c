@@ -116,26 +116,6 @@ lexc_server *lexc_server_new(const lexc_server_config *config, const lexc_method
 	return s;
 }
 
-const lexc_server_entry *lexc_server_find_(const lexc_server *server, const char *nsid, size_t len)
-{
-	size_t lo = 0, hi = server->n_methods;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const char *name = server->methods[mid]->nsid;
-		size_t nlen = strlen(name);
-		int c = memcmp(name, nsid, nlen < len ? nlen : len);
-		if (c == 0)
-			c = nlen < len ? -1 : nlen > len ? 1 : 0;
-		if (c == 0)
-			return &server->entries[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
 static lexc_server_entry *entry_for(lexc_server *server, const char *nsid, lexc_error *err)
 {
 	const lexc_server_entry *e =

@@ -233,7 +233,6 @@ lexc_status lexc_call_decode_(lexc_call *call, const lexc_type *t, const char *j
 	return st;
 }
 
-
 /* ---- Life ---------------------------------------------------------------- */
 
 static void peer_address(lexc_call *call)
@@ -253,7 +252,7 @@ static void peer_address(lexc_call *call)
 }
 
 lexc_call *lexc_call_new_(lexc_server *s, struct MHD_Connection *conn, const char *url,
-                           const char *verb)
+                          const char *verb)
 {
 	lexc_call *call = calloc(1, sizeof *call);
 	if (call == NULL)
@@ -286,4 +285,3 @@ void lexc_call_release_(lexc_call *call)
 	lexc_arena_free(&call->arena);
 	free(call);
 }
-

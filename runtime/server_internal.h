@@ -57,8 +57,8 @@ struct lexc_server {
 	pthread_cond_t pool_cond;
 	pthread_cond_t idle_cond;
 	lexc_call *queue_head, *queue_tail;
-	size_t queued;  /* calls waiting for a pool thread */
-	size_t running; /* handlers running on pool threads */
+	size_t queued;    /* calls waiting for a pool thread */
+	size_t running;   /* handlers running on pool threads */
 	bool pool_closed; /* stopping: new calls are refused 503 */
 	bool pool_quit;   /* pool threads exit */
 	/* Deferred calls whose handler returned, not yet finished; guarded
@@ -207,8 +207,6 @@ enum MHD_Result lexc_server_access_(void *cls, struct MHD_Connection *conn, cons
 void *lexc_server_uri_(void *cls, const char *uri, struct MHD_Connection *conn);
 void lexc_server_completed_(void *cls, struct MHD_Connection *conn, void **con_cls,
                             enum MHD_RequestTerminationCode toe);
-
-/* ---- server.c ---- */
 /* The table entry for nsid[0..len), by binary search, or NULL. */
 const lexc_server_entry *lexc_server_find_(const lexc_server *server, const char *nsid, size_t len);
 

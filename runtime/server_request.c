@@ -27,6 +27,26 @@
 
 /* ---- Routing (first callback) ------------------------------------------- */
 
+const lexc_server_entry *lexc_server_find_(const lexc_server *server, const char *nsid, size_t len)
+{
+	size_t lo = 0, hi = server->n_methods;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *name = server->methods[mid]->nsid;
+		size_t nlen = strlen(name);
+		int c = memcmp(name, nsid, nlen < len ? nlen : len);
+		if (c == 0)
+			c = nlen < len ? -1 : nlen > len ? 1 : 0;
+		if (c == 0)
+			return &server->entries[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 static bool is_verb(const lexc_call *call, const char *verb)
 {
 	return strcmp(call->verb, verb) == 0;
@@ -227,40 +247,43 @@ static bool prepare_input(lexc_call *call, const void **input, lexc_body *raw)
 	if (m->kind == LEXC_METHOD_QUERY) {
 		if (call->body_seen && call->body_len > 0)
 			return lexc_call_reject_(call, LEXC_INVALID_REQUEST,
-			              "A request body was provided to a query");
+			                         "A request body was provided to a query");
 		return true;
 	}
 	bool has_body = call->body_len > 0;
 	if (m->input_encoding == NULL) {
 		if (has_body)
-			return lexc_call_reject_(call, LEXC_INVALID_REQUEST,
-			              "A request body was provided when none was expected");
+			return lexc_call_reject_(
+			        call, LEXC_INVALID_REQUEST,
+			        "A request body was provided when none was expected");
 		return true;
 	}
 	const char *ct = lexc_call_header(call, MHD_HTTP_HEADER_CONTENT_TYPE);
 	if (!has_body)
 		return lexc_call_reject_(call, LEXC_INVALID_REQUEST,
-		              "Request body required (encoding %s) but not provided",
-		              m->input_encoding);
+		                         "Request body required (encoding %s) but not provided",
+		                         m->input_encoding);
 	if (ct == NULL)
-		return lexc_call_reject_(call, LEXC_INVALID_REQUEST,
-		              "Request encoding (Content-Type) required but not provided");
+		return lexc_call_reject_(
+		        call, LEXC_INVALID_REQUEST,
+		        "Request encoding (Content-Type) required but not provided");
 	char *type = media_type(&call->arena, ct);
 	if (type == NULL)
 		return lexc_call_reject_(call, LEXC_NO_MEMORY, "out of memory");
 	if (!encoding_matches(m->input_encoding, type))
 		return lexc_call_reject_(call, LEXC_INVALID_REQUEST,
-		              "Wrong request encoding (Content-Type): %s, expected %s", type,
-		              m->input_encoding);
+		                         "Wrong request encoding (Content-Type): %s, expected %s",
+		                         type, m->input_encoding);
 	if (m->input != NULL) {
 		/* The handler's input is the schema's struct: a body of another
 		 * type that a glob encoding lets through ("* / *" with a schema)
 		 * cannot become one, and must not reach it as a lexc_body. */
 		if (!is_json(type))
-			return lexc_call_reject_(call, LEXC_INVALID_REQUEST,
-			              "Wrong request encoding (Content-Type): %s, expected "
-			              "application/json",
-			              type);
+			return lexc_call_reject_(
+			        call, LEXC_INVALID_REQUEST,
+			        "Wrong request encoding (Content-Type): %s, expected "
+			        "application/json",
+			        type);
 		*input = decode_input(call, m->input);
 		return *input != NULL;
 	}

@@ -246,7 +246,6 @@ enum MHD_Result lexc_server_send_output_(lexc_call *call, void *output)
 	return send_response(call, 200, ct, b->len > 0 ? b->data : (const void *)"", b->len, false);
 }
 
-
 static const char stopping_body[] =
         "{\"error\":\"NotEnoughResources\",\"message\":\"Server is stopping\"}";
 

@@ -162,10 +162,9 @@ static const lexc_method m_list = {.nsid = "place.stream.server.listWebhooks",
                                    .n_errors = 1};
 
 /* Sorted by NSID, bytewise, as lexc gen writes the table. */
-static const lexc_method *const table[] = {&m_union,  &m_any,    &m_anyjson, &m_arrays,
-                                           &m_auth,   &m_block,  &m_defer,   &m_noinput,
-                                           &m_unregistered, &m_upload, &m_create,  &m_get,
-                                           &m_list};
+static const lexc_method *const table[] = {
+        &m_union,   &m_any,          &m_anyjson, &m_arrays, &m_auth, &m_block, &m_defer,
+        &m_noinput, &m_unregistered, &m_upload,  &m_create, &m_get,  &m_list};
 
 /* ---- Handlers -------------------------------------------------------------- */
 

@@ -175,8 +175,8 @@ static stats latency(load *l)
 static int probe_worker(CURL *h)
 {
 	const char *hdrs[] = {"X-Which-Worker: 1", NULL};
-	http_req req = {.verb = "GET", .path = XRPC("place.stream.server.listWebhooks"),
-	                .headers = hdrs};
+	http_req req = {
+	        .verb = "GET", .path = XRPC("place.stream.server.listWebhooks"), .headers = hdrs};
 	http_resp r;
 	http_do(h, T.port, &req, &r);
 	ck_assert_int_eq(r.status, 200);
@@ -273,10 +273,10 @@ START_TEST(blocked_handler_stalls_nobody)
 	              load_end - entered, hold);
 	/* ...with their usual latency: with handlers on the workers, every
 	 * request on the blocked worker's connections would wait the 2 s. */
-	ck_assert_msg(s.p50 <= base.p50 * 3 + 0.005, "p50 %.2f ms against %.2f ms",
-	              s.p50 * 1e3, base.p50 * 1e3);
-	ck_assert_msg(s.p99 <= base.p99 * 4 + 0.050, "p99 %.2f ms against %.2f ms",
-	              s.p99 * 1e3, base.p99 * 1e3);
+	ck_assert_msg(s.p50 <= base.p50 * 3 + 0.005, "p50 %.2f ms against %.2f ms", s.p50 * 1e3,
+	              base.p50 * 1e3);
+	ck_assert_msg(s.p99 <= base.p99 * 4 + 0.050, "p99 %.2f ms against %.2f ms", s.p99 * 1e3,
+	              base.p99 * 1e3);
 	ck_assert_msg(s.max < hold / 2, "slowest %.3f s", s.max);
 	/* The blocked call then answers correctly. */
 	ck_assert_int_eq(blocked.resp.rc, CURLE_OK);
@@ -506,8 +506,7 @@ START_TEST(stop_with_calls_pending)
 		if (i == full)
 			continue;
 		async_join(&queued[i]);
-		assert_xrpc_error(&queued[i].resp, 503, "NotEnoughResources",
-		                  "Server is stopping");
+		assert_xrpc_error(&queued[i].resp, 503, "NotEnoughResources", "Server is stopping");
 		http_resp_free(&queued[i].resp);
 	}
 	sleep_ms(200);
