@@ -546,6 +546,30 @@ START_TEST(stop_abandons_deferred_at_once)
 }
 END_TEST
 
+static void short_timeout(lexc_server_config *cfg)
+{
+	cfg->connection_timeout = 1;
+}
+
+/* A handler slower than connection_timeout: the suspended connection is
+ * not idle in MHD's sense, and the answer still reaches the client. */
+START_TEST(handler_slower_than_timeout)
+{
+	test_server_start(&T, short_timeout);
+	async_req slow;
+	async_start(&slow, XRPC("com.example.test.block"), NULL);
+	wait_entered(1);
+	sleep_ms(2500);
+	ck_assert(!atomic_load(&slow.done));
+	release_gate();
+	async_join(&slow);
+	ck_assert_int_eq(slow.resp.rc, CURLE_OK);
+	ck_assert_int_eq(slow.resp.status, 200);
+	http_resp_free(&slow.resp);
+	test_server_stop(&T, 10000);
+}
+END_TEST
+
 static Suite *pool_suite(void)
 {
 	Suite *s = suite_create("server_pool");
@@ -556,6 +580,7 @@ static Suite *pool_suite(void)
 	tcase_add_test(tc, client_leaves);
 	tcase_add_test(tc, stop_with_calls_pending);
 	tcase_add_test(tc, stop_abandons_deferred_at_once);
+	tcase_add_test(tc, handler_slower_than_timeout);
 	suite_add_tcase(s, tc);
 	return s;
 }
