@@ -190,6 +190,15 @@ lexc_status lexc_server_pool_start_(lexc_server *s, lexc_error *err);
  * again (phase LEXC_CALL_HANDLING). False, with the call failed 503, when
  * the queue is full or the server is stopping. */
 bool lexc_server_pool_submit_(lexc_call *call);
+/* What lexc_server_pool_inline_() did. */
+typedef enum lexc_pool_outcome {
+	LEXC_POOL_REFUSED, /* the server is stopping: the call failed 503 */
+	LEXC_POOL_WAIT,    /* deferred: connection suspended until finish or stop */
+	LEXC_POOL_ANSWER,  /* the result is in: answer now */
+} lexc_pool_outcome;
+/* handlers_inline: runs the handler here, on the MHD worker; suspends the
+ * connection only when the handler deferred. */
+lexc_pool_outcome lexc_server_pool_inline_(lexc_call *call);
 /* For stop: refuses new calls, answers the queued and deferred ones 503
  * (LEXC_H_ABANDONED), waits until no handler runs. Returns whether any
  * answer was queued by that (abandoned calls, handlers that ended). */

@@ -115,19 +115,20 @@ static void *pool_main(void *arg)
 
 lexc_status lexc_server_pool_start_(lexc_server *s, lexc_error *err)
 {
-	s->pool = calloc(s->cfg.handler_threads, sizeof *s->pool);
+	unsigned n = s->cfg.handlers_inline ? 0 : s->cfg.handler_threads;
+	s->pool = calloc(n > 0 ? n : 1, sizeof *s->pool);
 	if (s->pool == NULL)
 		return lexc_error_set(err, LEXC_NO_MEMORY, "server: out of memory");
 	s->pool_quit = false;
 	s->pool_closed = false;
 	s->n_pool = 0;
-	for (unsigned i = 0; i < s->cfg.handler_threads; i++) {
+	for (unsigned i = 0; i < n; i++) {
 		int rc = pthread_create(&s->pool[i], NULL, pool_main, s);
 		if (rc != 0) {
 			lexc_server_pool_join_(s);
 			return lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR,
 			                      "server: cannot start handler thread %u of %u: %s",
-			                      i + 1, s->cfg.handler_threads, strerror(rc));
+			                      i + 1, n, strerror(rc));
 		}
 		s->n_pool++;
 	}
@@ -178,6 +179,49 @@ bool lexc_server_pool_submit_(lexc_call *c)
 	pthread_cond_signal(&s->pool_cond);
 	pthread_mutex_unlock(&s->pool_mutex);
 	return true;
+}
+
+lexc_pool_outcome lexc_server_pool_inline_(lexc_call *c)
+{
+	lexc_server *s = c->server;
+	pthread_mutex_lock(&s->pool_mutex);
+	if (s->pool_closed) {
+		pthread_mutex_unlock(&s->pool_mutex);
+		lexc_call_fail(c, LEXC_NOT_ENOUGH_RESOURCES, "server is stopping");
+		return LEXC_POOL_REFUSED;
+	}
+	s->running++; /* so that a stop waits for it, as for a pool thread's */
+	pthread_mutex_unlock(&s->pool_mutex);
+	atomic_fetch_add(&c->refs, 1);
+	atomic_store(&c->hstate, LEXC_H_RUNNING);
+	lexc_status st = c->entry->dispatch(c, c->params, c->input, c->output);
+	lexc_pool_outcome out = LEXC_POOL_ANSWER;
+	pthread_mutex_lock(&hstate_lock);
+	switch (atomic_load(&c->hstate)) {
+	case LEXC_H_RUNNING:
+		c->hresult = st;
+		atomic_store(&c->hstate, LEXC_H_DONE);
+		break;
+	case LEXC_H_DEFERRING:
+		/* Suspended under the lock: lexc_call_finish() resumes only
+		 * after this. */
+		atomic_store(&c->hstate, LEXC_H_DEFERRED);
+		deferred_push(s, c);
+		MHD_suspend_connection(c->conn);
+		out = LEXC_POOL_WAIT;
+		break;
+	default: /* LEXC_H_FINISHED: finished before the handler returned */
+		atomic_store(&c->hstate, LEXC_H_DONE);
+		break;
+	}
+	pthread_mutex_unlock(&hstate_lock);
+	if (out == LEXC_POOL_ANSWER)
+		lexc_call_release_(c); /* MHD's reference keeps the call */
+	pthread_mutex_lock(&s->pool_mutex);
+	if (--s->running == 0)
+		pthread_cond_broadcast(&s->idle_cond);
+	pthread_mutex_unlock(&s->pool_mutex);
+	return out;
 }
 
 /* Under hstate_lock: answers every deferred call 503; returns how many. */

@@ -294,6 +294,21 @@ static bool prepare_input(lexc_call *call, const void **input, lexc_body *raw)
 	return true;
 }
 
+/* The callback after the pool resumed the connection: the handler (or
+ * lexc_call_finish()) has said, or the stop abandoned the call. */
+static enum MHD_Result answer(lexc_call *call)
+{
+	if (atomic_load(&call->hstate) == LEXC_H_ABANDONED)
+		return lexc_server_send_abandoned_(call);
+	lexc_status st = call->hresult;
+	if (st != LEXC_OK || call->failed) {
+		if (!call->failed)
+			lexc_call_fail(call, st, "%s", lexc_status_name(st));
+		return lexc_server_send_error_(call, false);
+	}
+	return lexc_server_send_output_(call, call->output);
+}
+
 static enum MHD_Result serve(lexc_call *call)
 {
 	if (call->too_large && !call->failed)
@@ -327,27 +342,21 @@ static enum MHD_Result serve(lexc_call *call)
 			return lexc_server_send_error_(call, false);
 		}
 	}
+	if (call->server->cfg.handlers_inline) {
+		lexc_pool_outcome o = lexc_server_pool_inline_(call);
+		if (o == LEXC_POOL_REFUSED)
+			return lexc_server_send_error_(call, false);
+		if (o == LEXC_POOL_ANSWER)
+			return answer(call);
+		call->phase = LEXC_CALL_HANDLING;
+		return MHD_YES;
+	}
 	/* The handler runs on a pool thread with the connection suspended;
 	 * MHD calls back (answer()) once it is done. */
 	if (!lexc_server_pool_submit_(call))
 		return lexc_server_send_error_(call, false);
 	call->phase = LEXC_CALL_HANDLING;
 	return MHD_YES;
-}
-
-/* The callback after the pool resumed the connection: the handler (or
- * lexc_call_finish()) has said, or the stop abandoned the call. */
-static enum MHD_Result answer(lexc_call *call)
-{
-	if (atomic_load(&call->hstate) == LEXC_H_ABANDONED)
-		return lexc_server_send_abandoned_(call);
-	lexc_status st = call->hresult;
-	if (st != LEXC_OK || call->failed) {
-		if (!call->failed)
-			lexc_call_fail(call, st, "%s", lexc_status_name(st));
-		return lexc_server_send_error_(call, false);
-	}
-	return lexc_server_send_output_(call, call->output);
 }
 
 /* ---- MHD callbacks -------------------------------------------------------- */

@@ -298,9 +298,15 @@ END_TEST
 
 /* ---- Defer and finish ---------------------------------------------------------------- */
 
-START_TEST(defer_and_finish)
+static void handlers_inline(lexc_server_config *cfg)
 {
-	test_server_start(&T, NULL);
+	cfg->handlers_inline = true;
+}
+
+/* Run with the pool and with handlers_inline: deferring works the same. */
+static void defer_and_finish_with(config_tweak tweak)
+{
+	test_server_start(&T, tweak);
 	/* Answered by the test's thread, after the handler returned. */
 	async_req later, later_fail;
 	async_start(&later, XRPC("com.example.test.defer"), "X-Mode: later");
@@ -371,6 +377,17 @@ START_TEST(defer_and_finish)
 	ck_assert_int_eq(lexc_call_defer(NULL), LEXC_INVALID_REQUEST);
 	ck_assert_int_eq(lexc_call_finish(NULL, LEXC_OK), LEXC_INVALID_REQUEST);
 	test_server_stop(&T, 10000);
+}
+
+START_TEST(defer_and_finish)
+{
+	defer_and_finish_with(NULL);
+}
+END_TEST
+
+START_TEST(defer_and_finish_inline)
+{
+	defer_and_finish_with(handlers_inline);
 }
 END_TEST
 
@@ -534,7 +551,7 @@ END_TEST
 /* A stop with nothing to drain but a deferred call, and drain 0. */
 START_TEST(stop_abandons_deferred_at_once)
 {
-	test_server_start(&T, NULL);
+	test_server_start(&T, _i == 0 ? NULL : handlers_inline);
 	async_req deferred;
 	async_start(&deferred, XRPC("com.example.test.defer"), "X-Mode: later");
 	ck_assert(defer_box_wait(&T.box, 0));
@@ -579,7 +596,8 @@ static Suite *pool_suite(void)
 	tcase_add_test(tc, defer_and_finish);
 	tcase_add_test(tc, client_leaves);
 	tcase_add_test(tc, stop_with_calls_pending);
-	tcase_add_test(tc, stop_abandons_deferred_at_once);
+	tcase_add_loop_test(tc, stop_abandons_deferred_at_once, 0, 2);
+	tcase_add_test(tc, defer_and_finish_inline);
 	tcase_add_test(tc, handler_slower_than_timeout);
 	suite_add_tcase(s, tc);
 	return s;

@@ -235,6 +235,11 @@ typedef struct lexc_server_config {
 	/* Calls waiting for a handler thread; 0: 256. Past it a call is
 	 * answered 503 NotEnoughResources with Retry-After: 1. */
 	unsigned handler_queue_limit;
+	/* Run handlers on the MHD workers instead of the pool: faster for
+	 * handlers that never block (no hand-over between threads), but one
+	 * that blocks stalls its worker's connections. lexc_call_defer()
+	 * works the same. */
+	bool handlers_inline;
 } lexc_server_config;
 
 /* Fills `config` with the defaults above. */
