@@ -601,6 +601,8 @@ void test_server_start(test_server *t, config_tweak tweak)
 	cfg.access_log = t->access_log;
 	cfg.error_log = t->error_log;
 	cfg.version = "test-1.2.3";
+	/* tests/test_server_inline.sh: the same suite with handlers inline. */
+	cfg.handlers_inline = getenv("LEXC_TEST_HANDLERS_INLINE") != NULL;
 	if (tweak != NULL)
 		tweak(&cfg);
 	lexc_error err;
