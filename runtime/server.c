@@ -1,6 +1,6 @@
 /* server.c: the XRPC server's life (config, method table, registration,
- * start, graceful stop) on a libmicrohttpd daemon. The per-request work is
- * in server_request.c. */
+ * start, graceful stop) on a libmicrohttpd daemon and its handler pool.
+ * The per-request work is in server_request.c. */
 #include "config.h"
 
 #include "codec_internal.h"
@@ -114,6 +114,10 @@ lexc_server *lexc_server_new(const lexc_server_config *config, const lexc_method
 		s->cfg.connection_timeout = 30;
 	if (s->cfg.version == NULL)
 		s->cfg.version = lexc_version();
+	if (s->cfg.handler_threads == 0)
+		s->cfg.handler_threads = LEXC_HANDLER_THREADS_DEFAULT;
+	if (s->cfg.handler_queue_limit == 0)
+		s->cfg.handler_queue_limit = LEXC_HANDLER_QUEUE_DEFAULT;
 	s->cfg.auth_realm = realm;
 	snprintf(s->www_authenticate, sizeof s->www_authenticate, "Bearer realm=\"%s\"", realm);
 	s->methods = methods;
@@ -132,27 +136,10 @@ lexc_server *lexc_server_new(const lexc_server_config *config, const lexc_method
 	atomic_init(&s->stopping, false);
 	pthread_mutex_init(&s->drain_mutex, NULL);
 	pthread_cond_init(&s->drain_cond, NULL);
+	pthread_mutex_init(&s->pool_mutex, NULL);
+	pthread_cond_init(&s->pool_cond, NULL);
+	pthread_cond_init(&s->idle_cond, NULL);
 	return s;
-}
-
-const lexc_server_entry *lexc_server_find_(const lexc_server *server, const char *nsid, size_t len)
-{
-	size_t lo = 0, hi = server->n_methods;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const char *name = server->methods[mid]->nsid;
-		size_t nlen = strlen(name);
-		int c = memcmp(name, nsid, nlen < len ? nlen : len);
-		if (c == 0)
-			c = nlen < len ? -1 : nlen > len ? 1 : 0;
-		if (c == 0)
-			return &server->entries[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
 }
 
 static lexc_server_entry *entry_for(lexc_server *server, const char *nsid, lexc_error *err)
@@ -261,10 +248,14 @@ lexc_status lexc_server_start(lexc_server *server, lexc_error *err)
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = n > 0 ? (unsigned)n : 1;
 	}
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC;
+	/* Suspend/resume: handlers run on the pool (server_pool.c). */
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
 	if (v6)
 		flags |= MHD_USE_IPv6;
 	atomic_store(&server->stopping, false);
+	lexc_status pst = lexc_server_pool_start_(server, err);
+	if (pst != LEXC_OK)
+		return pst;
 	server->daemon = MHD_start_daemon(
 	        flags, 0, accept_policy, server, lexc_server_access_, server, MHD_OPTION_SOCK_ADDR,
 	        &addr.sa, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
@@ -272,10 +263,12 @@ lexc_status lexc_server_start(lexc_server *server, lexc_error *err)
 	        server->cfg.per_ip_connection_limit, MHD_OPTION_CONNECTION_TIMEOUT,
 	        server->cfg.connection_timeout, MHD_OPTION_NOTIFY_COMPLETED, lexc_server_completed_,
 	        server, MHD_OPTION_URI_LOG_CALLBACK, lexc_server_uri_, server, MHD_OPTION_END);
-	if (server->daemon == NULL)
+	if (server->daemon == NULL) {
+		lexc_server_pool_join_(server);
 		return lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR,
 		                      "server: cannot listen on %s port %u", server->cfg.address,
 		                      (unsigned)server->cfg.port);
+	}
 	const union MHD_DaemonInfo *info =
 	        MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	server->port = info != NULL ? info->port : server->cfg.port;
@@ -316,8 +309,14 @@ void lexc_server_stop(lexc_server *server, unsigned drain_ms)
 	 * every answer carries Connection: close, so keep-alive clients leave. */
 	atomic_store(&server->stopping, true);
 	drain(server, drain_ms);
+	/* MHD_stop_daemon() must not meet a suspended connection (it aborts):
+	 * the calls still queued or deferred are answered 503 now, running
+	 * handlers are waited for, and their answers get a moment to leave. */
+	if (lexc_server_pool_abandon_(server))
+		drain(server, 1000);
 	MHD_stop_daemon(server->daemon);
 	server->daemon = NULL;
+	lexc_server_pool_join_(server);
 	server->started = false;
 }
 
@@ -358,6 +357,9 @@ void lexc_server_free(lexc_server *server)
 	lexc_server_stop(server, 0);
 	pthread_cond_destroy(&server->drain_cond);
 	pthread_mutex_destroy(&server->drain_mutex);
+	pthread_cond_destroy(&server->idle_cond);
+	pthread_cond_destroy(&server->pool_cond);
+	pthread_mutex_destroy(&server->pool_mutex);
 	free(server->entries);
 	free(server);
 }

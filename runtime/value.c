@@ -26,7 +26,8 @@ static void *object_new(const lexc_type *t, lexc_arena *arena, int depth)
 		const lexc_field *f = &o->fields[i];
 		codec_apply_default(f, v);
 		bool required = (f->flags & (LEXC_FIELD_OPTIONAL | LEXC_FIELD_NULLABLE)) == 0;
-		if (required && f->type != NULL && f->type->kind == LEXC_KIND_OBJECT && depth < VALUE_NEW_MAX_DEPTH) {
+		if (required && f->type != NULL && f->type->kind == LEXC_KIND_OBJECT &&
+		    depth < VALUE_NEW_MAX_DEPTH) {
 			void *child = object_new(f->type, arena, depth + 1);
 			if (child == NULL)
 				return NULL;
@@ -42,12 +43,12 @@ lexc_status lexc_value_new(const lexc_type *t, lexc_arena *arena, void **out, le
 	lexc_status st = codec_check_layout(t, err);
 	if (st != LEXC_OK)
 		return st;
-	void *v = t->kind == LEXC_KIND_OBJECT
-	                  ? object_new(t, arena, 1)
-	                  : lexc_arena_calloc(arena, 1, lexc_type_slot_size(t));
+	void *v = t->kind == LEXC_KIND_OBJECT ? object_new(t, arena, 1)
+	                                      : lexc_arena_calloc(arena, 1, lexc_type_slot_size(t));
 	if (v == NULL)
 		return lexc_error_set(err, LEXC_NO_MEMORY, "out of memory for a value of %s",
-		                      t->name != NULL && t->name[0] != '\0' ? t->name : "(unnamed)");
+		                      t->name != NULL && t->name[0] != '\0' ? t->name
+		                                                            : "(unnamed)");
 	*out = v;
 	return LEXC_OK;
 }

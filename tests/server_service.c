@@ -11,6 +11,7 @@
 #include "place/stream/server/listWebhooks.h"
 
 #include <check.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,12 @@ static const lexc_method m_auth = {
         .layout = V, .nsid = "com.example.test.auth", .kind = LEXC_METHOD_QUERY};
 static const lexc_method m_block = {
         .layout = V, .nsid = "com.example.test.block", .kind = LEXC_METHOD_QUERY};
+/* Answers text/plain later (X-Mode: later, early, checks; see
+ * defer_handler). */
+static const lexc_method m_defer = {.layout = V,
+                                    .nsid = "com.example.test.defer",
+                                    .kind = LEXC_METHOD_QUERY,
+                                    .output_encoding = "text/plain"};
 static const lexc_method m_noinput = {
         .layout = V, .nsid = "com.example.test.noinput", .kind = LEXC_METHOD_PROCEDURE};
 static const lexc_method m_unregistered = {
@@ -157,9 +164,9 @@ static const lexc_method m_list = {.layout = V,
                                    .n_errors = 1};
 
 /* Sorted by NSID, bytewise, as lexc gen writes the table. */
-static const lexc_method *const table[] = {&m_union,  &m_any,    &m_anyjson, &m_arrays,
-                                           &m_auth,   &m_block,  &m_noinput, &m_unregistered,
-                                           &m_upload, &m_create, &m_get,     &m_list};
+static const lexc_method *const table[] = {
+        &m_union,   &m_any,          &m_anyjson, &m_arrays, &m_auth, &m_block, &m_defer,
+        &m_noinput, &m_unregistered, &m_upload,  &m_create, &m_get,  &m_list};
 
 /* ---- Handlers -------------------------------------------------------------- */
 
@@ -203,8 +210,19 @@ static lexc_status create_handler(lexc_call *call,
 			return LEXC_OK; /* accepted: the test sees a 500 (no webhook) */
 		return lexc_call_fail(call, LEXC_FORBIDDEN, "header refused");
 	}
-	if (lexc_str_eq_cstr(name, "badoutput"))
-		return LEXC_OK; /* required "webhook" left NULL */
+	if (lexc_str_eq_cstr(name, "badoutput")) {
+		out->webhook = NULL; /* the required "webhook" the server allocated, dropped */
+		return LEXC_OK;
+	}
+	if (lexc_str_eq_cstr(name, "prealloc")) { /* fills the output the server made */
+		place_stream_server_defs__webhook *w = out->webhook;
+		w->id = LEXC_STR("wh2");
+		w->url = in->url;
+		w->createdAt = LEXC_STR("2024-01-01T00:00:00.000Z");
+		place_stream_server_defs__webhook__set_prefix(w, lexc_str_borrow(NULL));
+		place_stream_server_defs__webhook__set_suffix(w, lexc_str_borrow("!"));
+		return LEXC_OK;
+	}
 	lexc_arena *a = lexc_call_arena(call);
 	place_stream_server_defs__webhook *w = lexc_arena_calloc(a, 1, sizeof *w);
 	if (w == NULL)
@@ -427,11 +445,132 @@ static lexc_status block_handler(lexc_call *call, const void *params, const void
 	return LEXC_OK;
 }
 
+bool defer_box_wait(defer_box *b, int n)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 60;
+	pthread_mutex_lock(&b->mutex);
+	int rc = 0;
+	while (b->n <= n && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&b->cond, &b->mutex, &until);
+	bool ok = b->n > n;
+	pthread_mutex_unlock(&b->mutex);
+	return ok;
+}
+
+typedef struct early_finish {
+	lexc_call *call;
+	lexc_body *out;
+	lexc_status st;
+} early_finish;
+
+static void *finish_early(void *arg)
+{
+	early_finish *f = arg;
+	f->out->data = (const uint8_t *)"early";
+	f->out->len = 5;
+	f->st = lexc_call_finish(f->call, LEXC_OK);
+	return NULL;
+}
+
+/* X-Mode: later: defers and hands the call to the test's box.
+ * early: defers, and another thread finishes the call before the handler
+ * returns (with a status that must be ignored). checks: the API's
+ * refusals, then finishes from the handler itself; answers what they
+ * returned. */
+static lexc_status defer_handler(lexc_call *call, const void *params, const void *input,
+                                 void *output)
+{
+	(void)params;
+	(void)input;
+	defer_box *b = lexc_call_user(call);
+	lexc_body *out = output;
+	const char *mode = lexc_call_header(call, "X-Mode");
+	if (mode == NULL)
+		return lexc_call_fail(call, LEXC_INVALID_REQUEST, "X-Mode missing");
+	if (strcmp(mode, "early") == 0) {
+		ck_assert_int_eq(lexc_call_defer(call), LEXC_OK);
+		early_finish f = {call, out, LEXC_INTERNAL_SERVER_ERROR};
+		pthread_t th;
+		ck_assert_int_eq(pthread_create(&th, NULL, finish_early, &f), 0);
+		pthread_join(th, NULL);
+		ck_assert_int_eq(f.st, LEXC_OK);
+		return LEXC_FORBIDDEN; /* ignored: the call is deferred */
+	}
+	if (strcmp(mode, "checks") == 0) {
+		lexc_status before = lexc_call_finish(call, LEXC_OK); /* not deferred */
+		lexc_status first = lexc_call_defer(call);
+		lexc_status second = lexc_call_defer(call);
+		char *text = lexc_arena_alloc(lexc_call_arena(call), 64);
+		ck_assert_ptr_nonnull(text);
+		int n = snprintf(text, 64, "%s %s %s", lexc_status_id(before),
+		                 lexc_status_id(first), lexc_status_id(second));
+		out->data = (const uint8_t *)text;
+		out->len = (size_t)n;
+		ck_assert_int_eq(lexc_call_finish(call, LEXC_OK), LEXC_OK);
+		ck_assert_int_eq(lexc_call_finish(call, LEXC_OK), LEXC_INVALID_REQUEST);
+		return LEXC_OK;
+	}
+	ck_assert_str_eq(mode, "later");
+	ck_assert_int_eq(lexc_call_defer(call), LEXC_OK);
+	pthread_mutex_lock(&b->mutex);
+	ck_assert_int_lt(b->n, DEFER_BOX_MAX);
+	b->calls[b->n] = call;
+	b->outputs[b->n] = out;
+	b->n++;
+	pthread_cond_broadcast(&b->cond);
+	pthread_mutex_unlock(&b->mutex);
+	return LEXC_OK;
+}
+
+static pthread_mutex_t workers_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_t workers[64];
+static unsigned n_workers;
+
+void test_workers_reset(void)
+{
+	pthread_mutex_lock(&workers_mutex);
+	n_workers = 0;
+	pthread_mutex_unlock(&workers_mutex);
+}
+
+unsigned test_workers_seen(void)
+{
+	pthread_mutex_lock(&workers_mutex);
+	unsigned n = n_workers;
+	pthread_mutex_unlock(&workers_mutex);
+	return n;
+}
+
+/* The worker's number, in the order they were first seen. */
+static unsigned note_worker(void)
+{
+	pthread_t self = pthread_self();
+	pthread_mutex_lock(&workers_mutex);
+	unsigned i = 0;
+	while (i < n_workers && !pthread_equal(workers[i], self))
+		i++;
+	if (i == n_workers && n_workers < sizeof workers / sizeof workers[0])
+		workers[n_workers++] = self;
+	pthread_mutex_unlock(&workers_mutex);
+	return i;
+}
+
 /* Bearer tokens: good (did:plc:alice), bad (401), banned (403), slow
  * (429), none (anonymous). */
 static lexc_status auth_hook(lexc_call *call, void *user)
 {
 	ck_assert_ptr_eq(user, (void *)table);
+	unsigned worker = note_worker();
+	if (lexc_call_header(call, "X-Which-Worker") != NULL) {
+		char n[16];
+		snprintf(n, sizeof n, "%u", worker);
+		ck_assert_int_eq(lexc_call_add_header(call, "X-Worker", n), LEXC_OK);
+	}
+	/* Deferring is for handlers only. */
+	if (lexc_call_header(call, "X-Defer-In-Auth") != NULL)
+		ck_assert_int_eq(lexc_call_defer(call), LEXC_INVALID_REQUEST);
 	const char *h = lexc_call_header(call, "authorization");
 	if (h == NULL)
 		return LEXC_OK;
@@ -458,6 +597,9 @@ void test_server_start(test_server *t, config_tweak tweak)
 	memset(t, 0, sizeof *t);
 	pthread_mutex_init(&t->gate.mutex, NULL);
 	pthread_cond_init(&t->gate.cond, NULL);
+	pthread_mutex_init(&t->box.mutex, NULL);
+	pthread_cond_init(&t->box.cond, NULL);
+	test_workers_reset();
 	t->access_log = tmpfile();
 	t->error_log = tmpfile();
 	ck_assert(t->access_log != NULL && t->error_log != NULL);
@@ -470,6 +612,8 @@ void test_server_start(test_server *t, config_tweak tweak)
 	cfg.access_log = t->access_log;
 	cfg.error_log = t->error_log;
 	cfg.version = "test-1.2.3";
+	/* tests/test_server_inline.sh: the same suite with handlers inline. */
+	cfg.handlers_inline = getenv("LEXC_TEST_HANDLERS_INLINE") != NULL;
 	if (tweak != NULL)
 		tweak(&cfg);
 	lexc_error err;
@@ -486,6 +630,7 @@ void test_server_start(test_server *t, config_tweak tweak)
 	REGISTER(m_noinput, raw_dispatch, noinput_handler, NULL);
 	REGISTER(m_auth, raw_dispatch, auth_handler, NULL);
 	REGISTER(m_block, raw_dispatch, block_handler, &t->gate);
+	REGISTER(m_defer, raw_dispatch, defer_handler, &t->box);
 	ck_assert_int_eq(
 	        lexc_server_set_auth(t->server, "com.example.test.auth", LEXC_AUTH_REQUIRED, &err),
 	        LEXC_OK);
@@ -503,4 +648,6 @@ void test_server_stop(test_server *t, unsigned drain_ms)
 	fclose(t->error_log);
 	pthread_cond_destroy(&t->gate.cond);
 	pthread_mutex_destroy(&t->gate.mutex);
+	pthread_cond_destroy(&t->box.cond);
+	pthread_mutex_destroy(&t->box.mutex);
 }

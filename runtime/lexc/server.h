@@ -11,13 +11,18 @@
  * Every failure answers {"error": NAME, "message": TEXT} with the status the
  * XRPC spec gives (doc/server.md lists them all).
  *
- * Threads. Handlers run on the server's worker threads, several at once.
- * Descriptors, the method table and the `user` pointers given at
- * registration are shared between those threads. A handler may use them
- * and its own lexc_call. Anything else it shares (a database handle, a
- * counter) it must lock itself. A lexc_call and its arena belong to one
- * request on one thread, from the first callback to the completion
- * callback, and are freed then.
+ * Threads. MHD's worker threads read requests and write answers; handlers
+ * run on a separate pool of handler threads, several at once, so a handler
+ * that blocks (a lock, DNS, a slow upstream) holds one pool thread and
+ * never delays the requests of other connections. A handler may also
+ * return at once and answer later from a thread of its own
+ * (lexc_call_defer(), lexc_call_finish()). Descriptors, the method table
+ * and the `user` pointers given at registration are shared between those
+ * threads. A handler may use them and its own lexc_call. Anything else it
+ * shares (a database handle, a counter) it must lock itself. A lexc_call
+ * and its arena belong to one request, used by one thread at a time, from
+ * the first callback until the answer is sent (or, for a deferred call,
+ * until lexc_call_finish()), and are freed then.
  *
  * Ownership. The server keeps the pointers in its config, the method table
  * and the registered `user` pointers. It does not copy them, so they must
@@ -100,7 +105,8 @@ void *lexc_call_user(const lexc_call *call);
 lexc_arena *lexc_call_arena(lexc_call *call);
 
 /* A request header by name (case-insensitive), or NULL. The string is owned
- * by the server and lives as long as the call. */
+ * by the server and lives until the handler returns (a deferred call's
+ * headers are out of reach after that). */
 const char *lexc_call_header(const lexc_call *call, const char *name);
 
 /* The peer's address as text ("127.0.0.1", "::1"), or "" if unknown. */
@@ -150,6 +156,35 @@ lexc_status lexc_call_errorv(lexc_call *call, const char *name, const char *fmt,
 #endif
         ;
 
+/* Answering later. A handler that cannot answer now (it waits for an
+ * asynchronous upstream) calls lexc_call_defer(call) and returns; its
+ * return value is then ignored. The connection waits, holding no thread,
+ * until some thread calls lexc_call_finish(call, status) with what the
+ * handler would have returned: LEXC_OK once `output` is filled, or what a
+ * lexc_call_fail() / lexc_call_error() on the call returned. finish may
+ * come before the handler has returned.
+ *
+ * lexc_call_defer() works only in a handler, on its thread, once; it
+ * returns LEXC_OK, or LEXC_INVALID_REQUEST elsewhere (the authentication
+ * hook, a second time). After it, the call and the output struct belong
+ * to the thread that will finish it, one thread at a time: it may use the
+ * arena, the output, lexc_call_fail(), lexc_call_error(),
+ * lexc_call_add_header(), lexc_call_nsid(), lexc_call_user(),
+ * lexc_call_caller_did(), but not lexc_call_header() (request headers are
+ * gone once the handler returned). `params`, `input` and `output` stay
+ * valid until lexc_call_finish().
+ *
+ * Every deferred call must be finished exactly once: until then it holds
+ * its connection and its memory. lexc_call_finish() frees the call once
+ * its answer is out; the call must not be used after it. It returns
+ * LEXC_OK when the answer will be sent; LEXC_NOT_ENOUGH_RESOURCES when
+ * lexc_server_stop() gave up waiting and answered the client 503 already
+ * (the call is freed all the same, and this is the only function that may
+ * be called on such a call, even after lexc_server_free()); and
+ * LEXC_INVALID_REQUEST for a call that was not deferred. */
+lexc_status lexc_call_defer(lexc_call *call);
+lexc_status lexc_call_finish(lexc_call *call, lexc_status status);
+
 /* ---- Authentication ---------------------------------------------------- */
 
 /* Called for every XRPC request before its body is decoded, with the
@@ -195,6 +230,17 @@ typedef struct lexc_server_config {
 	FILE *access_log;
 	FILE *error_log;
 	const char *version; /* in GET /xrpc/_health; default liblexc's */
+	/* Threads that run handlers; 0: 16. A handler that blocks holds one;
+	 * with all of them held, further calls wait in the queue. */
+	unsigned handler_threads;
+	/* Calls waiting for a handler thread; 0: 256. Past it a call is
+	 * answered 503 NotEnoughResources with Retry-After: 1. */
+	unsigned handler_queue_limit;
+	/* Run handlers on the MHD workers instead of the pool: faster for
+	 * handlers that never block (no hand-over between threads), but one
+	 * that blocks stalls its worker's connections. lexc_call_defer()
+	 * works the same. */
+	bool handlers_inline;
 } lexc_server_config;
 
 /* Fills `config` with the defaults above. */
@@ -231,8 +277,11 @@ lexc_status lexc_server_start(lexc_server *server, lexc_error *err);
 uint16_t lexc_server_port(const lexc_server *server);
 
 /* Stops accepting connections, lets requests in flight finish (for up to
- * `drain_ms` milliseconds), then closes everything. Safe to call from any
- * thread except a worker. */
+ * `drain_ms` milliseconds), then closes everything. Calls still waiting
+ * for a handler thread and deferred calls not finished by then are
+ * answered 503 NotEnoughResources; handlers still running are waited for
+ * (however long they take). Safe to call from any thread except a worker
+ * or a handler. */
 void lexc_server_stop(lexc_server *server, unsigned drain_ms);
 
 /* Starts the server, writes "lexc: listening on http://ADDR:PORT/xrpc/" to
