@@ -1067,7 +1067,14 @@ START_TEST(test_value_new)
 	ck_assert_int_eq(lexc_value_new(&com_example_golden_defs__scalars__type, &a, &p, &err),
 	                 LEXC_OK);
 	com_example_golden_defs__scalars *gen = com_example_golden_defs__scalars__new(&a);
-	ck_assert_int_eq(memcmp(p, gen, sizeof *gen), 0);
+	com_example_golden_defs__scalars *made = (com_example_golden_defs__scalars *)p;
+	/* Default strings may point at different copies of one literal (no
+	 * merging under ASan): compare what they hold, then everything else. */
+	ck_assert(lexc_str_eq(made->color, gen->color) &&
+	          lexc_str_eq(made->greeting, gen->greeting));
+	made->color = gen->color;
+	made->greeting = gen->greeting;
+	ck_assert_int_eq(memcmp(made, gen, sizeof *gen), 0);
 	ck_assert_int_eq(lexc_value_new(&com_example_golden_query__params__type, &a, &p, &err),
 	                 LEXC_OK);
 	com_example_golden_query__params *q = com_example_golden_query__params__new(&a);
