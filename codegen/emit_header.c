@@ -353,7 +353,9 @@ static void setter(header *h, const emit_type *e, size_t i)
 	                      t->kind == LEXC_KIND_CID_LINK || t->kind == LEXC_KIND_UNKNOWN);
 	if (emit_field_has_flag(f))
 		text_stmt_assign(o, "\t", text_fmt(h->a, "v->has_%s", m),
-		                 object ? "value != NULL" : str ? "value.ptr != NULL" : "true");
+		                 object ? "value != NULL"
+		                 : str  ? "value.ptr != NULL"
+		                        : "true");
 	if (emit_field_nullable(f))
 		text_stmt_assign(o, "\t", text_fmt(h->a, "v->%s_is_null", m), "false");
 	if (array) {

@@ -208,8 +208,9 @@ void emit_server_bindings(emit_ctx *c, const schema_doc *doc, const char *site,
 		text_puts(out, "\t(void)input;\n");
 	const char *outt = emit_body_ctype(c, site, "output", x->output);
 	if (outt != NULL)
-		cargs[nc++] = strcmp(outt, "void") == 0 ? "output"
-		                                        : emit_dup(c, text_fmt(a, "(%s *)output", outt));
+		cargs[nc++] = strcmp(outt, "void") == 0
+		                      ? "output"
+		                      : emit_dup(c, text_fmt(a, "(%s *)output", outt));
 	else
 		text_puts(out, "\t(void)output;\n");
 	text_call(out, "\t", "return handler(", cargs, nc, ");");
@@ -230,8 +231,9 @@ void emit_server_bindings(emit_ctx *c, const schema_doc *doc, const char *site,
 	text_func_head_as(out, "static inline lexc_status", reg, rparams, 4,
 	                  head_shape("5:B 33:C 46:D 74:E", strlen(reg)));
 	text_puts(out, "{\n");
-	const char *all[] = {"server", text_fmt(a, "&%s__method", site), dispatch,
-	                     "(void (*)(void))handler", "user", "err"};
+	const char *all[] = {"server", text_fmt(a, "&%s__method", site),
+	                     dispatch, "(void (*)(void))handler",
+	                     "user",   "err"};
 	text_call(out, "\t", "return lexc_server_register(", all, 6, ");");
 	text_puts(out, "}\n");
 	text_end_construct(out, start);

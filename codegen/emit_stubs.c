@@ -489,11 +489,12 @@ static void handlers_h(emit_ctx *c, const schema_doc *const *docs, size_t n, tex
 		text_puts(h, emit_join(c, site, "handle"));
 		text_func_decl(out, "lexc_status", h->buf, params, np);
 	}
-	text_puts(out, "\n/* Registers every handler above with `server`; each gets `user` from "
-	               "lexc_call_user().\n * Stops at the first failure, which `err` (may be NULL) "
-	               "describes. */\n"
-	               "lexc_status register_all(lexc_server *server, void *user, lexc_error *err);\n\n"
-	               "#endif /* LEXC_STUBS_HANDLERS_H */\n");
+	text_puts(out,
+	          "\n/* Registers every handler above with `server`; each gets `user` from "
+	          "lexc_call_user().\n * Stops at the first failure, which `err` (may be NULL) "
+	          "describes. */\n"
+	          "lexc_status register_all(lexc_server *server, void *user, lexc_error *err);\n\n"
+	          "#endif /* LEXC_STUBS_HANDLERS_H */\n");
 }
 
 static void register_all_c(emit_ctx *c, const schema_doc *const *docs, size_t n, text *out)
@@ -504,9 +505,10 @@ static void register_all_c(emit_ctx *c, const schema_doc *const *docs, size_t n,
 	                      "register_all.c: written by lexc stubs %s. Do not edit: lexc "
 	                      "stubs rewrites it when methods are added.",
 	                      LEXC_VERSION_STRING));
-	text_puts(out, "#include \"handlers.h\"\n\n"
-	               "lexc_status register_all(lexc_server *server, void *user, lexc_error *err)\n{\n"
-	               "\tlexc_status st = LEXC_OK;\n");
+	text_puts(out,
+	          "#include \"handlers.h\"\n\n"
+	          "lexc_status register_all(lexc_server *server, void *user, lexc_error *err)\n{\n"
+	          "\tlexc_status st = LEXC_OK;\n");
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!served(docs[i]))

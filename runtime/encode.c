@@ -72,8 +72,9 @@ static lexc_status walk_string(encoder *e, const lexc_string_rules *rules, const
 	/* The null string {NULL, 0} is what a failed lexc_str_copy() returns:
 	 * refused, so that a lost allocation never goes out as "". */
 	if (s->ptr == NULL)
-		return invalid(e, s->len != 0 ? "string has a length but no bytes"
-		                              : "string has no bytes (NULL: unset, or a failed copy)");
+		return invalid(e, s->len != 0
+		                          ? "string has a length but no bytes"
+		                          : "string has no bytes (NULL: unset, or a failed copy)");
 	const char *p = s->ptr;
 	if (!lexc_utf8_valid(p, s->len))
 		return invalid(e, "string is not valid UTF-8");

@@ -600,8 +600,8 @@ static void utf8_differential(void)
 	        "\xED\x9F\xBF", "\xF0\x9F\x98\x80", "\xF4\x8F\xBF\xBF", "\\n",
 	        /* ill-formed */
 	        "\x80", "\xBF", "\xC0\x80", "\xC1\xBF", "\xC3", "\xE0\x80\x80", "\xE0\xA0",
-	        "\xED\xA0\x80", "\xF0\x80\x80\x80", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80",
-	        "\xFE", "\xFF", "\xF0\x9F\x98"};
+	        "\xED\xA0\x80", "\xF0\x80\x80\x80", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\xFE",
+	        "\xFF", "\xF0\x9F\x98"};
 	enum { N_PIECES = sizeof pieces / sizeof pieces[0], N_VALID = 11 };
 	uint32_t x = 2463534242u;
 	lexc_arena arena = LEXC_ARENA_INIT;

@@ -41,11 +41,14 @@ typedef struct lexc_arena {
 } lexc_arena;
 
 /* `{}` in C++, where `{0}` warns under -Wextra (missing initialisers). */
+/* (clang-format 14 would spread the braces over four lines.) */
+/* clang-format off */
 #ifdef __cplusplus
 #define LEXC_ARENA_INIT {}
 #else
 #define LEXC_ARENA_INIT {0}
 #endif
+/* clang-format on */
 
 /* Prepares an empty arena that takes its memory from the heap. */
 void lexc_arena_init(lexc_arena *a);
