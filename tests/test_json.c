@@ -6,6 +6,7 @@
 #include <lexc/base64.h>
 #include <lexc/json.h>
 
+#include "simd_child.h"
 #include "utf8_reference.h"
 
 #include <check.h>
@@ -653,20 +654,9 @@ static void utf8_differential(void)
 START_TEST(test_string_utf8_differential)
 {
 	static const char *const scanners[] = {"scalar", "ssse3", "avx2"};
-	for (size_t i = 0; i < 3; i++) {
-		fflush(NULL);
-		pid_t pid = fork();
-		ck_assert_int_ge(pid, 0);
-		if (pid == 0) {
-			setenv("LEXC_SIMD", scanners[i], 1);
-			utf8_differential();
-			_exit(0);
-		}
-		int status = 0;
-		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	for (size_t i = 0; i < 3; i++)
+		ck_assert_msg(simd_child_run(scanners[i], utf8_differential),
 		              "scanner %s: the differential test failed", scanners[i]);
-	}
 }
 END_TEST
 

@@ -3,6 +3,7 @@
 
 #include <lexc/utf8.h>
 
+#include "simd_child.h"
 #include "utf8_reference.h"
 
 #include <check.h>
@@ -134,17 +135,7 @@ static void codepoints_long(void)
 START_TEST(test_codepoints_long)
 {
 	codepoints_long();
-	fflush(NULL);
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		setenv("LEXC_SIMD", "ssse3", 1);
-		codepoints_long();
-		_exit(0);
-	}
-	int status = 0;
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "without AVX2: failed");
+	ck_assert_msg(simd_child_run("ssse3", codepoints_long), "without AVX2: failed");
 }
 END_TEST
 
