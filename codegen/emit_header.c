@@ -455,9 +455,35 @@ static void union_block(header *h, const emit_type *e, bool body)
 
 /* ---- String constants ----------------------------------------------------------- */
 
-/* enum S__value, S__from_str() and S__to_str() over the distinct values
- * (enum values, then known values, in document order), then the
- * deprecated #define per value. */
+/* One distinct value of a string: its text, its #define name and the
+ * mangled part that follows the site in its enumerator. */
+typedef struct string_value {
+	const lexc_str *text;
+	const char *define;
+	const char *suffix;
+} string_value;
+
+/* The distinct values, enum values then known values in document order (a
+ * repeated value has a NULL name and is left out); *n gets their count. */
+static string_value *string_values(header *h, const emit_type *e, size_t *n)
+{
+	const lexc_string_rules *r = &e->t->u.string;
+	string_value *out = diag_xalloc(h->c->arena, (r->n_enum + r->n_known) * sizeof *out);
+	size_t k = 0, skip = strlen(e->site) + 2;
+	for (size_t list = 0; list < 2; list++) {
+		const lexc_str *v = list == 0 ? r->enum_values : r->known_values;
+		const char *const *names = list == 0 ? e->enum_names : e->known_names;
+		size_t count = list == 0 ? r->n_enum : r->n_known;
+		for (size_t i = 0; i < count; i++)
+			if (names[i] != NULL)
+				out[k++] = (string_value){&v[i], names[i], names[i] + skip};
+	}
+	*n = k;
+	return out;
+}
+
+/* enum S__value, S__from_str() and S__to_str() over the distinct values,
+ * then the deprecated #define per value. */
 static void string_constants(header *h, const emit_type *e)
 {
 	const lexc_string_rules *r = &e->t->u.string;
@@ -468,6 +494,8 @@ static void string_constants(header *h, const emit_type *e)
 	const char *s = e->site;
 	const char *tag = emit_join(c, s, "value");
 	const char *unknown = emit_join(c, tag, "unknown");
+	size_t n;
+	const string_value *vals = string_values(h, e, &n);
 	h->needs_string_h = true;
 	text_reset(h->rules);
 	if (r->n_enum > 0)
@@ -480,13 +508,8 @@ static void string_constants(header *h, const emit_type *e)
 	text_comment(o, "", h->rules->buf);
 	text_printf(o, "enum %s {\n", tag);
 	text_printf(o, "\t%s,\n", unknown);
-	for (size_t list = 0; list < 2; list++) {
-		const char *const *names = list == 0 ? e->enum_names : e->known_names;
-		size_t n = list == 0 ? r->n_enum : r->n_known;
-		for (size_t i = 0; i < n; i++)
-			if (names[i] != NULL)
-				text_printf(o, "\t%s_%s,\n", tag, names[i] + strlen(s) + 2);
-	}
+	for (size_t i = 0; i < n; i++)
+		text_printf(o, "\t%s_%s,\n", tag, vals[i].suffix);
 	text_puts(o, "};\n\n");
 
 	size_t start = text_begin_construct(o);
@@ -494,23 +517,16 @@ static void string_constants(header *h, const emit_type *e)
 	text_func_head(o, text_fmt(h->a, "static inline enum %s", tag),
 	               text_fmt(h->b, "%s__from_str", s), fparams, 1);
 	text_puts(o, "{\n");
-	for (size_t list = 0; list < 2; list++) {
-		const lexc_str *v = list == 0 ? r->enum_values : r->known_values;
-		const char *const *names = list == 0 ? e->enum_names : e->known_names;
-		size_t n = list == 0 ? r->n_enum : r->n_known;
-		for (size_t i = 0; i < n; i++) {
-			if (names[i] == NULL)
-				continue;
-			const char *len = emit_dup(c, text_fmt(h->a, "s.len == %zu", v[i].len));
-			if (v[i].len == 0)
-				text_printf(o, "\tif (%s)\n", len);
-			else
-				text_if_binary(o, "\t", len, "&&",
-				               text_fmt(h->b, "memcmp(s.ptr, %s, %zu) == 0",
-				                        c_literal(h->lit, v[i].ptr, v[i].len),
-				                        v[i].len));
-			text_printf(o, "\t\treturn %s_%s;\n", tag, names[i] + strlen(s) + 2);
-		}
+	for (size_t i = 0; i < n; i++) {
+		const lexc_str *v = vals[i].text;
+		const char *len = emit_dup(c, text_fmt(h->a, "s.len == %zu", v->len));
+		if (v->len == 0)
+			text_printf(o, "\tif (%s)\n", len);
+		else
+			text_if_binary(o, "\t", len, "&&",
+			               text_fmt(h->b, "memcmp(s.ptr, %s, %zu) == 0",
+			                        c_literal(h->lit, v->ptr, v->len), v->len));
+		text_printf(o, "\t\treturn %s_%s;\n", tag, vals[i].suffix);
 	}
 	text_printf(o, "\treturn %s;\n}\n", unknown);
 	text_end_construct(o, start);
@@ -520,17 +536,10 @@ static void string_constants(header *h, const emit_type *e)
 	const char *tparams[] = {text_fmt(h->line, "enum %s value", tag)};
 	text_func_head(o, "static inline lexc_str", text_fmt(h->b, "%s__to_str", s), tparams, 1);
 	text_puts(o, "{\n\tlexc_str s = {NULL, 0};\n\tswitch (value) {\n");
-	for (size_t list = 0; list < 2; list++) {
-		const lexc_str *v = list == 0 ? r->enum_values : r->known_values;
-		const char *const *names = list == 0 ? e->enum_names : e->known_names;
-		size_t n = list == 0 ? r->n_enum : r->n_known;
-		for (size_t i = 0; i < n; i++) {
-			if (names[i] == NULL)
-				continue;
-			text_printf(o, "\tcase %s_%s:\n", tag, names[i] + strlen(s) + 2);
-			set_str(h, "\t\t", "s", &v[i]);
-			text_puts(o, "\t\tbreak;\n");
-		}
+	for (size_t i = 0; i < n; i++) {
+		text_printf(o, "\tcase %s_%s:\n", tag, vals[i].suffix);
+		set_str(h, "\t\t", "s", vals[i].text);
+		text_puts(o, "\t\tbreak;\n");
 	}
 	text_puts(o, "\tdefault:\n\t\tbreak;\n\t}\n\treturn s;\n}\n");
 	text_end_construct(o, start);
@@ -541,14 +550,9 @@ static void string_constants(header *h, const emit_type *e)
 	                      "Deprecated, kept for one release: the values as strings. Use "
 	                      "enum %s and __to_str().",
 	                      tag));
-	for (size_t list = 0; list < 2; list++) {
-		const lexc_str *v = list == 0 ? r->enum_values : r->known_values;
-		const char *const *names = list == 0 ? e->enum_names : e->known_names;
-		size_t n = list == 0 ? r->n_enum : r->n_known;
-		for (size_t i = 0; i < n; i++)
-			if (names[i] != NULL)
-				text_define(o, names[i], c_literal(h->lit, v[i].ptr, v[i].len));
-	}
+	for (size_t i = 0; i < n; i++)
+		text_define(o, vals[i].define,
+		            c_literal(h->lit, vals[i].text->ptr, vals[i].text->len));
 	text_putc(o, '\n');
 }
 
