@@ -58,23 +58,20 @@ static lexc_server *start(const lexc_method *const *table, size_t n, bool golden
 	return s;
 }
 
-static void expect_golden(uint16_t port)
+/* GET `path` on `port` answers 200 with `body`. */
+static void expect_get(uint16_t port, const char *path, const char *body)
 {
 	http_resp r;
-	http_get(port, "/xrpc/com.example.golden.query?q=hi", &r);
+	http_get(port, path, &r);
 	ck_assert_int_eq(r.status, 200);
-	ck_assert_str_eq(r.body, "{\"cursor\":\"golden:hi\",\"things\":[]}");
+	ck_assert_str_eq(r.body, body);
 	http_resp_free(&r);
 }
 
-static void expect_place(uint16_t port)
-{
-	http_resp r;
-	http_get(port, "/xrpc/place.stream.server.listWebhooks", &r);
-	ck_assert_int_eq(r.status, 200);
-	ck_assert_str_eq(r.body, "{\"cursor\":\"place\",\"webhooks\":[]}");
-	http_resp_free(&r);
-}
+#define GOLDEN_QUERY "/xrpc/com.example.golden.query?q=hi"
+#define GOLDEN_ANSWER "{\"cursor\":\"golden:hi\",\"things\":[]}"
+#define PLACE_LIST "/xrpc/place.stream.server.listWebhooks"
+#define PLACE_ANSWER "{\"cursor\":\"place\",\"webhooks\":[]}"
 
 /* The tables are distinct symbols, each with only its own methods. */
 START_TEST(tables_are_separate)
@@ -94,8 +91,8 @@ START_TEST(a_server_per_table)
 {
 	lexc_server *gs = start(golden_methods, golden_methods_count, true, false);
 	lexc_server *ps = start(lexc_methods, lexc_methods_count, false, true);
-	expect_golden(lexc_server_port(gs));
-	expect_place(lexc_server_port(ps));
+	expect_get(lexc_server_port(gs), GOLDEN_QUERY, GOLDEN_ANSWER);
+	expect_get(lexc_server_port(ps), PLACE_LIST, PLACE_ANSWER);
 	/* Each server knows only its own set. */
 	http_resp r;
 	http_get(lexc_server_port(ps), "/xrpc/com.example.golden.query?q=hi", &r);
@@ -124,8 +121,8 @@ START_TEST(one_server_both_tables)
 	memcpy(all + golden_methods_count, lexc_methods, lexc_methods_count * sizeof *all);
 	qsort(all, n, sizeof *all, method_cmp); /* lexc_server_new wants NSID order */
 	lexc_server *s = start(all, n, true, true);
-	expect_golden(lexc_server_port(s));
-	expect_place(lexc_server_port(s));
+	expect_get(lexc_server_port(s), GOLDEN_QUERY, GOLDEN_ANSWER);
+	expect_get(lexc_server_port(s), PLACE_LIST, PLACE_ANSWER);
 	lexc_server_free(s);
 	free(all);
 }
