@@ -7,14 +7,15 @@
 # exact apt-get line and stops.
 
 DEPS_BUILD="gcc g++ make autoconf automake libtool pkg-config re2c libjansson-dev \
-libmicrohttpd-dev check libutf8proc-dev xz-utils libcurl4-openssl-dev curl"
+libmicrohttpd-dev check libutf8proc-dev xz-utils libcurl4-openssl-dev curl \
+libsqlite3-dev libssl-dev sqlite3"
 # tests/cli_gen.sh and tests/cli_stubs.sh compile generated code with clang
 # too and check it with clang-format-14, the one formatter they and
 # scripts/check-style.sh are pinned to (scripts/formatter.sh);
 # tests/check_symbols.sh runs nm (binutils); tests/ts_client.sh runs node
 # and npm (see deps_node_missing).
 DEPS_TEST="$DEPS_BUILD clang clang-format-14 binutils ca-certificates"
-DEPS_CI="$DEPS_TEST libclang-rt-14-dev valgrind cppcheck git"
+DEPS_CI="$DEPS_TEST libclang-rt-14-dev valgrind cppcheck git wrk"
 
 deps_missing() {
 	for pkg in "$@"; do

@@ -1,0 +1,235 @@
+/* store.h: what webhookd keeps, behind one interface. Handlers call these
+ * functions and nothing else; store_sqlite.c implements them on an embedded
+ * SQLite file, and a PostgreSQL implementation can fill the same table of
+ * operations (wh_store_ops) without touching a handler.
+ *
+ * Every operation that writes is one transaction: it either does all it
+ * says or, on any result other than WH_OK, writes nothing. The rules that
+ * span rows (per-DID limits, uniqueness, at most WH_MAX_RETIRED retired
+ * secrets) are checked inside that transaction, so they hold however many
+ * calls run at once.
+ *
+ * Every object belongs to a DID; an operation given a DID only sees that
+ * DID's objects: another DID's object is WH_NOT_FOUND, exactly as a missing
+ * one (doc/webhookd.md, "Isolation").
+ *
+ * The store never sees a plaintext secret: values arrive sealed
+ * (crypto.h, wh_seal) and leave sealed.
+ *
+ * Ownership: results are allocated in the arena the caller passes and live
+ * as long as it; inputs are borrowed for the call. Times are milliseconds
+ * since the Unix epoch (wh_now_ms()); 0 means "never". Functions are safe
+ * to call from any number of threads at once. */
+#ifndef WEBHOOKD_STORE_H
+#define WEBHOOKD_STORE_H
+
+#include <lexc/lexc.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum wh_result {
+	WH_OK = 0,
+	WH_NOT_FOUND,           /* no such object of this DID */
+	WH_ALREADY_EXISTS,      /* a named secret of this name exists */
+	WH_DUPLICATE,           /* a webhook of this DID has this URL */
+	WH_TOO_MANY,            /* the per-DID webhook limit is reached */
+	WH_TOO_MANY_RETIRED,    /* WH_MAX_RETIRED retired secrets are still valid */
+	WH_ARCHIVED,            /* the webhook is archived: read-only */
+	WH_SECRET_IS_NAMED,     /* the webhook signs with a named secret */
+	WH_SECRET_NOT_FOUND,    /* bind: no named secret of that name */
+	WH_SECRET_IN_USE,       /* delete: webhooks are bound to the secret */
+	WH_FAILED,              /* the database failed; the message says how */
+} wh_result;
+
+/* The name of a result, for logs and tests ("WH_NOT_FOUND"). */
+const char *wh_result_name(wh_result r);
+
+/* Retired secrets of one webhook or named secret that may be valid at once
+ * (Svix's limit). */
+enum { WH_MAX_RETIRED = 10 };
+
+/* Streamplace's events (place.stream.server.defs#webhook), as bits. */
+enum {
+	WH_EVENT_CHAT = 1u << 0,
+	WH_EVENT_LIVESTREAM = 1u << 1,
+	WH_EVENT_FOLLOW = 1u << 2,
+	WH_EVENT_MENTION = 1u << 3,
+	WH_EVENT_STREAM_RECEIVED = 1u << 4,
+	WH_EVENT_COUNT = 5,
+};
+/* The bit of event `name` ("chat", ...), or 0 for an unknown name. */
+uint32_t wh_event_bit(lexc_str name);
+/* The name of bit number `i` (0 .. WH_EVENT_COUNT-1). */
+const char *wh_event_name(unsigned i);
+
+typedef enum wh_status {
+	WH_STATUS_ACTIVE = 0,
+	WH_STATUS_SUSPENDED = 1,
+	WH_STATUS_ARCHIVED = 2,
+} wh_status;
+const char *wh_status_name(wh_status s); /* "active", "suspended", "archived" */
+
+typedef struct wh_rewrite {
+	lexc_str from, to;
+} wh_rewrite;
+
+/* A webhook as stored. Optional strings are the null string when absent. */
+typedef struct wh_webhook {
+	lexc_str id; /* UUIDv7, time-ordered: the list order */
+	lexc_str did;
+	lexc_str url;
+	uint32_t events; /* WH_EVENT_* bits */
+	wh_status status;
+	lexc_str prefix, suffix, name, description;
+	bool has_rewrite; /* an empty list given is kept as given */
+	size_t n_rewrite;
+	wh_rewrite *rewrite;
+	bool has_mute_words;
+	size_t n_mute_words;
+	lexc_str *mute_words;
+	int64_t created_at, updated_at, last_triggered; /* ms; 0: never */
+	int64_t error_count;
+	lexc_str secret_name; /* the named secret it signs with; null: its own */
+} wh_webhook;
+
+/* A sealed secret value (crypto.h): nonce, ciphertext and tag. */
+typedef struct wh_sealed {
+	const unsigned char *data;
+	size_t len;
+} wh_sealed;
+
+/* A signing secret's metadata; `sealed` only where an operation says. */
+typedef struct wh_secret {
+	lexc_str id;          /* UUIDv7 */
+	int64_t created_at;   /* ms */
+	int64_t expires_at;   /* ms; 0: the current secret */
+	wh_sealed sealed;
+} wh_secret;
+
+/* A named secret (place.wisp.v2.secret). */
+typedef struct wh_named_secret {
+	lexc_str name;
+	int64_t created_at;
+	int64_t last_rotated_at; /* 0: never rotated */
+} wh_named_secret;
+
+typedef struct wh_api_key {
+	lexc_str id;
+	lexc_str did;
+	bool operator_key;
+	int64_t created_at;
+	int64_t revoked_at; /* 0: valid */
+} wh_api_key;
+
+/* A new secret for an operation to store: its id, sealed value, time. */
+typedef struct wh_new_secret {
+	lexc_str id;
+	wh_sealed sealed;
+	int64_t now;
+} wh_new_secret;
+
+/* Which fields of an update are given (updateWebhook changes only those). */
+typedef struct wh_webhook_patch {
+	bool has_url, has_events, has_active, has_prefix, has_suffix, has_name, has_description,
+	        has_rewrite, has_mute_words;
+	wh_webhook value; /* the given fields; status from has_active */
+	int64_t now;
+} wh_webhook_patch;
+
+/* A page of listWebhooks: after_id (null: from the start) is exclusive;
+ * at most `limit` webhooks; *more says whether another page exists. */
+typedef struct wh_list_query {
+	lexc_str after_id;
+	size_t limit;
+	bool has_active; /* filter: active (status active) or not */
+	bool active;
+	uint32_t event; /* filter: one WH_EVENT_* bit; 0: none */
+} wh_list_query;
+
+typedef struct wh_store wh_store;
+
+/* The operations, one per thing a handler needs. `err` gets the message of
+ * WH_FAILED (never a secret). */
+typedef struct wh_store_ops {
+	void (*close)(wh_store *s);
+
+	/* API keys. hash: SHA-256 of the key. */
+	wh_result (*key_create)(wh_store *s, const wh_api_key *key, const unsigned char hash[32],
+	                        lexc_error *err);
+	/* The valid key with this hash, into *out (arena). */
+	wh_result (*key_lookup)(wh_store *s, const unsigned char hash[32], lexc_arena *a,
+	                        wh_api_key *out, lexc_error *err);
+	wh_result (*key_list)(wh_store *s, lexc_arena *a, wh_api_key **out, size_t *n,
+	                      lexc_error *err);
+	/* Revokes (keeps the row, marks revoked_at); WH_NOT_FOUND if no such
+	 * valid key. */
+	wh_result (*key_revoke)(wh_store *s, lexc_str id, int64_t now, lexc_error *err);
+
+	/* Named secrets. */
+	wh_result (*secret_create)(wh_store *s, lexc_str did, lexc_str name,
+	                           const wh_new_secret *secret, lexc_error *err);
+	/* Makes `secret` current; the previous current one expires after
+	 * grace_ms (0: at once), its expiry into *retired_until (0 if at once).
+	 * Secrets already expired are deleted. */
+	wh_result (*secret_rotate)(wh_store *s, lexc_str did, lexc_str name,
+	                           const wh_new_secret *secret, int64_t grace_ms,
+	                           int64_t *retired_until, lexc_error *err);
+	wh_result (*secret_list)(wh_store *s, lexc_str did, lexc_arena *a, wh_named_secret **out,
+	                         size_t *n, lexc_error *err);
+	/* WH_SECRET_IN_USE while webhooks are bound to it. */
+	wh_result (*secret_delete)(wh_store *s, lexc_str did, lexc_str name, lexc_error *err);
+
+	/* Webhooks. create: w->id, did, created_at set by the caller; the
+	 * webhook's own first secret is `secret`. */
+	wh_result (*webhook_create)(wh_store *s, const wh_webhook *w, const wh_new_secret *secret,
+	                            size_t max_per_did, lexc_error *err);
+	wh_result (*webhook_get)(wh_store *s, lexc_str did, lexc_str id, lexc_arena *a,
+	                         wh_webhook *out, lexc_error *err);
+	wh_result (*webhook_list)(wh_store *s, lexc_str did, const wh_list_query *q, lexc_arena *a,
+	                          wh_webhook **out, size_t *n, bool *more, lexc_error *err);
+	/* Applies the given fields, into *out the result. WH_ARCHIVED for an
+	 * archived webhook, WH_DUPLICATE for a URL another of its webhooks has. */
+	wh_result (*webhook_update)(wh_store *s, lexc_str did, lexc_str id,
+	                            const wh_webhook_patch *patch, lexc_arena *a, wh_webhook *out,
+	                            lexc_error *err);
+	/* Deletes the webhook and its own secrets. */
+	wh_result (*webhook_delete)(wh_store *s, lexc_str did, lexc_str id, lexc_error *err);
+	/* archived is final: WH_ARCHIVED when it is archived already. */
+	wh_result (*webhook_set_status)(wh_store *s, lexc_str did, lexc_str id, wh_status status,
+	                                int64_t now, lexc_error *err);
+	/* name null: back to its own secret (a webhook keeps its own secrets
+	 * while bound). WH_SECRET_NOT_FOUND, WH_ARCHIVED. */
+	wh_result (*webhook_bind)(wh_store *s, lexc_str did, lexc_str id, lexc_str name, int64_t now,
+	                          lexc_error *err);
+	/* Rotates the webhook's own secret as secret_rotate does; the retired
+	 * secret's id into *retired_id (null if there was none). WH_ARCHIVED,
+	 * WH_SECRET_IS_NAMED, WH_TOO_MANY_RETIRED. */
+	wh_result (*webhook_rotate)(wh_store *s, lexc_str did, lexc_str id,
+	                            const wh_new_secret *secret, int64_t grace_ms, lexc_arena *a,
+	                            lexc_str *retired_id, int64_t *retired_until, lexc_error *err);
+	/* The secrets that sign the webhook at `now`: its own or its named
+	 * secret's, current first, then retired ones not yet expired (newest
+	 * first). with_values: also their sealed values (for signing and
+	 * getWebhookSecret). *named: whether they are a named secret's. */
+	wh_result (*webhook_secrets)(wh_store *s, lexc_str did, lexc_str id, int64_t now,
+	                             bool with_values, lexc_arena *a, wh_secret **out, size_t *n,
+	                             bool *named, lexc_error *err);
+} wh_store_ops;
+
+struct wh_store {
+	const wh_store_ops *ops;
+};
+
+/* How durable a commit is (doc/webhookd.md, "Durability"). */
+typedef enum wh_sync {
+	WH_SYNC_NORMAL = 0, /* survives a crash of the process; power loss may lose the last commits */
+	WH_SYNC_FULL,       /* also survives power loss: an fsync per commit */
+} wh_sync;
+
+/* Opens (creating and migrating) the SQLite store at `path` (mode 0600).
+ * NULL with `err` set on failure. */
+wh_store *wh_store_sqlite_open(const char *path, wh_sync sync, lexc_error *err);
+
+#endif /* WEBHOOKD_STORE_H */
