@@ -5,28 +5,11 @@
 # installed once into the build tree, at the versions
 # tests/ts_client.package-lock.json pins; a failed install fails the test.
 set -eu
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-	echo "SKIP: node and npm are not installed; the reference client cannot run"
-	exit 77
-fi
 # @atproto/xrpc 0.8.18 declares node >=22 and runs on Debian 12's node 18
 # (doc/testing.md): the log says which node ran it.
-echo "node $(node --version), npm $(npm --version)"
-dir="$LEXC_BUILDDIR/node-client"
-# npm ci installs exactly the versions tests/ts_client.package-lock.json pins
-# (integrity-checked), transitive ones included; again when the lock changes.
-lock="$LEXC_SRCDIR/tests/ts_client.package-lock.json"
-if [ ! -d "$dir/node_modules/@atproto/xrpc" ] || ! cmp -s "$lock" "$dir/package-lock.json"; then
-	rm -rf "$dir"
-	mkdir -p "$dir"
-	cp "$LEXC_SRCDIR/tests/ts_client.package.json" "$dir/package.json"
-	cp "$lock" "$dir/package-lock.json"
-	for attempt in 1 2 3; do
-		(cd "$dir" && npm ci --silent --no-audit --no-fund) && break
-		[ "$attempt" = 3 ] && { echo "FAIL: npm ci (@atproto/xrpc@0.8.18, tests/ts_client.package-lock.json) failed"; exit 1; }
-		sleep 5
-	done
-fi
+. "$LEXC_SRCDIR/tests/node_client_lib.sh"
+node_client_install
+dir=$node_dir
 out=$(mktemp)
 ${LEXC_WRAPPER:-} "$LEXC_BUILDDIR/tests/xrpc_fixture" --port 0 >"$out" &
 pid=$!

@@ -121,6 +121,7 @@ typedef struct wh_api_key {
 	bool operator_key;
 	int64_t created_at;
 	int64_t revoked_at; /* 0: valid */
+	unsigned char hash[32]; /* SHA-256 of the key (key_lookup fills it) */
 } wh_api_key;
 
 /* A new secret for an operation to store: its id, sealed value, time. */

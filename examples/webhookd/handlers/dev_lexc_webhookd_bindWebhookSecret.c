@@ -30,14 +30,20 @@
 
 #include "dev/lexc/webhookd/bindWebhookSecret.h"
 #include "dev/lexc/webhookd/defs.h"
+#include "view.h"
 
 lexc_status
 dev_lexc_webhookd_bindWebhookSecret__handle(lexc_call *call,
                                             const dev_lexc_webhookd_bindWebhookSecret__input *input,
                                             dev_lexc_webhookd_bindWebhookSecret__output *output)
 {
-	(void)input;
-	(void)output;
-	return lexc_call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED,
-	                      "dev.lexc.webhookd.bindWebhookSecret is not implemented yet");
+	wh_service *svc = wh_service_of(call);
+	lexc_error err;
+	lexc_error_clear(&err);
+	lexc_str name = input->has_secretName ? input->secretName : (lexc_str){0};
+	wh_result r = svc->store->ops->webhook_bind(svc->store, wh_call_did(call), input->id, name,
+	                                             wh_now_ms(), &err);
+	if (r != WH_OK)
+		return wh_fail(call, r, &err, "WebhookNotFound");
+	return wh_view_state(call, input->id, output->state);
 }

@@ -27,14 +27,37 @@
 #include "handlers.h"
 
 #include "dev/lexc/webhookd/getWebhookSecret.h"
+#include "view.h"
 
 lexc_status
 dev_lexc_webhookd_getWebhookSecret__handle(lexc_call *call,
                                            const dev_lexc_webhookd_getWebhookSecret__params *params,
                                            dev_lexc_webhookd_getWebhookSecret__output *output)
 {
-	(void)params;
-	(void)output;
-	return lexc_call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED,
-	                      "dev.lexc.webhookd.getWebhookSecret is not implemented yet");
+	wh_service *svc = wh_service_of(call);
+	lexc_arena *a = lexc_call_arena(call);
+	lexc_str did = wh_call_did(call);
+	lexc_error err;
+	lexc_error_clear(&err);
+	wh_secret *secrets = NULL;
+	size_t n = 0;
+	bool named = false;
+	wh_result r = svc->store->ops->webhook_secrets(svc->store, did, params->id, wh_now_ms(), true,
+	                                                a, &secrets, &n, &named, &err);
+	if (r == WH_OK && named)
+		r = WH_SECRET_IS_NAMED;
+	if (r != WH_OK)
+		return wh_fail(call, r, &err, "WebhookNotFound");
+	if (n == 0 || secrets[0].expires_at != 0)
+		return lexc_call_fail(call, LEXC_INTERNAL_SERVER_ERROR, "webhook %.*s has no current secret",
+		                      (int)params->id.len, params->id.ptr);
+	lexc_str value;
+	if (!wh_open(svc->keys, did, secrets[0].id, secrets[0].sealed, a, &value))
+		return lexc_call_fail(call, LEXC_INTERNAL_SERVER_ERROR,
+		                      "secret %.*s does not open with this key file",
+		                      (int)secrets[0].id.len, secrets[0].id.ptr);
+	output->secretValue = value;
+	output->secretId = secrets[0].id;
+	output->createdAt = wh_datetime(a, secrets[0].created_at);
+	return LEXC_OK;
 }

@@ -23,16 +23,14 @@
  */
 #include "handlers.h"
 
-#include "dev/lexc/webhookd/getWebhookState.h"
 #include "dev/lexc/webhookd/defs.h"
+#include "dev/lexc/webhookd/getWebhookState.h"
+#include "view.h"
 
 lexc_status
 dev_lexc_webhookd_getWebhookState__handle(lexc_call *call,
                                           const dev_lexc_webhookd_getWebhookState__params *params,
                                           dev_lexc_webhookd_getWebhookState__output *output)
 {
-	(void)params;
-	(void)output;
-	return lexc_call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED,
-	                      "dev.lexc.webhookd.getWebhookState is not implemented yet");
+	return wh_view_state(call, params->id, output->state);
 }

@@ -32,14 +32,36 @@
 #include "handlers.h"
 
 #include "dev/lexc/webhookd/rotateSecret.h"
+#include "view.h"
 
 lexc_status
 dev_lexc_webhookd_rotateSecret__handle(lexc_call *call,
                                        const dev_lexc_webhookd_rotateSecret__input *input,
                                        dev_lexc_webhookd_rotateSecret__output *output)
 {
-	(void)input;
-	(void)output;
-	return lexc_call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED,
-	                      "dev.lexc.webhookd.rotateSecret is not implemented yet");
+	wh_service *svc = wh_service_of(call);
+	lexc_arena *a = lexc_call_arena(call);
+	lexc_str did = wh_call_did(call);
+	int64_t grace_ms;
+	if (!wh_grace_ms(call, input->has_graceSeconds, input->graceSeconds, &grace_ms))
+		return LEXC_INVALID_REQUEST;
+	int64_t now = wh_now_ms();
+	wh_new_secret secret;
+	lexc_str token;
+	if (!wh_secret_new(call, did, now, &secret, &token))
+		return LEXC_INTERNAL_SERVER_ERROR;
+	lexc_error err;
+	lexc_error_clear(&err);
+	int64_t retired_until = 0;
+	wh_result r = svc->store->ops->secret_rotate(svc->store, did, input->name, &secret, grace_ms,
+	                                              &retired_until, &err);
+	if (r != WH_OK)
+		return wh_fail(call, r, &err, "NotFound");
+	output->name = input->name;
+	output->token = token;
+	output->rotatedAt = wh_datetime(a, now);
+	if (retired_until != 0)
+		dev_lexc_webhookd_rotateSecret__output__set_retiredUntil(output,
+		                                                         wh_datetime(a, retired_until));
+	return LEXC_OK;
 }

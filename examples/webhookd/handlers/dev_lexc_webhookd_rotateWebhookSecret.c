@@ -38,15 +38,48 @@
  */
 #include "handlers.h"
 
-#include "dev/lexc/webhookd/rotateWebhookSecret.h"
 #include "dev/lexc/webhookd/defs.h"
+#include "dev/lexc/webhookd/rotateWebhookSecret.h"
+#include "view.h"
 
 lexc_status dev_lexc_webhookd_rotateWebhookSecret__handle(
         lexc_call *call, const dev_lexc_webhookd_rotateWebhookSecret__input *input,
         dev_lexc_webhookd_rotateWebhookSecret__output *output)
 {
-	(void)input;
-	(void)output;
-	return lexc_call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED,
-	                      "dev.lexc.webhookd.rotateWebhookSecret is not implemented yet");
+	wh_service *svc = wh_service_of(call);
+	lexc_arena *a = lexc_call_arena(call);
+	lexc_str did = wh_call_did(call);
+	int64_t grace_ms;
+	if (!wh_grace_ms(call, input->has_graceSeconds, input->graceSeconds, &grace_ms))
+		return LEXC_INVALID_REQUEST;
+	int64_t now = wh_now_ms();
+	wh_new_secret secret;
+	lexc_str value;
+	if (!wh_secret_new(call, did, now, &secret, &value))
+		return LEXC_INTERNAL_SERVER_ERROR;
+	lexc_error err;
+	lexc_error_clear(&err);
+	lexc_str retired_id = {0};
+	int64_t retired_until = 0;
+	wh_result r = svc->store->ops->webhook_rotate(svc->store, did, input->id, &secret, grace_ms, a,
+	                                               &retired_id, &retired_until, &err);
+	wh_secret *secrets = NULL;
+	size_t n = 0;
+	bool named = false;
+	if (r == WH_OK)
+		r = svc->store->ops->webhook_secrets(svc->store, did, input->id, now, false, a,
+		                                     &secrets, &n, &named, &err);
+	if (r != WH_OK)
+		return wh_fail(call, r, &err, "WebhookNotFound");
+	output->id = input->id;
+	output->secretId = secret.id;
+	output->secretValue = value;
+	if (retired_id.ptr != NULL)
+		dev_lexc_webhookd_rotateWebhookSecret__output__set_retiredSecretId(output, retired_id);
+	if (retired_until != 0)
+		dev_lexc_webhookd_rotateWebhookSecret__output__set_retiredUntil(
+		        output, wh_datetime(a, retired_until));
+	dev_lexc_webhookd_rotateWebhookSecret__output__set_secrets(output,
+	                                                           wh_view_secrets(a, secrets, n), n);
+	return LEXC_OK;
 }

@@ -27,16 +27,31 @@
  */
 #include "handlers.h"
 
-#include "dev/lexc/webhookd/setWebhookStatus.h"
 #include "dev/lexc/webhookd/defs.h"
+#include "dev/lexc/webhookd/setWebhookStatus.h"
+#include "view.h"
 
 lexc_status
 dev_lexc_webhookd_setWebhookStatus__handle(lexc_call *call,
                                            const dev_lexc_webhookd_setWebhookStatus__input *input,
                                            dev_lexc_webhookd_setWebhookStatus__output *output)
 {
-	(void)input;
-	(void)output;
-	return lexc_call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED,
-	                      "dev.lexc.webhookd.setWebhookStatus is not implemented yet");
+	wh_service *svc = wh_service_of(call);
+	wh_status status;
+	if (lexc_str_eq_cstr(input->status, "active"))
+		status = WH_STATUS_ACTIVE;
+	else if (lexc_str_eq_cstr(input->status, "suspended"))
+		status = WH_STATUS_SUSPENDED;
+	else if (lexc_str_eq_cstr(input->status, "archived"))
+		status = WH_STATUS_ARCHIVED;
+	else /* knownValues: the lexicon lets others through; this server knows three */
+		return lexc_call_fail(call, LEXC_INVALID_REQUEST,
+		                      "status must be active, suspended or archived");
+	lexc_error err;
+	lexc_error_clear(&err);
+	wh_result r = svc->store->ops->webhook_set_status(svc->store, wh_call_did(call), input->id,
+	                                                   status, wh_now_ms(), &err);
+	if (r != WH_OK)
+		return wh_fail(call, r, &err, "WebhookNotFound");
+	return wh_view_state(call, input->id, output->state);
 }

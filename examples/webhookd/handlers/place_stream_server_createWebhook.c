@@ -38,14 +38,63 @@
 
 #include "place/stream/server/createWebhook.h"
 #include "place/stream/server/defs.h"
+#include "view.h"
 
 lexc_status
 place_stream_server_createWebhook__handle(lexc_call *call,
                                           const place_stream_server_createWebhook__input *input,
                                           place_stream_server_createWebhook__output *output)
 {
-	(void)input;
-	(void)output;
-	return lexc_call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED,
-	                      "place.stream.server.createWebhook is not implemented yet");
+	wh_service *svc = wh_service_of(call);
+	lexc_arena *a = lexc_call_arena(call);
+	lexc_str did = wh_call_did(call);
+	char why[256];
+	if (!wh_url_check(&svc->net, input->url, why, sizeof why))
+		return place_stream_server_createWebhook__error_InvalidUrl(call, "%s", why);
+
+	int64_t now = wh_now_ms();
+	char id[WH_UUID_LEN + 1];
+	if (!wh_uuid7(now, id))
+		return lexc_call_fail(call, LEXC_INTERNAL_SERVER_ERROR, "no randomness for an id");
+	wh_webhook w = {
+	        .id = lexc_str_copy_n(a, id, WH_UUID_LEN),
+	        .did = did,
+	        .url = input->url,
+	        .events = wh_events_of(input->events, input->n_events),
+	        .status = input->has_active && input->active ? WH_STATUS_ACTIVE : WH_STATUS_SUSPENDED,
+	        .has_rewrite = input->has_rewrite,
+	        .has_mute_words = input->has_muteWords,
+	        .n_mute_words = input->n_muteWords,
+	        .mute_words = input->muteWords,
+	        .created_at = now,
+	};
+	if (input->has_prefix)
+		w.prefix = input->prefix;
+	if (input->has_suffix)
+		w.suffix = input->suffix;
+	if (input->has_name)
+		w.name = input->name;
+	if (input->has_description)
+		w.description = input->description;
+	if (input->has_rewrite && input->n_rewrite > 0) {
+		w.rewrite = lexc_arena_calloc(a, input->n_rewrite, sizeof *w.rewrite);
+		if (w.rewrite == NULL)
+			return lexc_call_fail(call, LEXC_NO_MEMORY, "out of memory");
+		for (size_t i = 0; i < input->n_rewrite; i++)
+			w.rewrite[i] = (wh_rewrite){input->rewrite[i].from, input->rewrite[i].to};
+		w.n_rewrite = input->n_rewrite;
+	}
+
+	wh_new_secret secret;
+	lexc_str plain;
+	if (!wh_secret_new(call, did, now, &secret, &plain))
+		return LEXC_INTERNAL_SERVER_ERROR;
+	lexc_error err;
+	lexc_error_clear(&err);
+	wh_result r = svc->store->ops->webhook_create(svc->store, &w, &secret,
+	                                               svc->limits.max_webhooks, &err);
+	if (r != WH_OK)
+		return wh_fail(call, r, &err, "WebhookNotFound");
+	wh_view_webhook(a, &w, output->webhook);
+	return LEXC_OK;
 }

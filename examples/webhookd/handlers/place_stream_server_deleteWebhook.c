@@ -22,15 +22,21 @@
  */
 #include "handlers.h"
 
+#include "place/stream/server/defs.h"
 #include "place/stream/server/deleteWebhook.h"
+#include "view.h"
 
 lexc_status
 place_stream_server_deleteWebhook__handle(lexc_call *call,
                                           const place_stream_server_deleteWebhook__input *input,
                                           place_stream_server_deleteWebhook__output *output)
 {
-	(void)input;
-	(void)output;
-	return lexc_call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED,
-	                      "place.stream.server.deleteWebhook is not implemented yet");
+	wh_service *svc = wh_service_of(call);
+	lexc_error err;
+	lexc_error_clear(&err);
+	wh_result r = svc->store->ops->webhook_delete(svc->store, wh_call_did(call), input->id, &err);
+	if (r != WH_OK)
+		return wh_fail(call, r, &err, "WebhookNotFound");
+	output->success = true;
+	return LEXC_OK;
 }

@@ -23,16 +23,24 @@
  */
 #include "handlers.h"
 
-#include "place/stream/server/getWebhook.h"
 #include "place/stream/server/defs.h"
+#include "place/stream/server/getWebhook.h"
+#include "view.h"
 
 lexc_status
 place_stream_server_getWebhook__handle(lexc_call *call,
                                        const place_stream_server_getWebhook__params *params,
                                        place_stream_server_getWebhook__output *output)
 {
-	(void)params;
-	(void)output;
-	return lexc_call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED,
-	                      "place.stream.server.getWebhook is not implemented yet");
+	wh_service *svc = wh_service_of(call);
+	lexc_arena *a = lexc_call_arena(call);
+	lexc_error err;
+	lexc_error_clear(&err);
+	wh_webhook w;
+	wh_result r = svc->store->ops->webhook_get(svc->store, wh_call_did(call), params->id, a, &w,
+	                                            &err);
+	if (r != WH_OK)
+		return wh_fail(call, r, &err, "WebhookNotFound");
+	wh_view_webhook(a, &w, output->webhook);
+	return LEXC_OK;
 }

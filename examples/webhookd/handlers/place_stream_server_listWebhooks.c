@@ -28,16 +28,44 @@
  */
 #include "handlers.h"
 
-#include "place/stream/server/listWebhooks.h"
 #include "place/stream/server/defs.h"
+#include "place/stream/server/listWebhooks.h"
+#include "view.h"
 
 lexc_status
 place_stream_server_listWebhooks__handle(lexc_call *call,
                                          const place_stream_server_listWebhooks__params *params,
                                          place_stream_server_listWebhooks__output *output)
 {
-	(void)params;
-	(void)output;
-	return lexc_call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED,
-	                      "place.stream.server.listWebhooks is not implemented yet");
+	wh_service *svc = wh_service_of(call);
+	lexc_arena *a = lexc_call_arena(call);
+	lexc_str did = wh_call_did(call);
+	wh_list_query q = {
+	        .limit = params->has_limit ? (size_t)params->limit : 50,
+	        .has_active = params->has_active,
+	        .active = params->active,
+	        .event = params->has_event ? wh_event_bit(params->event) : 0,
+	};
+	if (params->has_cursor && !wh_cursor_parse(svc->keys, did, params->cursor, a, &q.after_id))
+		return place_stream_server_listWebhooks__error_InvalidCursor(
+		        call, "the cursor was not issued by this server for this account");
+
+	lexc_error err;
+	lexc_error_clear(&err);
+	wh_webhook *found = NULL;
+	size_t n = 0;
+	bool more = false;
+	wh_result r = svc->store->ops->webhook_list(svc->store, did, &q, a, &found, &n, &more, &err);
+	if (r != WH_OK)
+		return wh_fail(call, r, &err, "WebhookNotFound");
+	place_stream_server_defs__webhook *views = lexc_arena_calloc(a, n ? n : 1, sizeof *views);
+	if (views == NULL)
+		return lexc_call_fail(call, LEXC_NO_MEMORY, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		wh_view_webhook(a, &found[i], &views[i]);
+	place_stream_server_listWebhooks__output__set_webhooks(output, views, n);
+	if (more && n > 0)
+		place_stream_server_listWebhooks__output__set_cursor(
+		        output, wh_cursor_make(svc->keys, did, found[n - 1].id, a));
+	return LEXC_OK;
 }

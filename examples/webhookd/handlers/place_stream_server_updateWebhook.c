@@ -38,16 +38,64 @@
  */
 #include "handlers.h"
 
-#include "place/stream/server/updateWebhook.h"
 #include "place/stream/server/defs.h"
+#include "place/stream/server/updateWebhook.h"
+#include "view.h"
 
 lexc_status
 place_stream_server_updateWebhook__handle(lexc_call *call,
                                           const place_stream_server_updateWebhook__input *input,
                                           place_stream_server_updateWebhook__output *output)
 {
-	(void)input;
-	(void)output;
-	return lexc_call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED,
-	                      "place.stream.server.updateWebhook is not implemented yet");
+	wh_service *svc = wh_service_of(call);
+	lexc_arena *a = lexc_call_arena(call);
+	char why[256];
+	if (input->has_url && !wh_url_check(&svc->net, input->url, why, sizeof why))
+		return place_stream_server_updateWebhook__error_InvalidUrl(call, "%s", why);
+
+	wh_webhook_patch p = {
+	        .has_url = input->has_url,
+	        .has_events = input->has_events,
+	        .has_active = input->has_active,
+	        .has_prefix = input->has_prefix,
+	        .has_suffix = input->has_suffix,
+	        .has_name = input->has_name,
+	        .has_description = input->has_description,
+	        .has_rewrite = input->has_rewrite,
+	        .has_mute_words = input->has_muteWords,
+	        .now = wh_now_ms(),
+	};
+	wh_webhook *v = &p.value;
+	v->url = input->url;
+	v->events = wh_events_of(input->events, input->n_events);
+	v->status = input->active ? WH_STATUS_ACTIVE : WH_STATUS_SUSPENDED;
+	v->prefix = input->prefix;
+	v->suffix = input->suffix;
+	v->name = input->name;
+	v->description = input->description;
+	v->has_rewrite = input->has_rewrite;
+	if (input->has_rewrite && input->n_rewrite > 0) {
+		v->rewrite = lexc_arena_calloc(a, input->n_rewrite, sizeof *v->rewrite);
+		if (v->rewrite == NULL)
+			return lexc_call_fail(call, LEXC_NO_MEMORY, "out of memory");
+		for (size_t i = 0; i < input->n_rewrite; i++)
+			v->rewrite[i] = (wh_rewrite){input->rewrite[i].from, input->rewrite[i].to};
+		v->n_rewrite = input->n_rewrite;
+	}
+	v->has_mute_words = input->has_muteWords;
+	v->n_mute_words = input->n_muteWords;
+	v->mute_words = input->muteWords;
+
+	lexc_error err;
+	lexc_error_clear(&err);
+	wh_webhook w;
+	wh_result r = svc->store->ops->webhook_update(svc->store, wh_call_did(call), input->id, &p, a,
+	                                               &w, &err);
+	/* updateWebhook declares no WebhookArchived: the generic error says it. */
+	if (r == WH_ARCHIVED)
+		return lexc_call_fail(call, LEXC_INVALID_REQUEST, "the webhook is archived (read-only)");
+	if (r != WH_OK)
+		return wh_fail(call, r, &err, "WebhookNotFound");
+	wh_view_webhook(a, &w, output->webhook);
+	return LEXC_OK;
 }

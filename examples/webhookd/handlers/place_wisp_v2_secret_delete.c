@@ -16,11 +16,16 @@
 #include "handlers.h"
 
 #include "place/wisp/v2/secret/delete.h"
+#include "view.h"
 
 lexc_status place_wisp_v2_secret_delete__handle(lexc_call *call,
                                                 const place_wisp_v2_secret_delete__input *input)
 {
-	(void)input;
-	return lexc_call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED,
-	                      "place.wisp.v2.secret.delete is not implemented yet");
+	wh_service *svc = wh_service_of(call);
+	lexc_error err;
+	lexc_error_clear(&err);
+	wh_result r = svc->store->ops->secret_delete(svc->store, wh_call_did(call), input->name, &err);
+	if (r != WH_OK)
+		return wh_fail(call, r, &err, "NotFound");
+	return LEXC_OK;
 }

@@ -20,11 +20,30 @@
 #include "handlers.h"
 
 #include "place/wisp/v2/secret/list.h"
+#include "view.h"
 
 lexc_status place_wisp_v2_secret_list__handle(lexc_call *call,
                                               place_wisp_v2_secret_list__output *output)
 {
-	(void)output;
-	return lexc_call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED,
-	                      "place.wisp.v2.secret.list is not implemented yet");
+	wh_service *svc = wh_service_of(call);
+	lexc_arena *a = lexc_call_arena(call);
+	lexc_error err;
+	lexc_error_clear(&err);
+	wh_named_secret *found = NULL;
+	size_t n = 0;
+	wh_result r = svc->store->ops->secret_list(svc->store, wh_call_did(call), a, &found, &n, &err);
+	if (r != WH_OK)
+		return wh_fail(call, r, &err, "NotFound");
+	place_wisp_v2_secret_list__secretMeta *metas = lexc_arena_calloc(a, n ? n : 1, sizeof *metas);
+	if (metas == NULL)
+		return lexc_call_fail(call, LEXC_NO_MEMORY, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		metas[i].name = found[i].name;
+		metas[i].createdAt = wh_datetime(a, found[i].created_at);
+		if (found[i].last_rotated_at != 0)
+			place_wisp_v2_secret_list__secretMeta__set_lastRotatedAt(
+			        &metas[i], wh_datetime(a, found[i].last_rotated_at));
+	}
+	place_wisp_v2_secret_list__output__set_secrets(output, metas, n);
+	return LEXC_OK;
 }

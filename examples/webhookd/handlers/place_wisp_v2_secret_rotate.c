@@ -27,13 +27,31 @@
 #include "handlers.h"
 
 #include "place/wisp/v2/secret/rotate.h"
+#include "view.h"
 
+/* wisp's published meaning: the old token stops working at once
+ * (dev.lexc.webhookd.rotateSecret is the rotation with a grace period). */
 lexc_status place_wisp_v2_secret_rotate__handle(lexc_call *call,
                                                 const place_wisp_v2_secret_rotate__input *input,
                                                 place_wisp_v2_secret_rotate__output *output)
 {
-	(void)input;
-	(void)output;
-	return lexc_call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED,
-	                      "place.wisp.v2.secret.rotate is not implemented yet");
+	wh_service *svc = wh_service_of(call);
+	lexc_arena *a = lexc_call_arena(call);
+	lexc_str did = wh_call_did(call);
+	int64_t now = wh_now_ms();
+	wh_new_secret secret;
+	lexc_str token;
+	if (!wh_secret_new(call, did, now, &secret, &token))
+		return LEXC_INTERNAL_SERVER_ERROR;
+	lexc_error err;
+	lexc_error_clear(&err);
+	int64_t retired_until = 0;
+	wh_result r = svc->store->ops->secret_rotate(svc->store, did, input->name, &secret, 0,
+	                                              &retired_until, &err);
+	if (r != WH_OK)
+		return wh_fail(call, r, &err, "NotFound");
+	output->name = input->name;
+	output->token = token;
+	output->rotatedAt = wh_datetime(a, now);
+	return LEXC_OK;
 }

@@ -1,0 +1,295 @@
+/* options.c: see options.h. One table of settings serves the config file
+ * ("name = value" lines, '#' comments) and the flags ("--name value" or
+ * "--name=value"), so the two cannot drift apart. */
+#include "config.h"
+
+#include "options.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum setting {
+	S_CONFIG,
+	S_DATA_DIR,
+	S_LISTEN,
+	S_ALLOW_NET,
+	S_MAX_WEBHOOKS,
+	S_GRACE_DEFAULT,
+	S_GRACE_MAX,
+	S_THREADS,
+	S_HANDLER_THREADS,
+	S_SYNC,
+	S_ACCESS_LOG,
+	S_DID,
+	S_OPERATOR,
+} setting;
+
+static const struct {
+	const char *name;
+	setting id;
+	bool takes_value;
+} settings[] = {
+        {"config", S_CONFIG, true},
+        {"data-dir", S_DATA_DIR, true},
+        {"listen", S_LISTEN, true},
+        {"allow-net", S_ALLOW_NET, true},
+        {"max-webhooks", S_MAX_WEBHOOKS, true},
+        {"grace-default", S_GRACE_DEFAULT, true},
+        {"grace-max", S_GRACE_MAX, true},
+        {"threads", S_THREADS, true},
+        {"handler-threads", S_HANDLER_THREADS, true},
+        {"sync", S_SYNC, true},
+        {"access-log", S_ACCESS_LOG, true},
+        {"did", S_DID, true},
+        {"operator", S_OPERATOR, false},
+};
+
+static bool number(const char *s, long long min, long long max, long long *out)
+{
+	char *end;
+	errno = 0;
+	if (s == NULL || *s == '\0')
+		return false;
+	long long v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* "HOST:PORT", "[V6]:PORT" or ":PORT". */
+static bool parse_listen(wh_options *o, const char *v)
+{
+	const char *colon = strrchr(v, ':');
+	long long port;
+	if (colon == NULL || !number(colon + 1, 0, 65535, &port))
+		return false;
+	const char *h = v;
+	size_t n = (size_t)(colon - v);
+	if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
+		h++;
+		n -= 2;
+	}
+	if (n == 0) {
+		h = "127.0.0.1";
+		n = strlen(h);
+	}
+	if (n >= sizeof o->host)
+		return false;
+	memcpy(o->host, h, n);
+	o->host[n] = '\0';
+	o->port = (uint16_t)port;
+	return true;
+}
+
+/* Applies one setting; `where` names it for the message. */
+static bool apply(wh_options *o, setting id, const char *v, bool from_file, const char *where,
+                  char *err, size_t size)
+{
+	long long n;
+	switch (id) {
+	case S_CONFIG:
+		if (from_file) {
+			snprintf(err, size, "%s: config cannot name another config file", where);
+			return false;
+		}
+		return true; /* read before the flags */
+	case S_DATA_DIR:
+		o->data_dir = v;
+		return true;
+	case S_LISTEN:
+		if (parse_listen(o, v))
+			return true;
+		snprintf(err, size, "%s: listen must be HOST:PORT, not '%s'", where, v);
+		return false;
+	case S_ALLOW_NET:
+		if (o->n_allow == WH_MAX_ALLOW_NET) {
+			snprintf(err, size, "%s: at most %d allow-net networks", where,
+			         WH_MAX_ALLOW_NET);
+			return false;
+		}
+		if (wh_cidr_parse(v, &o->allow[o->n_allow])) {
+			o->n_allow++;
+			return true;
+		}
+		snprintf(err, size, "%s: allow-net must be a network like 10.0.0.0/8, not '%s'",
+		         where, v);
+		return false;
+	case S_MAX_WEBHOOKS:
+		if (number(v, 1, 1000000, &n)) {
+			o->limits.max_webhooks = (size_t)n;
+			return true;
+		}
+		snprintf(err, size, "%s: max-webhooks must be 1..1000000", where);
+		return false;
+	case S_GRACE_DEFAULT:
+	case S_GRACE_MAX:
+		if (number(v, 0, WH_GRACE_LIMIT, &n)) {
+			if (id == S_GRACE_DEFAULT)
+				o->limits.grace_default = n;
+			else
+				o->limits.grace_max = n;
+			return true;
+		}
+		snprintf(err, size, "%s: %s must be 0..%d seconds", where,
+		         id == S_GRACE_DEFAULT ? "grace-default" : "grace-max", WH_GRACE_LIMIT);
+		return false;
+	case S_THREADS:
+	case S_HANDLER_THREADS:
+		if (number(v, 1, 1024, &n)) {
+			if (id == S_THREADS)
+				o->threads = (unsigned)n;
+			else
+				o->handler_threads = (unsigned)n;
+			return true;
+		}
+		snprintf(err, size, "%s: threads must be 1..1024", where);
+		return false;
+	case S_SYNC:
+		if (strcmp(v, "normal") == 0 || strcmp(v, "full") == 0) {
+			o->sync = strcmp(v, "full") == 0 ? WH_SYNC_FULL : WH_SYNC_NORMAL;
+			return true;
+		}
+		snprintf(err, size, "%s: sync must be normal or full", where);
+		return false;
+	case S_ACCESS_LOG:
+		o->access_log = v;
+		return true;
+	case S_DID:
+		o->did = v;
+		return true;
+	case S_OPERATOR:
+		o->operator_key = true;
+		return true;
+	}
+	return false;
+}
+
+static int find_setting(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++)
+		if (strlen(settings[i].name) == len && strncmp(settings[i].name, name, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+		s[--n] = '\0';
+	return s;
+}
+
+static bool read_config(wh_options *o, const char *path, char *err, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		snprintf(err, size, "%s: %s", path, strerror(errno));
+		return false;
+	}
+	char line[4096];
+	unsigned lineno = 0;
+	bool ok = true;
+	while (ok && fgets(line, sizeof line, f) != NULL) {
+		lineno++;
+		char where[512];
+		snprintf(where, sizeof where, "%s:%u", path, lineno);
+		char *hash = strchr(line, '#');
+		if (hash != NULL)
+			*hash = '\0';
+		char *s = trim(line);
+		if (*s == '\0')
+			continue;
+		char *eq = strchr(s, '=');
+		char *value = eq != NULL ? trim(eq + 1) : NULL;
+		if (eq != NULL)
+			*eq = '\0';
+		char *name = trim(s);
+		int i = find_setting(name, strlen(name));
+		if (i < 0) {
+			snprintf(err, size, "%s: unknown setting '%s'", where, name);
+			ok = false;
+		} else if (settings[i].takes_value && (value == NULL || *value == '\0')) {
+			snprintf(err, size, "%s: %s needs a value (%s = ...)", where, name, name);
+			ok = false;
+		} else {
+			/* Kept for the life of the process, as argv is. */
+			char *copy = value != NULL ? strdup(value) : NULL;
+			ok = apply(o, settings[i].id, copy != NULL ? copy : "true", true, where, err,
+			           size);
+		}
+	}
+	fclose(f);
+	return ok;
+}
+
+bool wh_options_parse(wh_options *o, int argc, char **argv, int first, char *err, size_t size)
+{
+	memset(o, 0, sizeof *o);
+	o->data_dir = "./webhookd-data";
+	strcpy(o->host, "127.0.0.1");
+	o->port = WH_DEFAULT_PORT;
+	o->limits = (wh_limits){WH_DEFAULT_MAX_WEBHOOKS, WH_DEFAULT_GRACE, WH_GRACE_LIMIT};
+
+	for (int i = first; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			o->config_file = argv[i + 1];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			o->config_file = argv[i] + 9;
+	}
+	if (o->config_file != NULL && !read_config(o, o->config_file, err, size))
+		return false;
+	/* allow-net flags replace the file's list rather than add to it. */
+	bool flag_allow = false;
+	for (int i = first; i < argc; i++) {
+		const char *arg = argv[i];
+		if (strncmp(arg, "--", 2) != 0) {
+			if (o->n_args == sizeof o->args / sizeof o->args[0]) {
+				snprintf(err, size, "too many arguments at '%s'", arg);
+				return false;
+			}
+			o->args[o->n_args++] = arg;
+			continue;
+		}
+		const char *name = arg + 2;
+		const char *eq = strchr(name, '=');
+		int k = find_setting(name, eq != NULL ? (size_t)(eq - name) : strlen(name));
+		if (k < 0) {
+			snprintf(err, size, "unknown option '%s'", arg);
+			return false;
+		}
+		const char *value = NULL;
+		if (settings[k].takes_value) {
+			if (eq != NULL)
+				value = eq + 1;
+			else if (i + 1 < argc)
+				value = argv[++i];
+			else {
+				snprintf(err, size, "%s needs a value", arg);
+				return false;
+			}
+		} else if (eq != NULL) {
+			snprintf(err, size, "%s takes no value", settings[k].name);
+			return false;
+		}
+		if (settings[k].id == S_ALLOW_NET && !flag_allow) {
+			flag_allow = true;
+			o->n_allow = 0;
+		}
+		char where[96];
+		snprintf(where, sizeof where, "--%s", settings[k].name);
+		if (!apply(o, settings[k].id, value, false, where, err, size))
+			return false;
+	}
+	if (o->limits.grace_default > o->limits.grace_max) {
+		snprintf(err, size, "grace-default (%lld) is above grace-max (%lld)",
+		         (long long)o->limits.grace_default, (long long)o->limits.grace_max);
+		return false;
+	}
+	return true;
+}

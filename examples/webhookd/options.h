@@ -1,0 +1,39 @@
+/* options.h: webhookd's settings, from the config file and the command
+ * line (flags override the file), with the defaults of webhookd(8). */
+#ifndef WEBHOOKD_OPTIONS_H
+#define WEBHOOKD_OPTIONS_H
+
+#include "webhookd.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { WH_MAX_ALLOW_NET = 64 };
+
+typedef struct wh_options {
+	const char *config_file; /* NULL: none */
+	const char *data_dir;    /* default "./webhookd-data" */
+	char host[64];           /* default 127.0.0.1 */
+	uint16_t port;           /* default WH_DEFAULT_PORT */
+	wh_cidr allow[WH_MAX_ALLOW_NET];
+	size_t n_allow;
+	wh_limits limits;
+	unsigned threads, handler_threads; /* 0: the server's defaults */
+	wh_sync sync;
+	const char *access_log; /* NULL: none; "-": standard output */
+	/* key create */
+	const char *did;
+	bool operator_key;
+	/* the words after the options (key create: none; key revoke: ID) */
+	const char *args[4];
+	size_t n_args;
+} wh_options;
+
+/* Fills `o` from the config file named by --config (if any) and then from
+ * argv[first..argc), which may hold options and plain words (into args).
+ * false with a message (file:line or the flag) in err (size bytes). The
+ * strings point into argv or into memory kept for the process. */
+bool wh_options_parse(wh_options *o, int argc, char **argv, int first, char *err, size_t size);
+
+#endif /* WEBHOOKD_OPTIONS_H */

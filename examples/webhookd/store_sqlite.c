@@ -1,0 +1,1348 @@
+/* store_sqlite.c: the store (store.h) on an embedded SQLite file.
+ *
+ * Connections: one per thread (a pthread key), each with its own prepared
+ * statements, so readers never wait for each other or for a lock of ours;
+ * WAL lets them read while one writer commits. Writes take a process-wide
+ * mutex before BEGIN IMMEDIATE: SQLite admits one writer at a time anyway,
+ * and waiting on a mutex is cheaper and fairer than busy-retrying SQLite's
+ * lock. Other processes (the CLI while the server runs) wait through
+ * busy_timeout. doc/webhookd.md, "Store", says why.
+ *
+ * Every statement is a constant in the table below, prepared once per
+ * connection; values are only ever bound. */
+#include "config.h"
+
+#include "store.h"
+#include "webhookd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The schema, one migration per version; applied in order, each recorded
+ * in schema_migrations in the same transaction. Never edit a shipped one:
+ * add the next. */
+static const struct migration {
+	int version;
+	const char *name;
+	const char *sql;
+} migrations[] = {
+        {1, "management API: keys, named secrets, webhooks, secrets",
+         "CREATE TABLE api_keys ("
+         " id TEXT PRIMARY KEY,"
+         " did TEXT NOT NULL,"
+         " operator INTEGER NOT NULL,"
+         " hash BLOB NOT NULL UNIQUE,"
+         " created_at INTEGER NOT NULL,"
+         " revoked_at INTEGER NOT NULL DEFAULT 0);"
+         "CREATE TABLE named_secrets ("
+         " did TEXT NOT NULL,"
+         " name TEXT NOT NULL,"
+         " created_at INTEGER NOT NULL,"
+         " last_rotated_at INTEGER NOT NULL DEFAULT 0,"
+         " PRIMARY KEY (did, name));"
+         "CREATE TABLE webhooks ("
+         " id TEXT PRIMARY KEY,"
+         " did TEXT NOT NULL,"
+         " url TEXT NOT NULL,"
+         " events INTEGER NOT NULL,"
+         " status INTEGER NOT NULL,"
+         " prefix TEXT, suffix TEXT, name TEXT, description TEXT,"
+         " rewrite BLOB, mute_words BLOB,"
+         " created_at INTEGER NOT NULL,"
+         " updated_at INTEGER NOT NULL DEFAULT 0,"
+         " last_triggered INTEGER NOT NULL DEFAULT 0,"
+         " error_count INTEGER NOT NULL DEFAULT 0,"
+         " secret_name TEXT,"
+         " UNIQUE (did, url),"
+         " FOREIGN KEY (did, secret_name) REFERENCES named_secrets (did, name));"
+         "CREATE INDEX webhooks_by_did ON webhooks (did, id);"
+         /* A secret belongs to a webhook or to a named secret, never both. */
+         "CREATE TABLE secrets ("
+         " id TEXT PRIMARY KEY,"
+         " did TEXT NOT NULL,"
+         " webhook_id TEXT REFERENCES webhooks (id),"
+         " secret_name TEXT,"
+         " sealed BLOB NOT NULL,"
+         " created_at INTEGER NOT NULL,"
+         " expires_at INTEGER NOT NULL DEFAULT 0,"
+         " FOREIGN KEY (did, secret_name) REFERENCES named_secrets (did, name),"
+         " CHECK ((webhook_id IS NULL) <> (secret_name IS NULL)));"
+         "CREATE INDEX secrets_by_webhook ON secrets (webhook_id, expires_at);"
+         "CREATE INDEX secrets_by_name ON secrets (did, secret_name, expires_at);"},
+};
+
+/* The statements, by name: the name is what WEBHOOKD_TEST_FAIL names and
+ * what an error message says. Owner-generic statements take (webhook_id,
+ * secret_name, did) and compare with IS, so one statement serves both
+ * kinds of owner (the other column is NULL). */
+#define WEBHOOK_COLUMNS                                                                             \
+	"id, did, url, events, status, prefix, suffix, name, description, rewrite, mute_words,"     \
+	" created_at, updated_at, last_triggered, error_count, secret_name"
+#define STATEMENTS(X)                                                                              \
+	X(BEGIN_WRITE, "BEGIN IMMEDIATE")                                                          \
+	X(BEGIN_READ, "BEGIN")                                                                     \
+	X(COMMIT, "COMMIT")                                                                        \
+	X(ROLLBACK, "ROLLBACK")                                                                    \
+	X(KEY_INSERT, "INSERT INTO api_keys (id, did, operator, hash, created_at)"                \
+	              " VALUES (?1, ?2, ?3, ?4, ?5)")                                              \
+	X(KEY_BY_HASH, "SELECT id, did, operator, created_at, revoked_at, hash FROM api_keys"     \
+	               " WHERE hash = ?1 AND revoked_at = 0")                                      \
+	X(KEY_ALL, "SELECT id, did, operator, created_at, revoked_at, hash FROM api_keys"         \
+	           " ORDER BY created_at, id")                                                     \
+	X(KEY_REVOKE, "UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at = 0")     \
+	X(NAMED_EXISTS, "SELECT 1 FROM named_secrets WHERE did = ?1 AND name = ?2")               \
+	X(NAMED_INSERT, "INSERT INTO named_secrets (did, name, created_at) VALUES (?1, ?2, ?3)")  \
+	X(NAMED_ROTATED, "UPDATE named_secrets SET last_rotated_at = ?3"                          \
+	                 " WHERE did = ?1 AND name = ?2")                                          \
+	X(NAMED_LIST, "SELECT name, created_at, last_rotated_at FROM named_secrets"               \
+	              " WHERE did = ?1 ORDER BY name")                                             \
+	X(NAMED_IN_USE, "SELECT 1 FROM webhooks WHERE did = ?1 AND secret_name = ?2 LIMIT 1")     \
+	X(NAMED_DELETE_SECRETS, "DELETE FROM secrets WHERE did = ?1 AND secret_name = ?2")        \
+	X(NAMED_DELETE, "DELETE FROM named_secrets WHERE did = ?1 AND name = ?2")                 \
+	X(SECRET_INSERT, "INSERT INTO secrets (id, did, webhook_id, secret_name, sealed,"         \
+	                 " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")                           \
+	X(SECRET_PURGE, "DELETE FROM secrets WHERE webhook_id IS ?1 AND secret_name IS ?2"        \
+	                " AND did = ?3 AND expires_at <> 0 AND expires_at <= ?4")                 \
+	X(SECRET_RETIRED_COUNT, "SELECT count(*) FROM secrets WHERE webhook_id IS ?1"             \
+	                        " AND secret_name IS ?2 AND did = ?3 AND expires_at > ?4")        \
+	X(SECRET_CURRENT, "SELECT id FROM secrets WHERE webhook_id IS ?1 AND secret_name IS ?2"   \
+	                  " AND did = ?3 AND expires_at = 0")                                      \
+	X(SECRET_RETIRE, "UPDATE secrets SET expires_at = ?2 WHERE id = ?1")                      \
+	X(SECRET_DELETE, "DELETE FROM secrets WHERE id = ?1")                                      \
+	X(SECRETS_VALID, "SELECT id, created_at, expires_at, sealed FROM secrets"                 \
+	                 " WHERE webhook_id IS ?1 AND secret_name IS ?2 AND did = ?3"             \
+	                 " AND (expires_at = 0 OR expires_at > ?4)"                               \
+	                 " ORDER BY expires_at = 0 DESC, created_at DESC, id DESC")                \
+	X(WEBHOOK_COUNT, "SELECT count(*) FROM webhooks WHERE did = ?1")                           \
+	X(WEBHOOK_URL_TAKEN, "SELECT 1 FROM webhooks WHERE did = ?1 AND url = ?2 AND id <> ?3")  \
+	X(WEBHOOK_INSERT, "INSERT INTO webhooks (" WEBHOOK_COLUMNS ") VALUES (?1, ?2, ?3, ?4,"    \
+	                  " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")              \
+	X(WEBHOOK_GET, "SELECT " WEBHOOK_COLUMNS " FROM webhooks WHERE did = ?1 AND id = ?2")     \
+	X(WEBHOOK_PAGE, "SELECT " WEBHOOK_COLUMNS " FROM webhooks WHERE did = ?1 AND id > ?2"     \
+	                " AND (?3 IS NULL OR (status = 0) = ?3)"                                  \
+	                " AND (?4 = 0 OR (events & ?4) <> 0) ORDER BY id LIMIT ?5")               \
+	X(WEBHOOK_UPDATE, "UPDATE webhooks SET url = ?3, events = ?4, status = ?5, prefix = ?6,"  \
+	                  " suffix = ?7, name = ?8, description = ?9, rewrite = ?10,"             \
+	                  " mute_words = ?11, updated_at = ?13 WHERE did = ?2 AND id = ?1")       \
+	X(WEBHOOK_DELETE_SECRETS, "DELETE FROM secrets WHERE did = ?1 AND webhook_id = ?2")       \
+	X(WEBHOOK_DELETE, "DELETE FROM webhooks WHERE did = ?1 AND id = ?2")                       \
+	X(WEBHOOK_SET_STATUS, "UPDATE webhooks SET status = ?3, updated_at = ?4"                  \
+	                      " WHERE did = ?1 AND id = ?2")                                       \
+	X(WEBHOOK_BIND, "UPDATE webhooks SET secret_name = ?3, updated_at = ?4"                   \
+	                " WHERE did = ?1 AND id = ?2")
+
+enum stmt_id {
+#define STMT_ENUM_(id, sql) STMT_##id,
+	STATEMENTS(STMT_ENUM_)
+#undef STMT_ENUM_
+	        STMT_COUNT_
+};
+
+static const struct {
+	const char *name;
+	const char *sql;
+} statements[STMT_COUNT_] = {
+#define STMT_ROW_(id, sql) {#id, sql},
+        STATEMENTS(STMT_ROW_)
+#undef STMT_ROW_
+};
+
+typedef struct sqlite_store sqlite_store;
+
+/* One thread's connection. */
+typedef struct conn {
+	sqlite3 *db;
+	sqlite_store *store;
+	struct conn *next; /* the store's list of open connections */
+	sqlite3_stmt *stmt[STMT_COUNT_];
+} conn;
+
+struct sqlite_store {
+	wh_store base;
+	char *path;
+	wh_sync sync;
+	pthread_key_t key; /* this thread's conn */
+	pthread_mutex_t write_lock;
+	pthread_mutex_t list_lock; /* guards conns */
+	conn *conns;
+};
+
+static sqlite_store *store_of(wh_store *s)
+{
+	return (sqlite_store *)s;
+}
+
+static wh_result failed(lexc_error *err, const char *what, sqlite3 *db)
+{
+	lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR, "%s: %s", what,
+	               db != NULL ? sqlite3_errmsg(db) : "no connection");
+	return WH_FAILED;
+}
+
+static void conn_close(conn *c)
+{
+	for (int i = 0; i < STMT_COUNT_; i++)
+		sqlite3_finalize(c->stmt[i]);
+	sqlite3_close(c->db);
+	free(c);
+}
+
+static bool exec(sqlite3 *db, const char *sql, lexc_error *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
+		return true;
+	lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR, "%s", msg != NULL ? msg : "sqlite failed");
+	sqlite3_free(msg);
+	return false;
+}
+
+static conn *conn_open(sqlite_store *s, lexc_error *err)
+{
+	conn *c = calloc(1, sizeof *c);
+	if (c == NULL) {
+		lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
+		return NULL;
+	}
+	c->store = s;
+	/* NOMUTEX: a connection is one thread's only. */
+	int rc = sqlite3_open_v2(s->path, &c->db,
+	                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		failed(err, "cannot open the database", c->db);
+		conn_close(c);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(c->db, 1);
+	sqlite3_busy_timeout(c->db, 10000);
+	if (!exec(c->db,
+	          s->sync == WH_SYNC_FULL
+	                  ? "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
+	                  : "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+	          err)) {
+		conn_close(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void conn_release(void *p)
+{
+	conn *c = p;
+	sqlite_store *s = c->store;
+	pthread_mutex_lock(&s->list_lock);
+	for (conn **pp = &s->conns; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	pthread_mutex_unlock(&s->list_lock);
+	conn_close(c);
+}
+
+/* This thread's connection, opened on first use. */
+static conn *conn_get(sqlite_store *s, lexc_error *err)
+{
+	conn *c = pthread_getspecific(s->key);
+	if (c != NULL)
+		return c;
+	c = conn_open(s, err);
+	if (c == NULL)
+		return NULL;
+	pthread_setspecific(s->key, c);
+	pthread_mutex_lock(&s->list_lock);
+	c->next = s->conns;
+	s->conns = c;
+	pthread_mutex_unlock(&s->list_lock);
+	return c;
+}
+
+/* Statement `id`, prepared on first use, reset and unbound. */
+static sqlite3_stmt *stmt(conn *c, enum stmt_id id, lexc_error *err)
+{
+	if (c->stmt[id] == NULL) {
+		if (sqlite3_prepare_v3(c->db, statements[id].sql, -1, SQLITE_PREPARE_PERSISTENT,
+		                       &c->stmt[id], NULL) != SQLITE_OK) {
+			failed(err, statements[id].name, c->db);
+			return NULL;
+		}
+	} else {
+		sqlite3_reset(c->stmt[id]);
+		sqlite3_clear_bindings(c->stmt[id]);
+	}
+	return c->stmt[id];
+}
+
+/* Binding: a null string binds NULL. */
+static void bind_str(sqlite3_stmt *st, int i, lexc_str s)
+{
+	if (s.ptr == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s.ptr, (int)s.len, SQLITE_STATIC);
+}
+
+static void bind_blob(sqlite3_stmt *st, int i, const void *p, size_t n)
+{
+	if (p == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_blob(st, i, p, (int)n, SQLITE_STATIC);
+}
+
+/* Steps a statement that writes. SQLITE_DONE is WH_OK; a constraint is
+ * `on_constraint`; anything else (or an injected failure in test builds)
+ * is WH_FAILED. */
+static wh_result run(conn *c, enum stmt_id id, sqlite3_stmt *st, wh_result on_constraint,
+                     lexc_error *err)
+{
+	if (wh_test_fail(statements[id].name)) {
+		sqlite3_reset(st);
+		lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR, "injected failure in %s",
+		               statements[id].name);
+		return WH_FAILED;
+	}
+	int rc = sqlite3_step(st);
+	wh_result r = WH_OK;
+	if ((rc & 0xff) == SQLITE_CONSTRAINT && on_constraint != WH_FAILED)
+		r = on_constraint;
+	else if (rc != SQLITE_DONE)
+		r = failed(err, statements[id].name, c->db);
+	sqlite3_reset(st);
+	return r;
+}
+
+/* Steps a query to its next row: 1 a row, 0 done, -1 failed. */
+static int row(conn *c, enum stmt_id id, sqlite3_stmt *st, lexc_error *err)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	failed(err, statements[id].name, c->db);
+	return -1;
+}
+
+static lexc_str col_str(sqlite3_stmt *st, int i, lexc_arena *a)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return lexc_str_borrow(NULL);
+	const char *p = (const char *)sqlite3_column_text(st, i);
+	return lexc_str_copy_n(a, p != NULL ? p : "", (size_t)sqlite3_column_bytes(st, i));
+}
+
+/* Transactions --------------------------------------------------------------- */
+
+static wh_result tx_begin(sqlite_store *s, conn **out, lexc_error *err)
+{
+	conn *c = conn_get(s, err);
+	if (c == NULL)
+		return WH_FAILED;
+	pthread_mutex_lock(&s->write_lock);
+	sqlite3_stmt *st = stmt(c, STMT_BEGIN_WRITE, err);
+	wh_result r = st != NULL ? run(c, STMT_BEGIN_WRITE, st, WH_FAILED, err) : WH_FAILED;
+	if (r != WH_OK) {
+		pthread_mutex_unlock(&s->write_lock);
+		return r;
+	}
+	*out = c;
+	return WH_OK;
+}
+
+/* Commits if r is WH_OK, else rolls back; the result of the whole. */
+static wh_result tx_end(sqlite_store *s, conn *c, wh_result r, lexc_error *err)
+{
+	if (r == WH_OK) {
+		sqlite3_stmt *st = stmt(c, STMT_COMMIT, err);
+		r = st != NULL ? run(c, STMT_COMMIT, st, WH_FAILED, err) : WH_FAILED;
+	}
+	if (r != WH_OK && sqlite3_get_autocommit(c->db) == 0) {
+		lexc_error ignored;
+		lexc_error_clear(&ignored);
+		sqlite3_stmt *st = stmt(c, STMT_ROLLBACK, &ignored);
+		if (st == NULL || sqlite3_step(st) != SQLITE_DONE)
+			exec(c->db, "ROLLBACK", &ignored);
+		if (st != NULL)
+			sqlite3_reset(st);
+	}
+	pthread_mutex_unlock(&s->write_lock);
+	return r;
+}
+
+/* Lists in a column: each string as a 4-byte little-endian length and its
+ * bytes. NULL is "not given"; an empty blob is an empty list. */
+static bool list_encode(lexc_arena *a, const lexc_str *items, size_t n, const void **out,
+                        size_t *len)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += 4 + items[i].len;
+	unsigned char *buf = lexc_arena_alloc(a, total ? total : 1);
+	if (buf == NULL)
+		return false;
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t l = (uint32_t)items[i].len;
+		buf[o] = (unsigned char)l;
+		buf[o + 1] = (unsigned char)(l >> 8);
+		buf[o + 2] = (unsigned char)(l >> 16);
+		buf[o + 3] = (unsigned char)(l >> 24);
+		memcpy(buf + o + 4, items[i].ptr, items[i].len);
+		o += 4 + items[i].len;
+	}
+	*out = buf;
+	*len = total;
+	return true;
+}
+
+/* false if the blob is not a list list_encode made. */
+static bool list_decode(lexc_arena *a, const unsigned char *p, size_t len, lexc_str **out,
+                        size_t *n)
+{
+	size_t count = 0;
+	for (size_t o = 0; o < len; count++) {
+		if (len - o < 4)
+			return false;
+		size_t l = (size_t)p[o] | (size_t)p[o + 1] << 8 | (size_t)p[o + 2] << 16 |
+		           (size_t)p[o + 3] << 24;
+		if (len - o - 4 < l)
+			return false;
+		o += 4 + l;
+	}
+	lexc_str *items = lexc_arena_calloc(a, count ? count : 1, sizeof *items);
+	if (items == NULL)
+		return false;
+	size_t o = 0;
+	for (size_t i = 0; i < count; i++) {
+		size_t l = (size_t)p[o] | (size_t)p[o + 1] << 8 | (size_t)p[o + 2] << 16 |
+		           (size_t)p[o + 3] << 24;
+		items[i] = lexc_str_copy_n(a, (const char *)p + o + 4, l);
+		if (items[i].ptr == NULL)
+			return false;
+		o += 4 + l;
+	}
+	*out = items;
+	*n = count;
+	return true;
+}
+
+/* Webhook rows -------------------------------------------------------------- */
+
+static void bind_webhook(sqlite3_stmt *st, const wh_webhook *w, const void *rewrite,
+                         size_t rewrite_len, const void *mute, size_t mute_len)
+{
+	bind_str(st, 1, w->id);
+	bind_str(st, 2, w->did);
+	bind_str(st, 3, w->url);
+	sqlite3_bind_int64(st, 4, w->events);
+	sqlite3_bind_int64(st, 5, w->status);
+	bind_str(st, 6, w->prefix);
+	bind_str(st, 7, w->suffix);
+	bind_str(st, 8, w->name);
+	bind_str(st, 9, w->description);
+	bind_blob(st, 10, rewrite, rewrite_len);
+	bind_blob(st, 11, mute, mute_len);
+	sqlite3_bind_int64(st, 12, w->created_at);
+	sqlite3_bind_int64(st, 13, w->updated_at);
+	sqlite3_bind_int64(st, 14, w->last_triggered);
+	sqlite3_bind_int64(st, 15, w->error_count);
+	bind_str(st, 16, w->secret_name);
+}
+
+/* The webhook's lists as column blobs (NULL when not given). */
+static bool webhook_lists(lexc_arena *a, const wh_webhook *w, const void **rewrite,
+                          size_t *rewrite_len, const void **mute, size_t *mute_len)
+{
+	*rewrite = *mute = NULL;
+	*rewrite_len = *mute_len = 0;
+	if (w->has_rewrite) {
+		lexc_str *flat = lexc_arena_calloc(a, w->n_rewrite ? 2 * w->n_rewrite : 1, sizeof *flat);
+		if (flat == NULL)
+			return false;
+		for (size_t i = 0; i < w->n_rewrite; i++) {
+			flat[2 * i] = w->rewrite[i].from;
+			flat[2 * i + 1] = w->rewrite[i].to;
+		}
+		if (!list_encode(a, flat, 2 * w->n_rewrite, rewrite, rewrite_len))
+			return false;
+	}
+	if (w->has_mute_words && !list_encode(a, w->mute_words, w->n_mute_words, mute, mute_len))
+		return false;
+	return true;
+}
+
+/* Reads a WEBHOOK_COLUMNS row. */
+static bool read_webhook(sqlite3_stmt *st, lexc_arena *a, wh_webhook *w)
+{
+	memset(w, 0, sizeof *w);
+	w->id = col_str(st, 0, a);
+	w->did = col_str(st, 1, a);
+	w->url = col_str(st, 2, a);
+	w->events = (uint32_t)sqlite3_column_int64(st, 3);
+	w->status = (wh_status)sqlite3_column_int(st, 4);
+	w->prefix = col_str(st, 5, a);
+	w->suffix = col_str(st, 6, a);
+	w->name = col_str(st, 7, a);
+	w->description = col_str(st, 8, a);
+	if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
+		lexc_str *flat = NULL;
+		size_t n = 0;
+		if (!list_decode(a, sqlite3_column_blob(st, 9), (size_t)sqlite3_column_bytes(st, 9),
+		                 &flat, &n) ||
+		    n % 2 != 0)
+			return false;
+		w->has_rewrite = true;
+		w->n_rewrite = n / 2;
+		w->rewrite = lexc_arena_calloc(a, n ? n / 2 : 1, sizeof *w->rewrite);
+		if (w->rewrite == NULL)
+			return false;
+		for (size_t i = 0; i < n / 2; i++)
+			w->rewrite[i] = (wh_rewrite){flat[2 * i], flat[2 * i + 1]};
+	}
+	if (sqlite3_column_type(st, 10) != SQLITE_NULL) {
+		if (!list_decode(a, sqlite3_column_blob(st, 10), (size_t)sqlite3_column_bytes(st, 10),
+		                 &w->mute_words, &w->n_mute_words))
+			return false;
+		w->has_mute_words = true;
+	}
+	w->created_at = sqlite3_column_int64(st, 11);
+	w->updated_at = sqlite3_column_int64(st, 12);
+	w->last_triggered = sqlite3_column_int64(st, 13);
+	w->error_count = sqlite3_column_int64(st, 14);
+	w->secret_name = col_str(st, 15, a);
+	return w->id.ptr != NULL && w->did.ptr != NULL && w->url.ptr != NULL;
+}
+
+/* The webhook `id` of `did` inside a transaction, into *w (arena). */
+static wh_result load_webhook(conn *c, lexc_str did, lexc_str id, lexc_arena *a, wh_webhook *w,
+                              lexc_error *err)
+{
+	sqlite3_stmt *st = stmt(c, STMT_WEBHOOK_GET, err);
+	if (st == NULL)
+		return WH_FAILED;
+	bind_str(st, 1, did);
+	bind_str(st, 2, id);
+	int got = row(c, STMT_WEBHOOK_GET, st, err);
+	wh_result r = got < 0 ? WH_FAILED : got == 0 ? WH_NOT_FOUND : WH_OK;
+	if (r == WH_OK && !read_webhook(st, a, w)) {
+		lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR, "webhook %.*s: a damaged row",
+		               (int)id.len, id.ptr);
+		r = WH_FAILED;
+	}
+	sqlite3_reset(st);
+	return r;
+}
+
+/* Whether a query with bound parameters has a row: 1, 0, or -1 failed. */
+static int exists(conn *c, enum stmt_id id, sqlite3_stmt *st, lexc_error *err)
+{
+	int got = row(c, id, st, err);
+	sqlite3_reset(st);
+	return got;
+}
+
+/* API keys ------------------------------------------------------------------ */
+
+static wh_result key_create(wh_store *base, const wh_api_key *k, const unsigned char hash[32],
+                            lexc_error *err)
+{
+	sqlite_store *s = store_of(base);
+	conn *c;
+	wh_result r = tx_begin(s, &c, err);
+	if (r != WH_OK)
+		return r;
+	sqlite3_stmt *st = stmt(c, STMT_KEY_INSERT, err);
+	if (st == NULL) {
+		r = WH_FAILED;
+	} else {
+		bind_str(st, 1, k->id);
+		bind_str(st, 2, k->did);
+		sqlite3_bind_int(st, 3, k->operator_key);
+		bind_blob(st, 4, hash, 32);
+		sqlite3_bind_int64(st, 5, k->created_at);
+		r = run(c, STMT_KEY_INSERT, st, WH_FAILED, err);
+	}
+	return tx_end(s, c, r, err);
+}
+
+static bool read_key(sqlite3_stmt *st, lexc_arena *a, wh_api_key *k)
+{
+	memset(k, 0, sizeof *k);
+	k->id = col_str(st, 0, a);
+	k->did = col_str(st, 1, a);
+	k->operator_key = sqlite3_column_int(st, 2) != 0;
+	k->created_at = sqlite3_column_int64(st, 3);
+	k->revoked_at = sqlite3_column_int64(st, 4);
+	if (sqlite3_column_bytes(st, 5) == 32)
+		memcpy(k->hash, sqlite3_column_blob(st, 5), 32);
+	return k->id.ptr != NULL && k->did.ptr != NULL;
+}
+
+static wh_result key_lookup(wh_store *base, const unsigned char hash[32], lexc_arena *a,
+                            wh_api_key *out, lexc_error *err)
+{
+	conn *c = conn_get(store_of(base), err);
+	sqlite3_stmt *st = c != NULL ? stmt(c, STMT_KEY_BY_HASH, err) : NULL;
+	if (st == NULL)
+		return WH_FAILED;
+	bind_blob(st, 1, hash, 32);
+	int got = row(c, STMT_KEY_BY_HASH, st, err);
+	wh_result r = got < 0 ? WH_FAILED : got == 0 ? WH_NOT_FOUND : WH_OK;
+	if (r == WH_OK && !read_key(st, a, out))
+		r = WH_FAILED;
+	sqlite3_reset(st);
+	return r;
+}
+
+static wh_result key_list(wh_store *base, lexc_arena *a, wh_api_key **out, size_t *n,
+                          lexc_error *err)
+{
+	conn *c = conn_get(store_of(base), err);
+	sqlite3_stmt *st = c != NULL ? stmt(c, STMT_KEY_ALL, err) : NULL;
+	if (st == NULL)
+		return WH_FAILED;
+	size_t cap = 16, count = 0;
+	wh_api_key *keys = lexc_arena_alloc(a, cap * sizeof *keys);
+	int got;
+	while (keys != NULL && (got = row(c, STMT_KEY_ALL, st, err)) == 1) {
+		if (count == cap) {
+			keys = lexc_arena_realloc(a, keys, cap * sizeof *keys, 2 * cap * sizeof *keys);
+			cap *= 2;
+			if (keys == NULL)
+				break;
+		}
+		read_key(st, a, &keys[count++]);
+	}
+	sqlite3_reset(st);
+	if (keys == NULL) {
+		lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
+		return WH_FAILED;
+	}
+	if (got < 0)
+		return WH_FAILED;
+	*out = keys;
+	*n = count;
+	return WH_OK;
+}
+
+static wh_result key_revoke(wh_store *base, lexc_str id, int64_t now, lexc_error *err)
+{
+	sqlite_store *s = store_of(base);
+	conn *c;
+	wh_result r = tx_begin(s, &c, err);
+	if (r != WH_OK)
+		return r;
+	sqlite3_stmt *st = stmt(c, STMT_KEY_REVOKE, err);
+	if (st == NULL) {
+		r = WH_FAILED;
+	} else {
+		bind_str(st, 1, id);
+		sqlite3_bind_int64(st, 2, now);
+		r = run(c, STMT_KEY_REVOKE, st, WH_FAILED, err);
+		if (r == WH_OK && sqlite3_changes(c->db) == 0)
+			r = WH_NOT_FOUND;
+	}
+	return tx_end(s, c, r, err);
+}
+
+/* Secrets of an owner: a webhook (webhook_id) or a named secret (name). --- */
+
+typedef struct owner {
+	lexc_str webhook_id, name, did;
+} owner;
+
+static void bind_owner(sqlite3_stmt *st, const owner *o)
+{
+	bind_str(st, 1, o->webhook_id);
+	bind_str(st, 2, o->name);
+	bind_str(st, 3, o->did);
+}
+
+static wh_result secret_insert(conn *c, const owner *o, const wh_new_secret *sec, lexc_error *err)
+{
+	sqlite3_stmt *st = stmt(c, STMT_SECRET_INSERT, err);
+	if (st == NULL)
+		return WH_FAILED;
+	bind_str(st, 1, sec->id);
+	bind_str(st, 2, o->did);
+	bind_str(st, 3, o->webhook_id);
+	bind_str(st, 4, o->name);
+	bind_blob(st, 5, sec->sealed.data, sec->sealed.len);
+	sqlite3_bind_int64(st, 6, sec->now);
+	return run(c, STMT_SECRET_INSERT, st, WH_FAILED, err);
+}
+
+/* Rotation inside a transaction: purge what expired, refuse an eleventh
+ * retired secret, retire (or with no grace delete) the current one, and
+ * make `sec` current. */
+static wh_result rotate(conn *c, const owner *o, const wh_new_secret *sec, int64_t grace_ms,
+                        lexc_arena *a, lexc_str *retired_id, int64_t *retired_until,
+                        lexc_error *err)
+{
+	int64_t now = sec->now;
+	sqlite3_stmt *st = stmt(c, STMT_SECRET_PURGE, err);
+	if (st == NULL)
+		return WH_FAILED;
+	bind_owner(st, o);
+	sqlite3_bind_int64(st, 4, now);
+	wh_result r = run(c, STMT_SECRET_PURGE, st, WH_FAILED, err);
+	if (r != WH_OK)
+		return r;
+
+	if (grace_ms > 0) {
+		if ((st = stmt(c, STMT_SECRET_RETIRED_COUNT, err)) == NULL)
+			return WH_FAILED;
+		bind_owner(st, o);
+		sqlite3_bind_int64(st, 4, now);
+		int got = row(c, STMT_SECRET_RETIRED_COUNT, st, err);
+		int64_t retired = got == 1 ? sqlite3_column_int64(st, 0) : 0;
+		sqlite3_reset(st);
+		if (got != 1)
+			return WH_FAILED;
+		if (retired >= WH_MAX_RETIRED)
+			return WH_TOO_MANY_RETIRED;
+	}
+
+	if ((st = stmt(c, STMT_SECRET_CURRENT, err)) == NULL)
+		return WH_FAILED;
+	bind_owner(st, o);
+	int got = row(c, STMT_SECRET_CURRENT, st, err);
+	lexc_str current = got == 1 ? col_str(st, 0, a) : lexc_str_borrow(NULL);
+	sqlite3_reset(st);
+	if (got < 0)
+		return WH_FAILED;
+	*retired_id = current;
+	*retired_until = 0;
+	if (current.ptr != NULL) {
+		enum stmt_id id = grace_ms > 0 ? STMT_SECRET_RETIRE : STMT_SECRET_DELETE;
+		if ((st = stmt(c, id, err)) == NULL)
+			return WH_FAILED;
+		bind_str(st, 1, current);
+		if (grace_ms > 0) {
+			sqlite3_bind_int64(st, 2, now + grace_ms);
+			*retired_until = now + grace_ms;
+		}
+		if ((r = run(c, id, st, WH_FAILED, err)) != WH_OK)
+			return r;
+	}
+	return secret_insert(c, o, sec, err);
+}
+
+/* Named secrets ------------------------------------------------------------- */
+
+static int named_exists(conn *c, lexc_str did, lexc_str name, lexc_error *err)
+{
+	sqlite3_stmt *st = stmt(c, STMT_NAMED_EXISTS, err);
+	if (st == NULL)
+		return -1;
+	bind_str(st, 1, did);
+	bind_str(st, 2, name);
+	return exists(c, STMT_NAMED_EXISTS, st, err);
+}
+
+static wh_result secret_create(wh_store *base, lexc_str did, lexc_str name,
+                               const wh_new_secret *sec, lexc_error *err)
+{
+	sqlite_store *s = store_of(base);
+	conn *c;
+	wh_result r = tx_begin(s, &c, err);
+	if (r != WH_OK)
+		return r;
+	int got = named_exists(c, did, name, err);
+	if (got != 0) {
+		r = got < 0 ? WH_FAILED : WH_ALREADY_EXISTS;
+	} else {
+		sqlite3_stmt *st = stmt(c, STMT_NAMED_INSERT, err);
+		if (st == NULL)
+			r = WH_FAILED;
+		else {
+			bind_str(st, 1, did);
+			bind_str(st, 2, name);
+			sqlite3_bind_int64(st, 3, sec->now);
+			r = run(c, STMT_NAMED_INSERT, st, WH_ALREADY_EXISTS, err);
+		}
+		owner o = {lexc_str_borrow(NULL), name, did};
+		if (r == WH_OK)
+			r = secret_insert(c, &o, sec, err);
+	}
+	return tx_end(s, c, r, err);
+}
+
+static wh_result secret_rotate(wh_store *base, lexc_str did, lexc_str name,
+                               const wh_new_secret *sec, int64_t grace_ms, int64_t *retired_until,
+                               lexc_error *err)
+{
+	sqlite_store *s = store_of(base);
+	conn *c;
+	wh_result r = tx_begin(s, &c, err);
+	if (r != WH_OK)
+		return r;
+	lexc_arena a;
+	lexc_arena_init(&a);
+	int got = named_exists(c, did, name, err);
+	if (got != 1) {
+		r = got < 0 ? WH_FAILED : WH_NOT_FOUND;
+	} else {
+		owner o = {lexc_str_borrow(NULL), name, did};
+		lexc_str retired_id;
+		r = rotate(c, &o, sec, grace_ms, &a, &retired_id, retired_until, err);
+		sqlite3_stmt *st = r == WH_OK ? stmt(c, STMT_NAMED_ROTATED, err) : NULL;
+		if (r == WH_OK && st == NULL)
+			r = WH_FAILED;
+		if (r == WH_OK) {
+			bind_str(st, 1, did);
+			bind_str(st, 2, name);
+			sqlite3_bind_int64(st, 3, sec->now);
+			r = run(c, STMT_NAMED_ROTATED, st, WH_FAILED, err);
+		}
+	}
+	lexc_arena_free(&a);
+	return tx_end(s, c, r, err);
+}
+
+static wh_result secret_list(wh_store *base, lexc_str did, lexc_arena *a, wh_named_secret **out,
+                             size_t *n, lexc_error *err)
+{
+	conn *c = conn_get(store_of(base), err);
+	sqlite3_stmt *st = c != NULL ? stmt(c, STMT_NAMED_LIST, err) : NULL;
+	if (st == NULL)
+		return WH_FAILED;
+	bind_str(st, 1, did);
+	size_t cap = 8, count = 0;
+	wh_named_secret *items = lexc_arena_alloc(a, cap * sizeof *items);
+	int got = 0;
+	while (items != NULL && (got = row(c, STMT_NAMED_LIST, st, err)) == 1) {
+		if (count == cap) {
+			items = lexc_arena_realloc(a, items, cap * sizeof *items,
+			                           2 * cap * sizeof *items);
+			cap *= 2;
+			if (items == NULL)
+				break;
+		}
+		items[count].name = col_str(st, 0, a);
+		items[count].created_at = sqlite3_column_int64(st, 1);
+		items[count].last_rotated_at = sqlite3_column_int64(st, 2);
+		count++;
+	}
+	sqlite3_reset(st);
+	if (items == NULL) {
+		lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
+		return WH_FAILED;
+	}
+	if (got < 0)
+		return WH_FAILED;
+	*out = items;
+	*n = count;
+	return WH_OK;
+}
+
+/* Runs a (did, name)-bound statement that writes. */
+static wh_result run_did_name(conn *c, enum stmt_id id, lexc_str did, lexc_str name,
+                              lexc_error *err)
+{
+	sqlite3_stmt *st = stmt(c, id, err);
+	if (st == NULL)
+		return WH_FAILED;
+	bind_str(st, 1, did);
+	bind_str(st, 2, name);
+	return run(c, id, st, WH_FAILED, err);
+}
+
+static wh_result secret_delete(wh_store *base, lexc_str did, lexc_str name, lexc_error *err)
+{
+	sqlite_store *s = store_of(base);
+	conn *c;
+	wh_result r = tx_begin(s, &c, err);
+	if (r != WH_OK)
+		return r;
+	int got = named_exists(c, did, name, err);
+	if (got != 1) {
+		r = got < 0 ? WH_FAILED : WH_NOT_FOUND;
+	} else {
+		sqlite3_stmt *st = stmt(c, STMT_NAMED_IN_USE, err);
+		if (st == NULL) {
+			r = WH_FAILED;
+		} else {
+			bind_str(st, 1, did);
+			bind_str(st, 2, name);
+			got = exists(c, STMT_NAMED_IN_USE, st, err);
+			r = got < 0 ? WH_FAILED : got == 1 ? WH_SECRET_IN_USE : WH_OK;
+		}
+		if (r == WH_OK)
+			r = run_did_name(c, STMT_NAMED_DELETE_SECRETS, did, name, err);
+		if (r == WH_OK)
+			r = run_did_name(c, STMT_NAMED_DELETE, did, name, err);
+	}
+	return tx_end(s, c, r, err);
+}
+
+/* Webhooks ------------------------------------------------------------------ */
+
+/* Whether another webhook of `did` than `except` has `url`: 1, 0, -1. */
+static int url_taken(conn *c, lexc_str did, lexc_str url, lexc_str except, lexc_error *err)
+{
+	sqlite3_stmt *st = stmt(c, STMT_WEBHOOK_URL_TAKEN, err);
+	if (st == NULL)
+		return -1;
+	bind_str(st, 1, did);
+	bind_str(st, 2, url);
+	bind_str(st, 3, except.ptr != NULL ? except : LEXC_STR(""));
+	return exists(c, STMT_WEBHOOK_URL_TAKEN, st, err);
+}
+
+static wh_result webhook_create(wh_store *base, const wh_webhook *w, const wh_new_secret *sec,
+                                size_t max_per_did, lexc_error *err)
+{
+	sqlite_store *s = store_of(base);
+	lexc_arena a;
+	lexc_arena_init(&a);
+	const void *rewrite, *mute;
+	size_t rewrite_len, mute_len;
+	if (!webhook_lists(&a, w, &rewrite, &rewrite_len, &mute, &mute_len)) {
+		lexc_arena_free(&a);
+		lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
+		return WH_FAILED;
+	}
+	conn *c;
+	wh_result r = tx_begin(s, &c, err);
+	if (r != WH_OK) {
+		lexc_arena_free(&a);
+		return r;
+	}
+	int got = url_taken(c, w->did, w->url, lexc_str_borrow(NULL), err);
+	r = got < 0 ? WH_FAILED : got == 1 ? WH_DUPLICATE : WH_OK;
+	sqlite3_stmt *st = NULL;
+	if (r == WH_OK && (st = stmt(c, STMT_WEBHOOK_COUNT, err)) == NULL)
+		r = WH_FAILED;
+	if (r == WH_OK) {
+		bind_str(st, 1, w->did);
+		got = row(c, STMT_WEBHOOK_COUNT, st, err);
+		int64_t count = got == 1 ? sqlite3_column_int64(st, 0) : 0;
+		sqlite3_reset(st);
+		r = got != 1 ? WH_FAILED : (size_t)count >= max_per_did ? WH_TOO_MANY : WH_OK;
+	}
+	if (r == WH_OK && (st = stmt(c, STMT_WEBHOOK_INSERT, err)) == NULL)
+		r = WH_FAILED;
+	if (r == WH_OK) {
+		bind_webhook(st, w, rewrite, rewrite_len, mute, mute_len);
+		r = run(c, STMT_WEBHOOK_INSERT, st, WH_DUPLICATE, err);
+	}
+	owner o = {w->id, lexc_str_borrow(NULL), w->did};
+	if (r == WH_OK)
+		r = secret_insert(c, &o, sec, err);
+	r = tx_end(s, c, r, err);
+	lexc_arena_free(&a);
+	return r;
+}
+
+static wh_result webhook_get(wh_store *base, lexc_str did, lexc_str id, lexc_arena *a,
+                             wh_webhook *out, lexc_error *err)
+{
+	conn *c = conn_get(store_of(base), err);
+	return c != NULL ? load_webhook(c, did, id, a, out, err) : WH_FAILED;
+}
+
+static wh_result webhook_list(wh_store *base, lexc_str did, const wh_list_query *q,
+                              lexc_arena *a, wh_webhook **out, size_t *n, bool *more,
+                              lexc_error *err)
+{
+	conn *c = conn_get(store_of(base), err);
+	sqlite3_stmt *st = c != NULL ? stmt(c, STMT_WEBHOOK_PAGE, err) : NULL;
+	if (st == NULL)
+		return WH_FAILED;
+	bind_str(st, 1, did);
+	bind_str(st, 2, q->after_id.ptr != NULL ? q->after_id : LEXC_STR(""));
+	if (q->has_active)
+		sqlite3_bind_int(st, 3, q->active);
+	sqlite3_bind_int64(st, 4, q->event);
+	sqlite3_bind_int64(st, 5, (int64_t)q->limit + 1); /* one more says whether there is more */
+	wh_webhook *items = lexc_arena_calloc(a, q->limit ? q->limit : 1, sizeof *items);
+	size_t count = 0;
+	int got = 0;
+	*more = false;
+	while (items != NULL && (got = row(c, STMT_WEBHOOK_PAGE, st, err)) == 1) {
+		if (count == q->limit) {
+			*more = true;
+			break;
+		}
+		if (!read_webhook(st, a, &items[count++])) {
+			lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR, "a damaged webhook row");
+			got = -1;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	if (items == NULL) {
+		lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
+		return WH_FAILED;
+	}
+	if (got < 0)
+		return WH_FAILED;
+	*out = items;
+	*n = count;
+	return WH_OK;
+}
+
+static wh_result webhook_update(wh_store *base, lexc_str did, lexc_str id,
+                                const wh_webhook_patch *p, lexc_arena *a, wh_webhook *out,
+                                lexc_error *err)
+{
+	sqlite_store *s = store_of(base);
+	conn *c;
+	wh_result r = tx_begin(s, &c, err);
+	if (r != WH_OK)
+		return r;
+	wh_webhook w;
+	r = load_webhook(c, did, id, a, &w, err);
+	if (r == WH_OK && w.status == WH_STATUS_ARCHIVED)
+		r = WH_ARCHIVED;
+	const wh_webhook *v = &p->value;
+	if (r == WH_OK && p->has_url && !lexc_str_eq(v->url, w.url)) {
+		int got = url_taken(c, did, v->url, id, err);
+		r = got < 0 ? WH_FAILED : got == 1 ? WH_DUPLICATE : WH_OK;
+		w.url = v->url;
+	}
+	if (r == WH_OK) {
+		if (p->has_events)
+			w.events = v->events;
+		if (p->has_active)
+			w.status = v->status;
+		if (p->has_prefix)
+			w.prefix = v->prefix;
+		if (p->has_suffix)
+			w.suffix = v->suffix;
+		if (p->has_name)
+			w.name = v->name;
+		if (p->has_description)
+			w.description = v->description;
+		if (p->has_rewrite) {
+			w.has_rewrite = true;
+			w.n_rewrite = v->n_rewrite;
+			w.rewrite = v->rewrite;
+		}
+		if (p->has_mute_words) {
+			w.has_mute_words = true;
+			w.n_mute_words = v->n_mute_words;
+			w.mute_words = v->mute_words;
+		}
+		w.updated_at = p->now;
+	}
+	const void *rewrite, *mute;
+	size_t rewrite_len, mute_len;
+	if (r == WH_OK && !webhook_lists(a, &w, &rewrite, &rewrite_len, &mute, &mute_len)) {
+		lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
+		r = WH_FAILED;
+	}
+	sqlite3_stmt *st = NULL;
+	if (r == WH_OK && (st = stmt(c, STMT_WEBHOOK_UPDATE, err)) == NULL)
+		r = WH_FAILED;
+	if (r == WH_OK) {
+		bind_webhook(st, &w, rewrite, rewrite_len, mute, mute_len);
+		r = run(c, STMT_WEBHOOK_UPDATE, st, WH_DUPLICATE, err);
+	}
+	r = tx_end(s, c, r, err);
+	if (r == WH_OK)
+		*out = w;
+	return r;
+}
+
+static wh_result webhook_delete(wh_store *base, lexc_str did, lexc_str id, lexc_error *err)
+{
+	sqlite_store *s = store_of(base);
+	conn *c;
+	wh_result r = tx_begin(s, &c, err);
+	if (r != WH_OK)
+		return r;
+	r = run_did_name(c, STMT_WEBHOOK_DELETE_SECRETS, did, id, err);
+	if (r == WH_OK)
+		r = run_did_name(c, STMT_WEBHOOK_DELETE, did, id, err);
+	if (r == WH_OK && sqlite3_changes(c->db) == 0)
+		r = WH_NOT_FOUND;
+	return tx_end(s, c, r, err);
+}
+
+/* The webhook's status and binding inside a transaction. */
+static wh_result load_state(conn *c, lexc_str did, lexc_str id, lexc_arena *a, wh_webhook *w,
+                            lexc_error *err)
+{
+	wh_result r = load_webhook(c, did, id, a, w, err);
+	return r == WH_OK && w->status == WH_STATUS_ARCHIVED ? WH_ARCHIVED : r;
+}
+
+static wh_result webhook_set_status(wh_store *base, lexc_str did, lexc_str id, wh_status status,
+                                    int64_t now, lexc_error *err)
+{
+	sqlite_store *s = store_of(base);
+	conn *c;
+	wh_result r = tx_begin(s, &c, err);
+	if (r != WH_OK)
+		return r;
+	lexc_arena a;
+	lexc_arena_init(&a);
+	wh_webhook w;
+	r = load_state(c, did, id, &a, &w, err);
+	sqlite3_stmt *st = NULL;
+	if (r == WH_OK && (st = stmt(c, STMT_WEBHOOK_SET_STATUS, err)) == NULL)
+		r = WH_FAILED;
+	if (r == WH_OK) {
+		bind_str(st, 1, did);
+		bind_str(st, 2, id);
+		sqlite3_bind_int(st, 3, (int)status);
+		sqlite3_bind_int64(st, 4, now);
+		r = run(c, STMT_WEBHOOK_SET_STATUS, st, WH_FAILED, err);
+	}
+	lexc_arena_free(&a);
+	return tx_end(s, c, r, err);
+}
+
+static wh_result webhook_bind(wh_store *base, lexc_str did, lexc_str id, lexc_str name,
+                              int64_t now, lexc_error *err)
+{
+	sqlite_store *s = store_of(base);
+	conn *c;
+	wh_result r = tx_begin(s, &c, err);
+	if (r != WH_OK)
+		return r;
+	lexc_arena a;
+	lexc_arena_init(&a);
+	wh_webhook w;
+	r = load_state(c, did, id, &a, &w, err);
+	if (r == WH_OK && name.ptr != NULL) {
+		int got = named_exists(c, did, name, err);
+		r = got < 0 ? WH_FAILED : got == 0 ? WH_SECRET_NOT_FOUND : WH_OK;
+	}
+	sqlite3_stmt *st = NULL;
+	if (r == WH_OK && (st = stmt(c, STMT_WEBHOOK_BIND, err)) == NULL)
+		r = WH_FAILED;
+	if (r == WH_OK) {
+		bind_str(st, 1, did);
+		bind_str(st, 2, id);
+		bind_str(st, 3, name);
+		sqlite3_bind_int64(st, 4, now);
+		r = run(c, STMT_WEBHOOK_BIND, st, WH_SECRET_NOT_FOUND, err);
+	}
+	lexc_arena_free(&a);
+	return tx_end(s, c, r, err);
+}
+
+static wh_result webhook_rotate(wh_store *base, lexc_str did, lexc_str id,
+                                const wh_new_secret *sec, int64_t grace_ms, lexc_arena *a,
+                                lexc_str *retired_id, int64_t *retired_until, lexc_error *err)
+{
+	sqlite_store *s = store_of(base);
+	conn *c;
+	wh_result r = tx_begin(s, &c, err);
+	if (r != WH_OK)
+		return r;
+	wh_webhook w;
+	r = load_state(c, did, id, a, &w, err);
+	if (r == WH_OK && w.secret_name.ptr != NULL)
+		r = WH_SECRET_IS_NAMED;
+	if (r == WH_OK) {
+		owner o = {id, lexc_str_borrow(NULL), did};
+		r = rotate(c, &o, sec, grace_ms, a, retired_id, retired_until, err);
+	}
+	return tx_end(s, c, r, err);
+}
+
+static wh_result webhook_secrets(wh_store *base, lexc_str did, lexc_str id, int64_t now,
+                                 bool with_values, lexc_arena *a, wh_secret **out, size_t *n,
+                                 bool *named, lexc_error *err)
+{
+	conn *c = conn_get(store_of(base), err);
+	if (c == NULL)
+		return WH_FAILED;
+	/* One read transaction: the binding and the secrets are of one moment. */
+	sqlite3_stmt *st = stmt(c, STMT_BEGIN_READ, err);
+	if (st == NULL || sqlite3_step(st) != SQLITE_DONE) {
+		if (st != NULL)
+			sqlite3_reset(st);
+		return failed(err, "BEGIN_READ", c->db);
+	}
+	sqlite3_reset(st);
+	wh_webhook w;
+	wh_result r = load_webhook(c, did, id, a, &w, err);
+	*named = r == WH_OK && w.secret_name.ptr != NULL;
+	if (r == WH_OK && (st = stmt(c, STMT_SECRETS_VALID, err)) == NULL)
+		r = WH_FAILED;
+	size_t count = 0;
+	wh_secret *items = NULL;
+	if (r == WH_OK) {
+		owner o = {*named ? lexc_str_borrow(NULL) : id, w.secret_name, did};
+		bind_owner(st, &o);
+		sqlite3_bind_int64(st, 4, now);
+		/* At most the current one and WH_MAX_RETIRED retired ones. */
+		items = lexc_arena_calloc(a, WH_MAX_RETIRED + 1, sizeof *items);
+		int got = 0;
+		while (items != NULL && count < WH_MAX_RETIRED + 1 &&
+		       (got = row(c, STMT_SECRETS_VALID, st, err)) == 1) {
+			wh_secret *x = &items[count++];
+			x->id = col_str(st, 0, a);
+			x->created_at = sqlite3_column_int64(st, 1);
+			x->expires_at = sqlite3_column_int64(st, 2);
+			if (with_values) {
+				x->sealed.len = (size_t)sqlite3_column_bytes(st, 3);
+				x->sealed.data = lexc_arena_memdup(a, sqlite3_column_blob(st, 3),
+				                                   x->sealed.len ? x->sealed.len : 1);
+			}
+		}
+		sqlite3_reset(st);
+		if (items == NULL) {
+			lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
+			r = WH_FAILED;
+		} else if (got < 0) {
+			r = WH_FAILED;
+		}
+	}
+	if ((st = stmt(c, STMT_COMMIT, err)) != NULL) {
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	if (r != WH_OK)
+		return r;
+	*out = items;
+	*n = count;
+	return WH_OK;
+}
+
+/* Opening and closing --------------------------------------------------------- */
+
+static void store_close(wh_store *base)
+{
+	sqlite_store *s = store_of(base);
+	if (s == NULL)
+		return;
+	pthread_key_delete(s->key);
+	for (conn *c = s->conns, *next; c != NULL; c = next) {
+		next = c->next;
+		conn_close(c);
+	}
+	pthread_mutex_destroy(&s->write_lock);
+	pthread_mutex_destroy(&s->list_lock);
+	free(s->path);
+	free(s);
+}
+
+static const wh_store_ops sqlite_ops = {
+        .close = store_close,
+        .key_create = key_create,
+        .key_lookup = key_lookup,
+        .key_list = key_list,
+        .key_revoke = key_revoke,
+        .secret_create = secret_create,
+        .secret_rotate = secret_rotate,
+        .secret_list = secret_list,
+        .secret_delete = secret_delete,
+        .webhook_create = webhook_create,
+        .webhook_get = webhook_get,
+        .webhook_list = webhook_list,
+        .webhook_update = webhook_update,
+        .webhook_delete = webhook_delete,
+        .webhook_set_status = webhook_set_status,
+        .webhook_bind = webhook_bind,
+        .webhook_rotate = webhook_rotate,
+        .webhook_secrets = webhook_secrets,
+};
+
+/* Applies the migrations the database lacks, each in its own transaction
+ * with its row in schema_migrations. */
+static bool migrate(sqlite_store *s, conn *c, lexc_error *err)
+{
+	if (!exec(c->db,
+	          "PRAGMA journal_mode = WAL;"
+	          "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	          " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL);",
+	          err))
+		return false;
+	size_t known = sizeof migrations / sizeof migrations[0];
+	for (size_t i = 0; i < known; i++) {
+		conn *tc;
+		if (tx_begin(s, &tc, err) != WH_OK)
+			return false;
+		(void)tc; /* this thread's connection: c */
+		sqlite3_stmt *st = NULL;
+		bool ok = sqlite3_prepare_v2(c->db, "SELECT coalesce(max(version), 0) FROM schema_migrations",
+		                             -1, &st, NULL) == SQLITE_OK &&
+		          sqlite3_step(st) == SQLITE_ROW;
+		int have = ok ? sqlite3_column_int(st, 0) : 0;
+		sqlite3_finalize(st);
+		if (!ok) {
+			failed(err, "schema_migrations", c->db);
+		} else if (have > migrations[known - 1].version) {
+			lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR,
+			               "the database has schema version %d; this webhookd knows up to %d "
+			               "(run a newer webhookd)",
+			               have, migrations[known - 1].version);
+			ok = false;
+		} else if (have < migrations[i].version) {
+			ok = exec(c->db, migrations[i].sql, err) &&
+			     sqlite3_prepare_v2(c->db,
+			                        "INSERT INTO schema_migrations (version, name, applied_at)"
+			                        " VALUES (?1, ?2, ?3)",
+			                        -1, &st, NULL) == SQLITE_OK;
+			if (ok) {
+				sqlite3_bind_int(st, 1, migrations[i].version);
+				sqlite3_bind_text(st, 2, migrations[i].name, -1, SQLITE_STATIC);
+				sqlite3_bind_int64(st, 3, wh_now_ms());
+				ok = sqlite3_step(st) == SQLITE_DONE;
+				if (!ok)
+					failed(err, "schema_migrations", c->db);
+			}
+			sqlite3_finalize(st);
+		}
+		if (tx_end(s, c, ok ? WH_OK : WH_FAILED, err) != WH_OK || !ok)
+			return false;
+	}
+	return true;
+}
+
+wh_store *wh_store_sqlite_open(const char *path, wh_sync sync, lexc_error *err)
+{
+	/* The file is made private before SQLite opens it; its -wal and -shm
+	 * files take the database's mode. */
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	struct stat st;
+	bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	          ((st.st_mode & 077) == 0 || fchmod(fd, 0600) == 0);
+	close(fd);
+	if (!ok) {
+		lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR, "not a regular file I can make private");
+		return NULL;
+	}
+	sqlite_store *s = calloc(1, sizeof *s);
+	if (s == NULL || (s->path = strdup(path)) == NULL) {
+		free(s);
+		lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
+		return NULL;
+	}
+	s->base.ops = &sqlite_ops;
+	s->sync = sync;
+	pthread_mutex_init(&s->write_lock, NULL);
+	pthread_mutex_init(&s->list_lock, NULL);
+	if (pthread_key_create(&s->key, conn_release) != 0) {
+		pthread_mutex_destroy(&s->write_lock);
+		pthread_mutex_destroy(&s->list_lock);
+		free(s->path);
+		free(s);
+		lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR, "no thread key");
+		return NULL;
+	}
+	conn *c = conn_get(s, err);
+	if (c == NULL || !migrate(s, c, err)) {
+		store_close(&s->base);
+		return NULL;
+	}
+	return &s->base;
+}

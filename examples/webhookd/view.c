@@ -1,0 +1,170 @@
+/* view.c: see view.h. */
+#include "config.h"
+
+#include "view.h"
+
+#include <string.h>
+
+lexc_str wh_call_did(lexc_call *call)
+{
+	const char *did = lexc_call_caller_did(call);
+	return did != NULL ? lexc_str_borrow(did) : LEXC_STR("");
+}
+
+lexc_status wh_fail(lexc_call *call, wh_result r, const lexc_error *err, const char *not_found)
+{
+	switch (r) {
+	case WH_OK:
+		break;
+	case WH_NOT_FOUND:
+		return lexc_call_error(call, not_found, "no such %s",
+		                       strcmp(not_found, "WebhookNotFound") == 0 ? "webhook"
+		                                                                 : "secret");
+	case WH_ALREADY_EXISTS:
+		return lexc_call_error(call, "AlreadyExists", "a secret of this name exists");
+	case WH_DUPLICATE:
+		return lexc_call_error(call, "DuplicateWebhook", "you have a webhook with this url");
+	case WH_TOO_MANY:
+		return lexc_call_error(call, "TooManyWebhooks", "at most %zu webhooks per account",
+		                       wh_service_of(call)->limits.max_webhooks);
+	case WH_TOO_MANY_RETIRED:
+		return lexc_call_error(call, "TooManyRetiredSecrets",
+		                       "%d retired secrets are still valid; rotate with graceSeconds 0 "
+		                       "or wait until one expires",
+		                       WH_MAX_RETIRED);
+	case WH_ARCHIVED:
+		return lexc_call_error(call, "WebhookArchived", "the webhook is archived (read-only)");
+	case WH_SECRET_IS_NAMED:
+		return lexc_call_error(call, "SecretIsNamed",
+		                       "the webhook signs with a named secret; rotate that secret");
+	case WH_SECRET_NOT_FOUND:
+		return lexc_call_error(call, "NotFound", "no such secret");
+	case WH_SECRET_IN_USE:
+		return lexc_call_fail(call, LEXC_INVALID_REQUEST,
+		                      "webhooks sign with this secret; bind them to another first");
+	case WH_FAILED:
+		break;
+	}
+	return lexc_call_fail(call, LEXC_INTERNAL_SERVER_ERROR, "store: %s",
+	                      err != NULL ? err->message : wh_result_name(r));
+}
+
+bool wh_secret_new(lexc_call *call, lexc_str did, int64_t now, wh_new_secret *out,
+                   lexc_str *plain)
+{
+	lexc_arena *a = lexc_call_arena(call);
+	char value[WH_SECRET_LEN + 1], id[WH_UUID_LEN + 1];
+	bool ok = wh_secret_generate(value) && wh_uuid7(now, id);
+	if (ok) {
+		*plain = lexc_str_copy_n(a, value, WH_SECRET_LEN);
+		out->id = lexc_str_copy_n(a, id, WH_UUID_LEN);
+		out->now = now;
+		ok = plain->ptr != NULL && out->id.ptr != NULL &&
+		     wh_seal(wh_service_of(call)->keys, did, out->id, *plain, a, &out->sealed);
+	}
+	wh_wipe(value, sizeof value);
+	if (!ok)
+		lexc_call_fail(call, LEXC_INTERNAL_SERVER_ERROR, "could not make a secret");
+	return ok;
+}
+
+bool wh_grace_ms(lexc_call *call, bool given, int64_t seconds, int64_t *out)
+{
+	const wh_limits *l = &wh_service_of(call)->limits;
+	if (!given)
+		seconds = l->grace_default;
+	if (seconds < 0 || seconds > l->grace_max) {
+		lexc_call_fail(call, LEXC_INVALID_REQUEST,
+		               "graceSeconds must be between 0 and %lld (this server's maximum)",
+		               (long long)l->grace_max);
+		return false;
+	}
+	*out = seconds * 1000;
+	return true;
+}
+
+uint32_t wh_events_of(const lexc_str *names, size_t n)
+{
+	uint32_t bits = 0;
+	for (size_t i = 0; i < n; i++)
+		bits |= wh_event_bit(names[i]);
+	return bits;
+}
+
+void wh_view_webhook(lexc_arena *a, const wh_webhook *w, place_stream_server_defs__webhook *out)
+{
+	out->id = w->id;
+	out->url = w->url;
+	size_t n = 0;
+	lexc_str *events = lexc_arena_calloc(a, WH_EVENT_COUNT, sizeof *events);
+	for (unsigned i = 0; events != NULL && i < WH_EVENT_COUNT; i++)
+		if (w->events & (1u << i))
+			events[n++] = lexc_str_borrow(wh_event_name(i));
+	place_stream_server_defs__webhook__set_events(out, events, n);
+	out->active = w->status == WH_STATUS_ACTIVE;
+	if (w->prefix.ptr != NULL)
+		place_stream_server_defs__webhook__set_prefix(out, w->prefix);
+	if (w->suffix.ptr != NULL)
+		place_stream_server_defs__webhook__set_suffix(out, w->suffix);
+	if (w->name.ptr != NULL)
+		place_stream_server_defs__webhook__set_name(out, w->name);
+	if (w->description.ptr != NULL)
+		place_stream_server_defs__webhook__set_description(out, w->description);
+	if (w->has_rewrite) {
+		place_stream_server_defs__rewriteRule *rules =
+		        lexc_arena_calloc(a, w->n_rewrite ? w->n_rewrite : 1, sizeof *rules);
+		for (size_t i = 0; rules != NULL && i < w->n_rewrite; i++) {
+			rules[i].from = w->rewrite[i].from;
+			rules[i].to = w->rewrite[i].to;
+		}
+		place_stream_server_defs__webhook__set_rewrite(out, rules, w->n_rewrite);
+	}
+	if (w->has_mute_words)
+		place_stream_server_defs__webhook__set_muteWords(out, w->mute_words, w->n_mute_words);
+	out->createdAt = wh_datetime(a, w->created_at);
+	if (w->updated_at != 0)
+		place_stream_server_defs__webhook__set_updatedAt(out, wh_datetime(a, w->updated_at));
+	if (w->last_triggered != 0)
+		place_stream_server_defs__webhook__set_lastTriggered(out,
+		                                                     wh_datetime(a, w->last_triggered));
+	place_stream_server_defs__webhook__set_errorCount(out, w->error_count);
+}
+
+dev_lexc_webhookd_defs__secretMeta *wh_view_secrets(lexc_arena *a, const wh_secret *s, size_t n)
+{
+	dev_lexc_webhookd_defs__secretMeta *out = lexc_arena_calloc(a, n ? n : 1, sizeof *out);
+	for (size_t i = 0; out != NULL && i < n; i++) {
+		out[i].id = s[i].id;
+		out[i].createdAt = wh_datetime(a, s[i].created_at);
+		out[i].current = s[i].expires_at == 0;
+		if (s[i].expires_at != 0)
+			dev_lexc_webhookd_defs__secretMeta__set_expiresAt(
+			        &out[i], wh_datetime(a, s[i].expires_at));
+	}
+	return out;
+}
+
+lexc_status wh_view_state(lexc_call *call, lexc_str id, dev_lexc_webhookd_defs__webhookState *out)
+{
+	wh_service *svc = wh_service_of(call);
+	lexc_arena *a = lexc_call_arena(call);
+	lexc_str did = wh_call_did(call);
+	lexc_error err;
+	lexc_error_clear(&err);
+	wh_webhook w;
+	wh_result r = svc->store->ops->webhook_get(svc->store, did, id, a, &w, &err);
+	wh_secret *secrets = NULL;
+	size_t n = 0;
+	bool named = false;
+	if (r == WH_OK)
+		r = svc->store->ops->webhook_secrets(svc->store, did, id, wh_now_ms(), false, a,
+		                                     &secrets, &n, &named, &err);
+	if (r != WH_OK)
+		return wh_fail(call, r, &err, "WebhookNotFound");
+	out->id = w.id;
+	out->status = lexc_str_borrow(wh_status_name(w.status));
+	if (w.secret_name.ptr != NULL)
+		dev_lexc_webhookd_defs__webhookState__set_secretName(out, w.secret_name);
+	dev_lexc_webhookd_defs__webhookState__set_secrets(out, wh_view_secrets(a, secrets, n), n);
+	return LEXC_OK;
+}

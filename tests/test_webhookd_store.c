@@ -1,0 +1,489 @@
+/* Unit tests of webhookd's SQLite store (examples/webhookd/store.h) on a
+ * real file: every operation and result, rotation rules, keyset pages,
+ * the per-DID limit under threads, injected statement failures that leave
+ * nothing behind, migrations, and reopening. */
+#include "config.h"
+
+#include "store.h"
+#include "webhookd.h"
+
+#include <check.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[64], path[128];
+static wh_store *s;
+static lexc_arena a;
+static lexc_error err;
+static const lexc_str A = LEXC_STR_INIT("did:plc:alice");
+static const lexc_str B = LEXC_STR_INIT("did:plc:bobby");
+static const unsigned char sealed_bytes[] = "sealed-bytes-not-a-secret";
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/wh-store-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/webhookd.db", dir);
+	lexc_error_clear(&err);
+	s = wh_store_sqlite_open(path, WH_SYNC_NORMAL, &err);
+	ck_assert_msg(s != NULL, "%s", err.message);
+	lexc_arena_init(&a);
+	unsetenv("WEBHOOKD_TEST_FAIL");
+}
+
+static void teardown(void)
+{
+	if (s != NULL)
+		s->ops->close(s);
+	s = NULL;
+	lexc_arena_free(&a);
+	char p[160];
+	static const char *const suffixes[] = {"", "-wal", "-shm"};
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(p, sizeof p, "%s%s", path, suffixes[i]);
+		unlink(p);
+	}
+	rmdir(dir);
+}
+
+static unsigned counter;
+
+static wh_new_secret new_secret(int64_t now)
+{
+	char *id = lexc_arena_alloc(&a, 32);
+	snprintf(id, 32, "sec-%06u", counter++);
+	return (wh_new_secret){lexc_str_borrow(id), {sealed_bytes, sizeof sealed_bytes}, now};
+}
+
+static wh_webhook webhook(lexc_str did, const char *url, int64_t now)
+{
+	char *id = lexc_arena_alloc(&a, 32);
+	snprintf(id, 32, "wh-%06u", counter++);
+	return (wh_webhook){.id = lexc_str_borrow(id),
+	                    .did = did,
+	                    .url = lexc_str_copy(&a, url),
+	                    .events = WH_EVENT_CHAT,
+	                    .status = WH_STATUS_SUSPENDED,
+	                    .created_at = now};
+}
+
+static wh_result create(const wh_webhook *w, size_t max)
+{
+	wh_new_secret sec = new_secret(w->created_at);
+	return s->ops->webhook_create(s, w, &sec, max, &err);
+}
+
+static size_t secrets_of(lexc_str did, lexc_str id, int64_t now)
+{
+	wh_secret *out;
+	size_t n = 0;
+	bool named;
+	ck_assert_int_eq(s->ops->webhook_secrets(s, did, id, now, false, &a, &out, &n, &named, &err),
+	                 WH_OK);
+	return n;
+}
+
+START_TEST(api_keys)
+{
+	unsigned char h1[32] = {1}, h2[32] = {2}, h3[32] = {3};
+	wh_api_key k1 = {.id = LEXC_STR("k1"), .did = A, .created_at = 10};
+	wh_api_key k2 = {.id = LEXC_STR("k2"), .did = B, .operator_key = true, .created_at = 20};
+	ck_assert_int_eq(s->ops->key_create(s, &k1, h1, &err), WH_OK);
+	ck_assert_int_eq(s->ops->key_create(s, &k2, h2, &err), WH_OK);
+	ck_assert_int_eq(s->ops->key_create(s, &k2, h3, &err), WH_FAILED); /* the id is taken */
+	wh_api_key got;
+	ck_assert_int_eq(s->ops->key_lookup(s, h2, &a, &got, &err), WH_OK);
+	ck_assert(lexc_str_eq(got.id, k2.id) && lexc_str_eq(got.did, B) && got.operator_key);
+	ck_assert(memcmp(got.hash, h2, 32) == 0);
+	ck_assert_int_eq(s->ops->key_lookup(s, h3, &a, &got, &err), WH_NOT_FOUND);
+	ck_assert_int_eq(s->ops->key_revoke(s, LEXC_STR("k1"), 30, &err), WH_OK);
+	ck_assert_int_eq(s->ops->key_revoke(s, LEXC_STR("k1"), 31, &err), WH_NOT_FOUND);
+	ck_assert_int_eq(s->ops->key_revoke(s, LEXC_STR("nope"), 31, &err), WH_NOT_FOUND);
+	ck_assert_int_eq(s->ops->key_lookup(s, h1, &a, &got, &err), WH_NOT_FOUND);
+	wh_api_key *all;
+	size_t n;
+	ck_assert_int_eq(s->ops->key_list(s, &a, &all, &n, &err), WH_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert(lexc_str_eq_cstr(all[0].id, "k1") && all[0].revoked_at == 30);
+	ck_assert(lexc_str_eq_cstr(all[1].id, "k2") && all[1].revoked_at == 0);
+}
+END_TEST
+
+START_TEST(named_secrets)
+{
+	wh_new_secret s1 = new_secret(100);
+	lexc_str name = LEXC_STR("deploy");
+	ck_assert_int_eq(s->ops->secret_create(s, A, name, &s1, &err), WH_OK);
+	wh_new_secret s2 = new_secret(100);
+	ck_assert_int_eq(s->ops->secret_create(s, A, name, &s2, &err), WH_ALREADY_EXISTS);
+	ck_assert_int_eq(s->ops->secret_create(s, B, name, &s2, &err), WH_OK); /* per DID */
+
+	int64_t until = -1;
+	wh_new_secret s3 = new_secret(200);
+	ck_assert_int_eq(s->ops->secret_rotate(s, A, name, &s3, 1000, &until, &err), WH_OK);
+	ck_assert_int_eq(until, 1200);
+	wh_new_secret s4 = new_secret(300);
+	ck_assert_int_eq(s->ops->secret_rotate(s, A, LEXC_STR("nope"), &s4, 0, &until, &err),
+	                 WH_NOT_FOUND);
+
+	wh_named_secret *list;
+	size_t n;
+	ck_assert_int_eq(s->ops->secret_list(s, A, &a, &list, &n, &err), WH_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert(lexc_str_eq(list[0].name, name));
+	ck_assert_int_eq(list[0].created_at, 100);
+	ck_assert_int_eq(list[0].last_rotated_at, 200);
+
+	/* Bound to a webhook, the named secret's tokens are its secrets. */
+	wh_webhook w = webhook(A, "https://x.test/1", 300);
+	ck_assert_int_eq(create(&w, 50), WH_OK);
+	ck_assert_int_eq(s->ops->webhook_bind(s, A, w.id, name, 310, &err), WH_OK);
+	ck_assert_uint_eq(secrets_of(A, w.id, 310), 2); /* current and the retired one */
+	ck_assert_uint_eq(secrets_of(A, w.id, 1200), 1);
+	ck_assert_int_eq(s->ops->webhook_bind(s, A, w.id, LEXC_STR("nope"), 320, &err),
+	                 WH_SECRET_NOT_FOUND);
+	ck_assert_int_eq(s->ops->webhook_bind(s, B, w.id, name, 320, &err), WH_NOT_FOUND);
+	ck_assert_int_eq(s->ops->secret_delete(s, A, name, &err), WH_SECRET_IN_USE);
+	ck_assert_int_eq(s->ops->webhook_bind(s, A, w.id, lexc_str_borrow(NULL), 330, &err), WH_OK);
+	ck_assert_uint_eq(secrets_of(A, w.id, 330), 1); /* its own again */
+	ck_assert_int_eq(s->ops->secret_delete(s, A, name, &err), WH_OK);
+	ck_assert_int_eq(s->ops->secret_delete(s, A, name, &err), WH_NOT_FOUND);
+	ck_assert_int_eq(s->ops->secret_list(s, A, &a, &list, &n, &err), WH_OK);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(s->ops->secret_list(s, B, &a, &list, &n, &err), WH_OK);
+	ck_assert_uint_eq(n, 1);
+}
+END_TEST
+
+START_TEST(webhooks)
+{
+	wh_webhook w = webhook(A, "https://x.test/a", 1000);
+	lexc_str words[] = {LEXC_STR_INIT("x"), LEXC_STR_INIT("")};
+	wh_rewrite rw[] = {{LEXC_STR_INIT("a"), LEXC_STR_INIT("b")}};
+	w.has_mute_words = true;
+	w.n_mute_words = 2;
+	w.mute_words = words;
+	w.has_rewrite = true;
+	w.n_rewrite = 1;
+	w.rewrite = rw;
+	w.prefix = LEXC_STR("P");
+	ck_assert_int_eq(create(&w, 3), WH_OK);
+	wh_webhook dup = webhook(A, "https://x.test/a", 1001);
+	ck_assert_int_eq(create(&dup, 3), WH_DUPLICATE);
+	wh_webhook other = webhook(B, "https://x.test/a", 1001);
+	ck_assert_int_eq(create(&other, 3), WH_OK);
+	wh_webhook w2 = webhook(A, "https://x.test/b", 1002), w3 = webhook(A, "https://x.test/c", 1003),
+	           w4 = webhook(A, "https://x.test/d", 1004);
+	ck_assert_int_eq(create(&w2, 3), WH_OK);
+	ck_assert_int_eq(create(&w3, 3), WH_OK);
+	ck_assert_int_eq(create(&w4, 3), WH_TOO_MANY);
+
+	wh_webhook got;
+	ck_assert_int_eq(s->ops->webhook_get(s, A, w.id, &a, &got, &err), WH_OK);
+	ck_assert(lexc_str_eq(got.url, w.url) && lexc_str_eq_cstr(got.prefix, "P"));
+	ck_assert_ptr_null(got.suffix.ptr);
+	ck_assert(got.has_mute_words && got.n_mute_words == 2 &&
+	          lexc_str_eq_cstr(got.mute_words[1], ""));
+	ck_assert(got.has_rewrite && got.n_rewrite == 1 && lexc_str_eq_cstr(got.rewrite[0].to, "b"));
+	ck_assert_int_eq(s->ops->webhook_get(s, B, w.id, &a, &got, &err), WH_NOT_FOUND);
+
+	/* A patch changes only its fields. */
+	wh_webhook_patch p = {.has_name = true, .now = 2000};
+	p.value.name = LEXC_STR("named");
+	ck_assert_int_eq(s->ops->webhook_update(s, A, w.id, &p, &a, &got, &err), WH_OK);
+	ck_assert(lexc_str_eq_cstr(got.name, "named") && lexc_str_eq_cstr(got.prefix, "P") &&
+	          got.n_mute_words == 2 && got.updated_at == 2000);
+	wh_webhook_patch pu = {.has_url = true, .now = 2001};
+	pu.value.url = w2.url;
+	ck_assert_int_eq(s->ops->webhook_update(s, A, w.id, &pu, &a, &got, &err), WH_DUPLICATE);
+	ck_assert_int_eq(s->ops->webhook_update(s, B, w.id, &p, &a, &got, &err), WH_NOT_FOUND);
+
+	/* Statuses; archived is final and read-only. */
+	ck_assert_int_eq(s->ops->webhook_set_status(s, A, w3.id, WH_STATUS_ARCHIVED, 3000, &err),
+	                 WH_OK);
+	ck_assert_int_eq(s->ops->webhook_set_status(s, A, w3.id, WH_STATUS_ACTIVE, 3001, &err),
+	                 WH_ARCHIVED);
+	ck_assert_int_eq(s->ops->webhook_update(s, A, w3.id, &p, &a, &got, &err), WH_ARCHIVED);
+	wh_new_secret sec = new_secret(3002);
+	lexc_str rid;
+	int64_t until;
+	ck_assert_int_eq(s->ops->webhook_rotate(s, A, w3.id, &sec, 0, &a, &rid, &until, &err),
+	                 WH_ARCHIVED);
+	ck_assert_int_eq(s->ops->webhook_delete(s, A, w3.id, &err), WH_OK);
+	ck_assert_int_eq(s->ops->webhook_delete(s, A, w3.id, &err), WH_NOT_FOUND);
+	ck_assert_int_eq(s->ops->webhook_delete(s, A, other.id, &err), WH_NOT_FOUND);
+	ck_assert_int_eq(create(&w4, 3), WH_OK); /* a place is free again */
+}
+END_TEST
+
+START_TEST(rotation)
+{
+	wh_webhook w = webhook(A, "https://x.test/r", 0);
+	ck_assert_int_eq(create(&w, 50), WH_OK);
+	wh_secret *list;
+	size_t n;
+	bool named;
+	ck_assert_int_eq(
+	        s->ops->webhook_secrets(s, A, w.id, 0, true, &a, &list, &n, &named, &err), WH_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert(!named && list[0].expires_at == 0 && list[0].sealed.len == sizeof sealed_bytes);
+	lexc_str first = list[0].id;
+
+	lexc_str rid;
+	int64_t until;
+	wh_new_secret sec = new_secret(100);
+	ck_assert_int_eq(s->ops->webhook_rotate(s, A, w.id, &sec, 500, &a, &rid, &until, &err), WH_OK);
+	ck_assert(lexc_str_eq(rid, first));
+	ck_assert_int_eq(until, 600);
+	ck_assert_int_eq(
+	        s->ops->webhook_secrets(s, A, w.id, 599, false, &a, &list, &n, &named, &err), WH_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert(lexc_str_eq(list[0].id, sec.id) && list[0].expires_at == 0);
+	ck_assert(lexc_str_eq(list[1].id, first) && list[1].expires_at == 600);
+	ck_assert_ptr_null(list[1].sealed.data); /* no values unless asked */
+	ck_assert_uint_eq(secrets_of(A, w.id, 600), 1);
+
+	/* Ten retired at most while they are valid; grace 0 is always allowed. */
+	for (int i = 0; i < 9; i++) {
+		wh_new_secret x = new_secret(200 + i);
+		ck_assert_int_eq(s->ops->webhook_rotate(s, A, w.id, &x, 10000, &a, &rid, &until, &err),
+		                 WH_OK);
+	}
+	ck_assert_uint_eq(secrets_of(A, w.id, 300), 11);
+	wh_new_secret x = new_secret(300);
+	ck_assert_int_eq(s->ops->webhook_rotate(s, A, w.id, &x, 10, &a, &rid, &until, &err),
+	                 WH_TOO_MANY_RETIRED);
+	ck_assert_uint_eq(secrets_of(A, w.id, 300), 11);
+	ck_assert_int_eq(s->ops->webhook_rotate(s, A, w.id, &x, 0, &a, &rid, &until, &err), WH_OK);
+	ck_assert_int_eq(until, 0);
+	ck_assert_uint_eq(secrets_of(A, w.id, 300), 11);
+	/* Once the first retired secret expired, a rotation with grace fits. */
+	wh_new_secret y = new_secret(700);
+	ck_assert_int_eq(s->ops->webhook_rotate(s, A, w.id, &y, 10, &a, &rid, &until, &err), WH_OK);
+	ck_assert_int_eq(s->ops->webhook_rotate(s, B, w.id, &y, 10, &a, &rid, &until, &err),
+	                 WH_NOT_FOUND);
+	ck_assert_int_eq(s->ops->webhook_bind(s, A, w.id, LEXC_STR("nope"), 0, &err),
+	                 WH_SECRET_NOT_FOUND);
+}
+END_TEST
+
+START_TEST(pages)
+{
+	wh_webhook ws[7];
+	for (int i = 0; i < 7; i++) {
+		char url[32];
+		snprintf(url, sizeof url, "https://x.test/%d", i);
+		ws[i] = webhook(A, url, i);
+		if (i % 2)
+			ws[i].status = WH_STATUS_ACTIVE;
+		if (i == 3)
+			ws[i].events = WH_EVENT_FOLLOW | WH_EVENT_CHAT;
+		ck_assert_int_eq(create(&ws[i], 50), WH_OK);
+	}
+	wh_webhook b = webhook(B, "https://x.test/b", 0);
+	ck_assert_int_eq(create(&b, 50), WH_OK);
+	wh_list_query q = {.limit = 3};
+	wh_webhook *out;
+	size_t n, total = 0;
+	bool more = true;
+	while (more) {
+		ck_assert_int_eq(s->ops->webhook_list(s, A, &q, &a, &out, &n, &more, &err), WH_OK);
+		for (size_t i = 0; i < n; i++)
+			ck_assert(lexc_str_eq(out[i].id, ws[total + i].id));
+		total += n;
+		if (n > 0)
+			q.after_id = out[n - 1].id;
+	}
+	ck_assert_uint_eq(total, 7);
+	wh_list_query act = {.limit = 10, .has_active = true, .active = true};
+	ck_assert_int_eq(s->ops->webhook_list(s, A, &act, &a, &out, &n, &more, &err), WH_OK);
+	ck_assert_uint_eq(n, 3);
+	act.active = false;
+	ck_assert_int_eq(s->ops->webhook_list(s, A, &act, &a, &out, &n, &more, &err), WH_OK);
+	ck_assert_uint_eq(n, 4);
+	wh_list_query ev = {.limit = 10, .event = WH_EVENT_FOLLOW};
+	ck_assert_int_eq(s->ops->webhook_list(s, A, &ev, &a, &out, &n, &more, &err), WH_OK);
+	ck_assert(n == 1 && lexc_str_eq(out[0].id, ws[3].id) && !more);
+	wh_list_query exact = {.limit = 7};
+	ck_assert_int_eq(s->ops->webhook_list(s, A, &exact, &a, &out, &n, &more, &err), WH_OK);
+	ck_assert(n == 7 && !more); /* a full last page says there is no more */
+}
+END_TEST
+
+/* 16 threads race for the last 4 places of a DID. */
+static void *racer(void *arg)
+{
+	unsigned i = (unsigned)(uintptr_t)arg;
+	lexc_arena ta;
+	lexc_arena_init(&ta);
+	char id[32], url[64], sid[32];
+	snprintf(id, sizeof id, "race-%02u", i);
+	snprintf(sid, sizeof sid, "race-sec-%02u", i);
+	snprintf(url, sizeof url, "https://x.test/race/%u", i);
+	wh_webhook w = {.id = lexc_str_borrow(id), .did = A, .url = lexc_str_borrow(url),
+	                .events = WH_EVENT_CHAT, .created_at = 5};
+	wh_new_secret sec = {lexc_str_borrow(sid), {sealed_bytes, sizeof sealed_bytes}, 5};
+	lexc_error e;
+	lexc_error_clear(&e);
+	wh_result r = s->ops->webhook_create(s, &w, &sec, 10, &e);
+	lexc_arena_free(&ta);
+	return (void *)(uintptr_t)r;
+}
+
+START_TEST(limit_under_threads)
+{
+	for (int i = 0; i < 6; i++) {
+		char url[32];
+		snprintf(url, sizeof url, "https://x.test/pre/%d", i);
+		wh_webhook w = webhook(A, url, 1);
+		ck_assert_int_eq(create(&w, 10), WH_OK);
+	}
+	pthread_t t[16];
+	for (uintptr_t i = 0; i < 16; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, racer, (void *)i), 0);
+	int created = 0, refused = 0;
+	for (int i = 0; i < 16; i++) {
+		void *r;
+		pthread_join(t[i], &r);
+		if ((wh_result)(uintptr_t)r == WH_OK)
+			created++;
+		else if ((wh_result)(uintptr_t)r == WH_TOO_MANY)
+			refused++;
+	}
+	ck_assert_int_eq(created, 4);
+	ck_assert_int_eq(refused, 12);
+	wh_list_query q = {.limit = 100};
+	wh_webhook *out;
+	size_t n;
+	bool more;
+	ck_assert_int_eq(s->ops->webhook_list(s, A, &q, &a, &out, &n, &more, &err), WH_OK);
+	ck_assert_uint_eq(n, 10);
+}
+END_TEST
+
+/* Each write statement of a procedure made to fail: the procedure answers
+ * WH_FAILED naming the statement, and nothing of it is written. */
+START_TEST(injected_failures)
+{
+	wh_webhook w = webhook(A, "https://x.test/i", 1);
+	static const char *const create_steps[] = {"BEGIN_WRITE", "WEBHOOK_INSERT", "SECRET_INSERT",
+	                                           "COMMIT"};
+	for (size_t i = 0; i < 4; i++) {
+		setenv("WEBHOOKD_TEST_FAIL", create_steps[i], 1);
+		lexc_error_clear(&err);
+		ck_assert_int_eq(create(&w, 50), WH_FAILED);
+		ck_assert_msg(strstr(err.message, create_steps[i]) != NULL, "%s", err.message);
+		unsetenv("WEBHOOKD_TEST_FAIL");
+		wh_webhook got;
+		ck_assert_int_eq(s->ops->webhook_get(s, A, w.id, &a, &got, &err), WH_NOT_FOUND);
+	}
+	ck_assert_int_eq(create(&w, 50), WH_OK);
+	ck_assert_uint_eq(secrets_of(A, w.id, 2), 1);
+
+	static const char *const rotate_steps[] = {"SECRET_PURGE", "SECRET_RETIRE", "SECRET_INSERT",
+	                                           "COMMIT"};
+	for (size_t i = 0; i < 4; i++) {
+		setenv("WEBHOOKD_TEST_FAIL", rotate_steps[i], 1);
+		wh_new_secret sec = new_secret(10);
+		lexc_str rid;
+		int64_t until;
+		ck_assert_int_eq(s->ops->webhook_rotate(s, A, w.id, &sec, 100, &a, &rid, &until, &err),
+		                 WH_FAILED);
+		unsetenv("WEBHOOKD_TEST_FAIL");
+		ck_assert_uint_eq(secrets_of(A, w.id, 10), 1);
+	}
+
+	wh_new_secret ns = new_secret(20);
+	setenv("WEBHOOKD_TEST_FAIL", "SECRET_INSERT", 1);
+	ck_assert_int_eq(s->ops->secret_create(s, A, LEXC_STR("n"), &ns, &err), WH_FAILED);
+	unsetenv("WEBHOOKD_TEST_FAIL");
+	wh_named_secret *list;
+	size_t n;
+	ck_assert_int_eq(s->ops->secret_list(s, A, &a, &list, &n, &err), WH_OK);
+	ck_assert_uint_eq(n, 0);
+
+	setenv("WEBHOOKD_TEST_FAIL", "WEBHOOK_DELETE", 1);
+	ck_assert_int_eq(s->ops->webhook_delete(s, A, w.id, &err), WH_FAILED);
+	unsetenv("WEBHOOKD_TEST_FAIL");
+	ck_assert_uint_eq(secrets_of(A, w.id, 30), 1); /* its secrets were not deleted either */
+}
+END_TEST
+
+START_TEST(reopen_and_migrations)
+{
+	wh_webhook w = webhook(A, "https://x.test/p", 1);
+	ck_assert_int_eq(create(&w, 50), WH_OK);
+	s->ops->close(s);
+	s = NULL;
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 0777, 0600);
+
+	sqlite3 *db;
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *q;
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*), max(version) FROM schema_migrations",
+	                                    -1, &q, NULL),
+	                 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(q, 0), 1);
+	ck_assert_int_eq(sqlite3_column_int(q, 1), 1);
+	sqlite3_finalize(q);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(q, 0), "wal");
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+
+	/* Reopening applies nothing twice and finds the data. */
+	s = wh_store_sqlite_open(path, WH_SYNC_FULL, &err);
+	ck_assert_msg(s != NULL, "%s", err.message);
+	wh_webhook got;
+	ck_assert_int_eq(s->ops->webhook_get(s, A, w.id, &a, &got, &err), WH_OK);
+	s->ops->close(s);
+	s = NULL;
+
+	/* A database of a newer webhookd is refused, not downgraded. */
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db,
+	                              "INSERT INTO schema_migrations VALUES (99, 'future', 0)",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	lexc_error_clear(&err);
+	ck_assert_ptr_null(wh_store_sqlite_open(path, WH_SYNC_NORMAL, &err));
+	ck_assert_msg(strstr(err.message, "schema version 99") != NULL, "%s", err.message);
+}
+END_TEST
+
+static Suite *store_suite(void)
+{
+	Suite *su = suite_create("webhookd_store");
+	TCase *t = tcase_create("sqlite");
+	tcase_add_checked_fixture(t, setup, teardown);
+	tcase_set_timeout(t, 60);
+	tcase_add_test(t, api_keys);
+	tcase_add_test(t, named_secrets);
+	tcase_add_test(t, webhooks);
+	tcase_add_test(t, rotation);
+	tcase_add_test(t, pages);
+	tcase_add_test(t, limit_under_threads);
+	tcase_add_test(t, injected_failures);
+	tcase_add_test(t, reopen_and_migrations);
+	suite_add_tcase(su, t);
+	return su;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(store_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,107 @@
+#!/bin/sh
+# webhookd end to end, through the real server and a real SQLite file:
+# every method and declared error, cross-DID isolation, rotation with and
+# without grace on an injected clock, the per-DID limit under 16 parallel
+# creates for its last 8 places, injected statement failures (nothing half-written), restart
+# and SIGKILL persistence, API key revocation from the CLI while serving,
+# the key file's permission check, and no plaintext secret in the database
+# or the logs. The HTTP checks are tests/webhookd_e2e.mjs (node's fetch).
+set -eu
+. "$LEXC_SRCDIR/tests/webhookd_lib.sh"
+need_node
+
+tmp=$(mktemp -d)
+pid=
+trap 'if [ -n "$pid" ]; then kill -9 "$pid" 2>/dev/null || true; fi; rm -rf "$tmp"' EXIT
+data="$tmp/data"
+export WEBHOOKD_TEST_CLOCK_FILE="$tmp/clock" WEBHOOKD_TEST_FAIL_FILE="$tmp/fail"
+# Names the URL checks resolve without DNS: a public address, and names
+# that resolve to addresses webhookd must refuse.
+export WEBHOOKD_TEST_RESOLVE="hooks.example.test=93.184.216.34,other.example.test=93.184.216.35,internal.example.test=10.0.0.5,meta.example.test=169.254.169.254,v6.example.test=fd00::1,local.example.test=127.0.0.1"
+echo 1800000000000 >"$tmp/clock"
+: >"$tmp/fail"
+
+fail() { echo "FAIL: $*"; exit 1; }
+
+# The data directory and key file are made private.
+key_a=$(wh_key "$data" did:plc:alice)
+key_b=$(wh_key "$data" did:plc:bobby)
+key_p=$(wh_key "$data" did:web:parallel.example.com)
+key_op=$(wh_key "$data" did:web:host.example.com --operator)
+[ "$(stat -c %a "$data")" = 700 ] || fail "data directory mode $(stat -c %a "$data"), want 700"
+[ "$(stat -c %a "$data/webhookd.db")" = 600 ] || fail "database mode is not 600"
+echo "$key_a" | grep -Eq '^whk_[A-Za-z0-9_-]{43}$' || fail "key create printed '$key_a'"
+echo "ok   key create prints the key alone"
+${LEXC_WRAPPER:-} "$WEBHOOKD" key create --data-dir "$data" --did not-a-did 2>"$tmp/err" &&
+	fail "key create took a bad DID"
+grep -q "not a DID" "$tmp/err" || fail "bad DID message: $(cat "$tmp/err")"
+echo "ok   key create refuses a bad DID"
+
+args="--allow-net 127.0.0.0/8 --max-webhooks 20 --grace-max 172800 --access-log $tmp/access.log"
+# shellcheck disable=SC2086
+wh_serve "$tmp/server.err" "$data" $args
+[ "$(stat -c %a "$data/webhookd.key")" = 600 ] || fail "key file mode is not 600"
+
+# Revocation from the CLI is seen by the running server.
+key_c=$(wh_key "$data" did:plc:carol)
+expect "a valid key works" 200 '"secrets":[]' -H "Authorization: Bearer $key_c" \
+	"$base/xrpc/place.wisp.v2.secret.list"
+id_c=$(${LEXC_WRAPPER:-} "$WEBHOOKD" key list --data-dir "$data" | awk '$2 == "did:plc:carol" {print $1}')
+[ -n "$id_c" ] || fail "key list does not show carol's key"
+${LEXC_WRAPPER:-} "$WEBHOOKD" key revoke --data-dir "$data" "$id_c" 2>/dev/null || fail "key revoke"
+${LEXC_WRAPPER:-} "$WEBHOOKD" key list --data-dir "$data" | grep "did:plc:carol user .* revoked" >/dev/null ||
+	fail "key list does not show the key revoked"
+expect "a revoked key is refused" 401 '"error":"AuthenticationRequired"' \
+	-H "Authorization: Bearer $key_c" "$base/xrpc/place.wisp.v2.secret.list"
+${LEXC_WRAPPER:-} "$WEBHOOKD" key revoke --data-dir "$data" "$id_c" 2>/dev/null &&
+	fail "revoking twice succeeded"
+curl -s -D "$tmp/h" -o /dev/null "$base/xrpc/place.wisp.v2.secret.list"
+grep -qi '^WWW-Authenticate: Bearer' "$tmp/h" || fail "401 without WWW-Authenticate: $(cat "$tmp/h")"
+echo "ok   401 names the scheme in WWW-Authenticate"
+[ "$fails" = 0 ] || exit 1
+
+cp "$LEXC_SRCDIR/tests/webhookd_e2e.mjs" "$tmp/e2e.mjs"
+run_js() { # run_js PHASE
+	node "$tmp/e2e.mjs" "$1" "$base" "$tmp" "$key_a" "$key_b" "$key_p" "$key_op" ||
+		fail "tests/webhookd_e2e.mjs $1"
+}
+run_js main
+kill -0 "$pid" || fail "the server died"
+
+# Restart: everything is still there, and secrets still decrypt.
+stop_server
+# shellcheck disable=SC2086
+wh_serve "$tmp/server.err" "$data" $args
+run_js after-restart
+
+# SIGKILL right after a 200: the call's writes are on disk.
+run_js before-kill
+kill -9 "$pid"
+wait "$pid" 2>/dev/null || true
+pid=
+# shellcheck disable=SC2086
+wh_serve "$tmp/server.err" "$data" $args
+run_js after-kill
+stop_server
+
+# The key file must be private: webhookd refuses to start otherwise.
+chmod 644 "$data/webhookd.key"
+if ${LEXC_WRAPPER:-} "$WEBHOOKD" serve --data-dir "$data" --listen 127.0.0.1:0 2>"$tmp/perm.err"; then
+	fail "serve started with a key file others can read"
+fi
+grep -q "webhookd.key" "$tmp/perm.err" && grep -q "chmod 600" "$tmp/perm.err" ||
+	fail "key file message: $(cat "$tmp/perm.err")"
+chmod 600 "$data/webhookd.key"
+echo "ok   serve refuses a key file others can read"
+
+# No plaintext secret in the database, its WAL, or any log.
+[ -s "$tmp/secrets.txt" ] || fail "the suite recorded no secrets"
+n=$(wc -l <"$tmp/secrets.txt")
+printf '%s\n%s\n%s\n%s\n' "$key_a" "$key_b" "$key_p" "$key_op" >>"$tmp/secrets.txt"
+for f in "$data"/webhookd.db* "$tmp/server.err" "$tmp/server.err.log" "$tmp/access.log"; do
+	[ -e "$f" ] || continue
+	if grep -a -F -f "$tmp/secrets.txt" "$f" >/dev/null; then
+		fail "a plaintext secret is in $f"
+	fi
+done
+echo "ok   none of $n secrets and 4 API keys appears in the database or the logs"
