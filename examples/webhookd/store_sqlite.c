@@ -63,6 +63,11 @@ static const struct migration {
          " UNIQUE (did, url),"
          " FOREIGN KEY (did, secret_name) REFERENCES named_secrets (did, name));"
          "CREATE INDEX webhooks_by_did ON webhooks (did, id);"
+         /* Webhooks per DID, kept in the transactions that create and
+          * delete them: the limit check costs the same at any count. */
+         "CREATE TABLE webhook_counts ("
+         " did TEXT PRIMARY KEY,"
+         " webhooks INTEGER NOT NULL CHECK (webhooks >= 0)) WITHOUT ROWID;"
          /* A secret belongs to a webhook or to a named secret, never both. */
          "CREATE TABLE secrets ("
          " id TEXT PRIMARY KEY,"
@@ -120,7 +125,10 @@ static const struct migration {
 	                 " WHERE webhook_id IS ?1 AND secret_name IS ?2 AND did = ?3"             \
 	                 " AND (expires_at = 0 OR expires_at > ?4)"                               \
 	                 " ORDER BY expires_at = 0 DESC, created_at DESC, id DESC")                \
-	X(WEBHOOK_COUNT, "SELECT count(*) FROM webhooks WHERE did = ?1")                           \
+	X(WEBHOOK_COUNT_UP, "INSERT INTO webhook_counts (did, webhooks) VALUES (?1, 1)"            \
+	                    " ON CONFLICT (did) DO UPDATE SET webhooks = webhooks + 1"             \
+	                    " WHERE webhooks < ?2")                                                \
+	X(WEBHOOK_COUNT_DOWN, "UPDATE webhook_counts SET webhooks = webhooks - 1 WHERE did = ?1") \
 	X(WEBHOOK_URL_TAKEN, "SELECT 1 FROM webhooks WHERE did = ?1 AND url = ?2 AND id <> ?3")  \
 	X(WEBHOOK_INSERT, "INSERT INTO webhooks (" WEBHOOK_COLUMNS ") VALUES (?1, ?2, ?3, ?4,"    \
 	                  " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")              \
@@ -919,15 +927,16 @@ static wh_result webhook_create(wh_store *base, const wh_webhook *w, const wh_ne
 	}
 	int got = url_taken(c, w->did, w->url, lexc_str_borrow(NULL), err);
 	r = got < 0 ? WH_FAILED : got == 1 ? WH_DUPLICATE : WH_OK;
+	/* Counts the webhook in, unless the DID has max_per_did already. */
 	sqlite3_stmt *st = NULL;
-	if (r == WH_OK && (st = stmt(c, STMT_WEBHOOK_COUNT, err)) == NULL)
+	if (r == WH_OK && (st = stmt(c, STMT_WEBHOOK_COUNT_UP, err)) == NULL)
 		r = WH_FAILED;
 	if (r == WH_OK) {
 		bind_str(st, 1, w->did);
-		got = row(c, STMT_WEBHOOK_COUNT, st, err);
-		int64_t count = got == 1 ? sqlite3_column_int64(st, 0) : 0;
-		sqlite3_reset(st);
-		r = got != 1 ? WH_FAILED : (size_t)count >= max_per_did ? WH_TOO_MANY : WH_OK;
+		sqlite3_bind_int64(st, 2, (int64_t)max_per_did);
+		r = run(c, STMT_WEBHOOK_COUNT_UP, st, WH_FAILED, err);
+		if (r == WH_OK && sqlite3_changes(c->db) == 0)
+			r = WH_TOO_MANY;
 	}
 	if (r == WH_OK && (st = stmt(c, STMT_WEBHOOK_INSERT, err)) == NULL)
 		r = WH_FAILED;
@@ -1066,6 +1075,13 @@ static wh_result webhook_delete(wh_store *base, lexc_str did, lexc_str id, lexc_
 		r = run_did_name(c, STMT_WEBHOOK_DELETE, did, id, err);
 	if (r == WH_OK && sqlite3_changes(c->db) == 0)
 		r = WH_NOT_FOUND;
+	sqlite3_stmt *st = NULL;
+	if (r == WH_OK && (st = stmt(c, STMT_WEBHOOK_COUNT_DOWN, err)) == NULL)
+		r = WH_FAILED;
+	if (r == WH_OK) {
+		bind_str(st, 1, did);
+		r = run(c, STMT_WEBHOOK_COUNT_DOWN, st, WH_FAILED, err);
+	}
 	return tx_end(s, c, r, err);
 }
 
