@@ -60,7 +60,8 @@ START_TEST(secret_and_key_formats)
 	ck_assert_uint_eq(strlen(k), WH_API_KEY_LEN);
 	ck_assert_int_eq(strncmp(k, "whk_", 4), 0);
 	for (const char *p = k + 4; *p; p++)
-		ck_assert(strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", *p));
+		ck_assert(strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+		                 *p));
 }
 END_TEST
 
@@ -113,7 +114,8 @@ START_TEST(seal_binds_owner_and_id)
 	for (size_t i = 0; i < s.len; i++) {
 		unsigned char *copy = lexc_arena_memdup(&a, s.data, s.len);
 		copy[i] ^= 0x01;
-		ck_assert_msg(!wh_open(k, did, id, (wh_sealed){copy, s.len}, &a, &out), "byte %zu", i);
+		ck_assert_msg(!wh_open(k, did, id, (wh_sealed){copy, s.len}, &a, &out), "byte %zu",
+		              i);
 	}
 	ck_assert(!wh_open(k, did, id, (wh_sealed){s.data, 27}, &a, &out));
 	ck_assert(!wh_open(k, did, id, (wh_sealed){NULL, 0}, &a, &out));
@@ -206,8 +208,8 @@ START_TEST(cursors)
 		ck_assert_msg(!wh_cursor_parse(k, did, lexc_str_borrow_n(copy, c.len), &a, &back),
 		              "char %zu", i);
 	}
-	static const char *const bad[] = {"", "garbage", "====", "AAAA", "A",
-	                                  "0190aaaa-0000-7000-8000-000000000001"};
+	static const char *const bad[] = {
+	        "", "garbage", "====", "AAAA", "A", "0190aaaa-0000-7000-8000-000000000001"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		ck_assert_msg(!wh_cursor_parse(k, did, lexc_str_borrow(bad[i]), &a, &back), "%s",
 		              bad[i]);
@@ -226,10 +228,10 @@ START_TEST(hashes_and_compare)
 {
 	unsigned char h[32];
 	wh_sha256("abc", 3, h);
-	static const unsigned char want[32] = {
-	        0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40,
-	        0xde, 0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17,
-	        0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad};
+	static const unsigned char want[32] = {0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea,
+	                                       0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
+	                                       0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c,
+	                                       0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad};
 	ck_assert(wh_equal_ct(h, want, 32));
 	h[31] ^= 1;
 	ck_assert(!wh_equal_ct(h, want, 32));

@@ -83,8 +83,8 @@ static size_t secrets_of(lexc_str did, lexc_str id, int64_t now)
 	wh_secret *out;
 	size_t n = 0;
 	bool named;
-	ck_assert_int_eq(s->ops->webhook_secrets(s, did, id, now, false, &a, &out, &n, &named, &err),
-	                 WH_OK);
+	ck_assert_int_eq(
+	        s->ops->webhook_secrets(s, did, id, now, false, &a, &out, &n, &named, &err), WH_OK);
 	return n;
 }
 
@@ -177,7 +177,8 @@ START_TEST(webhooks)
 	ck_assert_int_eq(create(&dup, 3), WH_DUPLICATE);
 	wh_webhook other = webhook(B, "https://x.test/a", 1001);
 	ck_assert_int_eq(create(&other, 3), WH_OK);
-	wh_webhook w2 = webhook(A, "https://x.test/b", 1002), w3 = webhook(A, "https://x.test/c", 1003),
+	wh_webhook w2 = webhook(A, "https://x.test/b", 1002),
+	           w3 = webhook(A, "https://x.test/c", 1003),
 	           w4 = webhook(A, "https://x.test/d", 1004);
 	ck_assert_int_eq(create(&w2, 3), WH_OK);
 	ck_assert_int_eq(create(&w3, 3), WH_OK);
@@ -189,7 +190,8 @@ START_TEST(webhooks)
 	ck_assert_ptr_null(got.suffix.ptr);
 	ck_assert(got.has_mute_words && got.n_mute_words == 2 &&
 	          lexc_str_eq_cstr(got.mute_words[1], ""));
-	ck_assert(got.has_rewrite && got.n_rewrite == 1 && lexc_str_eq_cstr(got.rewrite[0].to, "b"));
+	ck_assert(got.has_rewrite && got.n_rewrite == 1 &&
+	          lexc_str_eq_cstr(got.rewrite[0].to, "b"));
 	ck_assert_int_eq(s->ops->webhook_get(s, B, w.id, &a, &got, &err), WH_NOT_FOUND);
 
 	/* A patch changes only its fields. */
@@ -228,8 +230,8 @@ START_TEST(rotation)
 	wh_secret *list;
 	size_t n;
 	bool named;
-	ck_assert_int_eq(
-	        s->ops->webhook_secrets(s, A, w.id, 0, true, &a, &list, &n, &named, &err), WH_OK);
+	ck_assert_int_eq(s->ops->webhook_secrets(s, A, w.id, 0, true, &a, &list, &n, &named, &err),
+	                 WH_OK);
 	ck_assert_uint_eq(n, 1);
 	ck_assert(!named && list[0].expires_at == 0 && list[0].sealed.len == sizeof sealed_bytes);
 	lexc_str first = list[0].id;
@@ -237,11 +239,13 @@ START_TEST(rotation)
 	lexc_str rid;
 	int64_t until;
 	wh_new_secret sec = new_secret(100);
-	ck_assert_int_eq(s->ops->webhook_rotate(s, A, w.id, &sec, 500, &a, &rid, &until, &err), WH_OK);
+	ck_assert_int_eq(s->ops->webhook_rotate(s, A, w.id, &sec, 500, &a, &rid, &until, &err),
+	                 WH_OK);
 	ck_assert(lexc_str_eq(rid, first));
 	ck_assert_int_eq(until, 600);
 	ck_assert_int_eq(
-	        s->ops->webhook_secrets(s, A, w.id, 599, false, &a, &list, &n, &named, &err), WH_OK);
+	        s->ops->webhook_secrets(s, A, w.id, 599, false, &a, &list, &n, &named, &err),
+	        WH_OK);
 	ck_assert_uint_eq(n, 2);
 	ck_assert(lexc_str_eq(list[0].id, sec.id) && list[0].expires_at == 0);
 	ck_assert(lexc_str_eq(list[1].id, first) && list[1].expires_at == 600);
@@ -251,8 +255,9 @@ START_TEST(rotation)
 	/* Ten retired at most while they are valid; grace 0 is always allowed. */
 	for (int i = 0; i < 9; i++) {
 		wh_new_secret x = new_secret(200 + i);
-		ck_assert_int_eq(s->ops->webhook_rotate(s, A, w.id, &x, 10000, &a, &rid, &until, &err),
-		                 WH_OK);
+		ck_assert_int_eq(
+		        s->ops->webhook_rotate(s, A, w.id, &x, 10000, &a, &rid, &until, &err),
+		        WH_OK);
 	}
 	ck_assert_uint_eq(secrets_of(A, w.id, 300), 11);
 	wh_new_secret x = new_secret(300);
@@ -325,8 +330,11 @@ static void *racer(void *arg)
 	snprintf(id, sizeof id, "race-%02u", i);
 	snprintf(sid, sizeof sid, "race-sec-%02u", i);
 	snprintf(url, sizeof url, "https://x.test/race/%u", i);
-	wh_webhook w = {.id = lexc_str_borrow(id), .did = A, .url = lexc_str_borrow(url),
-	                .events = WH_EVENT_CHAT, .created_at = 5};
+	wh_webhook w = {.id = lexc_str_borrow(id),
+	                .did = A,
+	                .url = lexc_str_borrow(url),
+	                .events = WH_EVENT_CHAT,
+	                .created_at = 5};
 	wh_new_secret sec = {lexc_str_borrow(sid), {sealed_bytes, sizeof sealed_bytes}, 5};
 	lexc_error e;
 	lexc_error_clear(&e);
@@ -392,8 +400,9 @@ START_TEST(injected_failures)
 		wh_new_secret sec = new_secret(10);
 		lexc_str rid;
 		int64_t until;
-		ck_assert_int_eq(s->ops->webhook_rotate(s, A, w.id, &sec, 100, &a, &rid, &until, &err),
-		                 WH_FAILED);
+		ck_assert_int_eq(
+		        s->ops->webhook_rotate(s, A, w.id, &sec, 100, &a, &rid, &until, &err),
+		        WH_FAILED);
 		unsetenv("WEBHOOKD_TEST_FAIL");
 		ck_assert_uint_eq(secrets_of(A, w.id, 10), 1);
 	}
@@ -427,7 +436,8 @@ START_TEST(reopen_and_migrations)
 	sqlite3 *db;
 	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
 	sqlite3_stmt *q;
-	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*), max(version) FROM schema_migrations",
+	ck_assert_int_eq(sqlite3_prepare_v2(db,
+	                                    "SELECT count(*), max(version) FROM schema_migrations",
 	                                    -1, &q, NULL),
 	                 SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
@@ -450,8 +460,7 @@ START_TEST(reopen_and_migrations)
 
 	/* A database of a newer webhookd is refused, not downgraded. */
 	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db,
-	                              "INSERT INTO schema_migrations VALUES (99, 'future', 0)",
+	ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO schema_migrations VALUES (99, 'future', 0)",
 	                              NULL, NULL, NULL),
 	                 SQLITE_OK);
 	sqlite3_close(db);

@@ -39,7 +39,8 @@ lexc_status wh_auth_hook(lexc_call *call, void *user)
 	lexc_error_clear(&err);
 	wh_result r = svc->store->ops->key_lookup(svc->store, hash, a, &found, &err);
 	if (r == WH_FAILED)
-		return lexc_call_fail(call, LEXC_INTERNAL_SERVER_ERROR, "key lookup: %s", err.message);
+		return lexc_call_fail(call, LEXC_INTERNAL_SERVER_ERROR, "key lookup: %s",
+		                      err.message);
 	if (r != WH_OK || !wh_equal_ct(found.hash, hash, sizeof hash))
 		return lexc_call_fail(call, LEXC_AUTHENTICATION_REQUIRED, "invalid API key");
 
@@ -48,7 +49,8 @@ lexc_status wh_auth_hook(lexc_call *call, void *user)
 	if (caller == NULL || did == NULL)
 		return lexc_call_fail(call, LEXC_NO_MEMORY, "out of memory");
 	caller->operator_key = found.operator_key;
-	size_t n = found.id.len < sizeof caller->key_id - 1 ? found.id.len : sizeof caller->key_id - 1;
+	size_t n =
+	        found.id.len < sizeof caller->key_id - 1 ? found.id.len : sizeof caller->key_id - 1;
 	memcpy(caller->key_id, found.id.ptr, n);
 	return lexc_call_set_caller(call, did, caller);
 }

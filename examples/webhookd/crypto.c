@@ -170,7 +170,8 @@ bool wh_uuid7(int64_t now_ms, char out[WH_UUID_LEN + 1])
 	pthread_mutex_lock(&uuid_lock);
 	if (now_ms > uuid_last_ms) {
 		uuid_last_ms = now_ms;
-		uuid_counter = (unsigned)(b[6] & 0x07) << 8 | b[7]; /* random start, room to count */
+		uuid_counter =
+		        (unsigned)(b[6] & 0x07) << 8 | b[7]; /* random start, room to count */
 	} else if (++uuid_counter > 0xfff) {
 		uuid_last_ms++; /* the counter overflowed: borrow the next millisecond */
 		uuid_counter = 0;
@@ -180,7 +181,7 @@ bool wh_uuid7(int64_t now_ms, char out[WH_UUID_LEN + 1])
 	pthread_mutex_unlock(&uuid_lock);
 	for (int i = 0; i < 6; i++)
 		b[i] = (unsigned char)(ms >> (40 - 8 * i));
-	b[6] = (unsigned char)(0x70 | (counter >> 8));  /* version 7 */
+	b[6] = (unsigned char)(0x70 | (counter >> 8)); /* version 7 */
 	b[7] = (unsigned char)counter;
 	b[8] = (unsigned char)(0x80 | (b[8] & 0x3f)); /* variant 10 */
 	static const char hex[] = "0123456789abcdef";
@@ -246,7 +247,8 @@ static bool key_file_read(const char *path, unsigned char master[MASTER_LEN], le
 		refuse(err, "the key file %s is not a regular file", path);
 	} else if ((st.st_mode & 077) != 0) {
 		refuse(err,
-		       "the key file %s is readable or writable by others (mode %04o); fix it with: "
+		       "the key file %s is readable or writable by others (mode %04o); fix it "
+		       "with: "
 		       "chmod 600 %s",
 		       path, (unsigned)(st.st_mode & 07777), path);
 	} else if (st.st_uid != geteuid()) {
@@ -267,7 +269,8 @@ wh_keyring *wh_keyring_open(const char *dir, lexc_error *err)
 {
 	char path[4096];
 	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, key_file_name) >= sizeof path) {
-		lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR, "the data directory path is too long");
+		lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR,
+		               "the data directory path is too long");
 		return NULL;
 	}
 	struct stat st;
@@ -346,8 +349,8 @@ bool wh_seal(const wh_keyring *k, lexc_str did, lexc_str secret_id, lexc_str pla
 	return true;
 }
 
-bool wh_open(const wh_keyring *k, lexc_str did, lexc_str secret_id, wh_sealed sealed,
-             lexc_arena *a, lexc_str *plain)
+bool wh_open(const wh_keyring *k, lexc_str did, lexc_str secret_id, wh_sealed sealed, lexc_arena *a,
+             lexc_str *plain)
 {
 	if (sealed.data == NULL || sealed.len < NONCE_LEN + TAG_LEN || sealed.len > 8192)
 		return false;

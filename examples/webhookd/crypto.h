@@ -66,8 +66,8 @@ bool wh_seal(const wh_keyring *k, lexc_str did, lexc_str secret_id, lexc_str pla
 /* Opens what wh_seal made for the same did and secret_id; the plaintext in
  * the arena (NUL-terminated). false if it does not open (wrong key, owner,
  * id, or a changed byte). */
-bool wh_open(const wh_keyring *k, lexc_str did, lexc_str secret_id, wh_sealed sealed,
-             lexc_arena *a, lexc_str *plain);
+bool wh_open(const wh_keyring *k, lexc_str did, lexc_str secret_id, wh_sealed sealed, lexc_arena *a,
+             lexc_str *plain);
 
 /* An opaque listWebhooks cursor for the position after webhook `id` of
  * `did`: base64url of the id and a MAC binding it to the DID. */

@@ -28,7 +28,8 @@ static void usage(FILE *out)
 	        "  --config FILE          read settings from FILE (name = value lines)\n"
 	        "  --data-dir DIR         database and key file (default ./webhookd-data)\n"
 	        "  --listen HOST:PORT     address to listen on (default 127.0.0.1:%d)\n"
-	        "  --allow-net CIDR       allow webhook URLs in this network, http too (repeatable)\n"
+	        "  --allow-net CIDR       allow webhook URLs in this network, http too "
+	        "(repeatable)\n"
 	        "  --max-webhooks N       webhooks per DID (default %d)\n"
 	        "  --grace-default S      rotation grace when none is asked (default %d)\n"
 	        "  --grace-max S          the largest graceSeconds accepted (default %d)\n"
@@ -88,7 +89,10 @@ static int key_create(const wh_options *o)
 	if (wh_api_key_generate(key) && wh_uuid7(now, id)) {
 		unsigned char hash[32];
 		wh_sha256(key, WH_API_KEY_LEN, hash);
-		wh_api_key k = {.id = lexc_str_borrow(id), .did = lexc_str_borrow(o->did), .operator_key = o->operator_key, .created_at = now};
+		wh_api_key k = {.id = lexc_str_borrow(id),
+		                .did = lexc_str_borrow(o->did),
+		                .operator_key = o->operator_key,
+		                .created_at = now};
 		lexc_error err;
 		lexc_error_clear(&err);
 		if (s->ops->key_create(s, &k, hash, &err) == WH_OK) {
@@ -126,8 +130,8 @@ static int key_list(const wh_options *o)
 			lexc_str created = wh_datetime(&a, keys[i].created_at);
 			printf("%.*s %.*s %s %.*s %s\n", (int)keys[i].id.len, keys[i].id.ptr,
 			       (int)keys[i].did.len, keys[i].did.ptr,
-			       keys[i].operator_key ? "operator" : "user", (int)created.len, created.ptr,
-			       keys[i].revoked_at != 0 ? "revoked" : "valid");
+			       keys[i].operator_key ? "operator" : "user", (int)created.len,
+			       created.ptr, keys[i].revoked_at != 0 ? "revoked" : "valid");
 		}
 		rc = 0;
 	} else {

@@ -180,7 +180,8 @@ static char *trim(char *s)
 	while (*s == ' ' || *s == '\t')
 		s++;
 	size_t n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+	while (n > 0 &&
+	       (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
 		s[--n] = '\0';
 	return s;
 }
@@ -220,8 +221,8 @@ static bool read_config(wh_options *o, const char *path, char *err, size_t size)
 		} else {
 			/* Kept for the life of the process, as argv is. */
 			char *copy = value != NULL ? strdup(value) : NULL;
-			ok = apply(o, settings[i].id, copy != NULL ? copy : "true", true, where, err,
-			           size);
+			ok = apply(o, settings[i].id, copy != NULL ? copy : "true", true, where,
+			           err, size);
 		}
 	}
 	fclose(f);

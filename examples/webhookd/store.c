@@ -37,7 +37,7 @@ const char *wh_result_name(wh_result r)
 
 /* In bit order: name i is the event of bit 1 << i (place.stream.server.defs). */
 static const lexc_str event_names[WH_EVENT_COUNT] = {
-        LEXC_STR_INIT("chat"),   LEXC_STR_INIT("livestream"),      LEXC_STR_INIT("follow"),
+        LEXC_STR_INIT("chat"),    LEXC_STR_INIT("livestream"),      LEXC_STR_INIT("follow"),
         LEXC_STR_INIT("mention"), LEXC_STR_INIT("stream.received"),
 };
 

@@ -31,16 +31,16 @@
 
 typedef enum wh_result {
 	WH_OK = 0,
-	WH_NOT_FOUND,           /* no such object of this DID */
-	WH_ALREADY_EXISTS,      /* a named secret of this name exists */
-	WH_DUPLICATE,           /* a webhook of this DID has this URL */
-	WH_TOO_MANY,            /* the per-DID webhook limit is reached */
-	WH_TOO_MANY_RETIRED,    /* WH_MAX_RETIRED retired secrets are still valid */
-	WH_ARCHIVED,            /* the webhook is archived: read-only */
-	WH_SECRET_IS_NAMED,     /* the webhook signs with a named secret */
-	WH_SECRET_NOT_FOUND,    /* bind: no named secret of that name */
-	WH_SECRET_IN_USE,       /* delete: webhooks are bound to the secret */
-	WH_FAILED,              /* the database failed; the message says how */
+	WH_NOT_FOUND,        /* no such object of this DID */
+	WH_ALREADY_EXISTS,   /* a named secret of this name exists */
+	WH_DUPLICATE,        /* a webhook of this DID has this URL */
+	WH_TOO_MANY,         /* the per-DID webhook limit is reached */
+	WH_TOO_MANY_RETIRED, /* WH_MAX_RETIRED retired secrets are still valid */
+	WH_ARCHIVED,         /* the webhook is archived: read-only */
+	WH_SECRET_IS_NAMED,  /* the webhook signs with a named secret */
+	WH_SECRET_NOT_FOUND, /* bind: no named secret of that name */
+	WH_SECRET_IN_USE,    /* delete: webhooks are bound to the secret */
+	WH_FAILED,           /* the database failed; the message says how */
 } wh_result;
 
 /* The name of a result, for logs and tests ("WH_NOT_FOUND"). */
@@ -102,9 +102,9 @@ typedef struct wh_sealed {
 
 /* A signing secret's metadata; `sealed` only where an operation says. */
 typedef struct wh_secret {
-	lexc_str id;          /* UUIDv7 */
-	int64_t created_at;   /* ms */
-	int64_t expires_at;   /* ms; 0: the current secret */
+	lexc_str id;        /* UUIDv7 */
+	int64_t created_at; /* ms */
+	int64_t expires_at; /* ms; 0: the current secret */
 	wh_sealed sealed;
 } wh_secret;
 
@@ -120,7 +120,7 @@ typedef struct wh_api_key {
 	lexc_str did;
 	bool operator_key;
 	int64_t created_at;
-	int64_t revoked_at; /* 0: valid */
+	int64_t revoked_at;     /* 0: valid */
 	unsigned char hash[32]; /* SHA-256 of the key (key_lookup fills it) */
 } wh_api_key;
 
@@ -202,8 +202,8 @@ typedef struct wh_store_ops {
 	                                int64_t now, lexc_error *err);
 	/* name null: back to its own secret (a webhook keeps its own secrets
 	 * while bound). WH_SECRET_NOT_FOUND, WH_ARCHIVED. */
-	wh_result (*webhook_bind)(wh_store *s, lexc_str did, lexc_str id, lexc_str name, int64_t now,
-	                          lexc_error *err);
+	wh_result (*webhook_bind)(wh_store *s, lexc_str did, lexc_str id, lexc_str name,
+	                          int64_t now, lexc_error *err);
 	/* Rotates the webhook's own secret as secret_rotate does; the retired
 	 * secret's id into *retired_id (null if there was none). WH_ARCHIVED,
 	 * WH_SECRET_IS_NAMED, WH_TOO_MANY_RETIRED. */
@@ -225,8 +225,9 @@ struct wh_store {
 
 /* How durable a commit is (doc/webhookd.md, "Durability"). */
 typedef enum wh_sync {
-	WH_SYNC_NORMAL = 0, /* survives a crash of the process; power loss may lose the last commits */
-	WH_SYNC_FULL,       /* also survives power loss: an fsync per commit */
+	WH_SYNC_NORMAL =
+	        0,    /* survives a crash of the process; power loss may lose the last commits */
+	WH_SYNC_FULL, /* also survives power loss: an fsync per commit */
 } wh_sync;
 
 /* Opens (creating and migrating) the SQLite store at `path` (mode 0600).

@@ -87,63 +87,63 @@ static const struct migration {
  * what an error message says. Owner-generic statements take (webhook_id,
  * secret_name, did) and compare with IS, so one statement serves both
  * kinds of owner (the other column is NULL). */
-#define WEBHOOK_COLUMNS                                                                             \
-	"id, did, url, events, status, prefix, suffix, name, description, rewrite, mute_words,"     \
+#define WEBHOOK_COLUMNS                                                                            \
+	"id, did, url, events, status, prefix, suffix, name, description, rewrite, mute_words,"    \
 	" created_at, updated_at, last_triggered, error_count, secret_name"
 #define STATEMENTS(X)                                                                              \
 	X(BEGIN_WRITE, "BEGIN IMMEDIATE")                                                          \
 	X(BEGIN_READ, "BEGIN")                                                                     \
 	X(COMMIT, "COMMIT")                                                                        \
 	X(ROLLBACK, "ROLLBACK")                                                                    \
-	X(KEY_INSERT, "INSERT INTO api_keys (id, did, operator, hash, created_at)"                \
+	X(KEY_INSERT, "INSERT INTO api_keys (id, did, operator, hash, created_at)"                 \
 	              " VALUES (?1, ?2, ?3, ?4, ?5)")                                              \
-	X(KEY_BY_HASH, "SELECT id, did, operator, created_at, revoked_at, hash FROM api_keys"     \
+	X(KEY_BY_HASH, "SELECT id, did, operator, created_at, revoked_at, hash FROM api_keys"      \
 	               " WHERE hash = ?1 AND revoked_at = 0")                                      \
-	X(KEY_ALL, "SELECT id, did, operator, created_at, revoked_at, hash FROM api_keys"         \
+	X(KEY_ALL, "SELECT id, did, operator, created_at, revoked_at, hash FROM api_keys"          \
 	           " ORDER BY created_at, id")                                                     \
-	X(KEY_REVOKE, "UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at = 0")     \
-	X(NAMED_EXISTS, "SELECT 1 FROM named_secrets WHERE did = ?1 AND name = ?2")               \
-	X(NAMED_INSERT, "INSERT INTO named_secrets (did, name, created_at) VALUES (?1, ?2, ?3)")  \
-	X(NAMED_ROTATED, "UPDATE named_secrets SET last_rotated_at = ?3"                          \
+	X(KEY_REVOKE, "UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at = 0")      \
+	X(NAMED_EXISTS, "SELECT 1 FROM named_secrets WHERE did = ?1 AND name = ?2")                \
+	X(NAMED_INSERT, "INSERT INTO named_secrets (did, name, created_at) VALUES (?1, ?2, ?3)")   \
+	X(NAMED_ROTATED, "UPDATE named_secrets SET last_rotated_at = ?3"                           \
 	                 " WHERE did = ?1 AND name = ?2")                                          \
-	X(NAMED_LIST, "SELECT name, created_at, last_rotated_at FROM named_secrets"               \
+	X(NAMED_LIST, "SELECT name, created_at, last_rotated_at FROM named_secrets"                \
 	              " WHERE did = ?1 ORDER BY name")                                             \
-	X(NAMED_IN_USE, "SELECT 1 FROM webhooks WHERE did = ?1 AND secret_name = ?2 LIMIT 1")     \
-	X(NAMED_DELETE_SECRETS, "DELETE FROM secrets WHERE did = ?1 AND secret_name = ?2")        \
-	X(NAMED_DELETE, "DELETE FROM named_secrets WHERE did = ?1 AND name = ?2")                 \
-	X(SECRET_INSERT, "INSERT INTO secrets (id, did, webhook_id, secret_name, sealed,"         \
+	X(NAMED_IN_USE, "SELECT 1 FROM webhooks WHERE did = ?1 AND secret_name = ?2 LIMIT 1")      \
+	X(NAMED_DELETE_SECRETS, "DELETE FROM secrets WHERE did = ?1 AND secret_name = ?2")         \
+	X(NAMED_DELETE, "DELETE FROM named_secrets WHERE did = ?1 AND name = ?2")                  \
+	X(SECRET_INSERT, "INSERT INTO secrets (id, did, webhook_id, secret_name, sealed,"          \
 	                 " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")                           \
-	X(SECRET_PURGE, "DELETE FROM secrets WHERE webhook_id IS ?1 AND secret_name IS ?2"        \
-	                " AND did = ?3 AND expires_at <> 0 AND expires_at <= ?4")                 \
-	X(SECRET_RETIRED_COUNT, "SELECT count(*) FROM secrets WHERE webhook_id IS ?1"             \
-	                        " AND secret_name IS ?2 AND did = ?3 AND expires_at > ?4")        \
-	X(SECRET_CURRENT, "SELECT id FROM secrets WHERE webhook_id IS ?1 AND secret_name IS ?2"   \
+	X(SECRET_PURGE, "DELETE FROM secrets WHERE webhook_id IS ?1 AND secret_name IS ?2"         \
+	                " AND did = ?3 AND expires_at <> 0 AND expires_at <= ?4")                  \
+	X(SECRET_RETIRED_COUNT, "SELECT count(*) FROM secrets WHERE webhook_id IS ?1"              \
+	                        " AND secret_name IS ?2 AND did = ?3 AND expires_at > ?4")         \
+	X(SECRET_CURRENT, "SELECT id FROM secrets WHERE webhook_id IS ?1 AND secret_name IS ?2"    \
 	                  " AND did = ?3 AND expires_at = 0")                                      \
-	X(SECRET_RETIRE, "UPDATE secrets SET expires_at = ?2 WHERE id = ?1")                      \
+	X(SECRET_RETIRE, "UPDATE secrets SET expires_at = ?2 WHERE id = ?1")                       \
 	X(SECRET_DELETE, "DELETE FROM secrets WHERE id = ?1")                                      \
-	X(SECRETS_VALID, "SELECT id, created_at, expires_at, sealed FROM secrets"                 \
-	                 " WHERE webhook_id IS ?1 AND secret_name IS ?2 AND did = ?3"             \
-	                 " AND (expires_at = 0 OR expires_at > ?4)"                               \
+	X(SECRETS_VALID, "SELECT id, created_at, expires_at, sealed FROM secrets"                  \
+	                 " WHERE webhook_id IS ?1 AND secret_name IS ?2 AND did = ?3"              \
+	                 " AND (expires_at = 0 OR expires_at > ?4)"                                \
 	                 " ORDER BY expires_at = 0 DESC, created_at DESC, id DESC")                \
 	X(WEBHOOK_COUNT_UP, "INSERT INTO webhook_counts (did, webhooks) VALUES (?1, 1)"            \
 	                    " ON CONFLICT (did) DO UPDATE SET webhooks = webhooks + 1"             \
 	                    " WHERE webhooks < ?2")                                                \
-	X(WEBHOOK_COUNT_DOWN, "UPDATE webhook_counts SET webhooks = webhooks - 1 WHERE did = ?1") \
-	X(WEBHOOK_URL_TAKEN, "SELECT 1 FROM webhooks WHERE did = ?1 AND url = ?2 AND id <> ?3")  \
-	X(WEBHOOK_INSERT, "INSERT INTO webhooks (" WEBHOOK_COLUMNS ") VALUES (?1, ?2, ?3, ?4,"    \
-	                  " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")              \
-	X(WEBHOOK_GET, "SELECT " WEBHOOK_COLUMNS " FROM webhooks WHERE did = ?1 AND id = ?2")     \
-	X(WEBHOOK_PAGE, "SELECT " WEBHOOK_COLUMNS " FROM webhooks WHERE did = ?1 AND id > ?2"     \
-	                " AND (?3 IS NULL OR (status = 0) = ?3)"                                  \
-	                " AND (?4 = 0 OR (events & ?4) <> 0) ORDER BY id LIMIT ?5")               \
-	X(WEBHOOK_UPDATE, "UPDATE webhooks SET url = ?3, events = ?4, status = ?5, prefix = ?6,"  \
-	                  " suffix = ?7, name = ?8, description = ?9, rewrite = ?10,"             \
-	                  " mute_words = ?11, updated_at = ?13 WHERE did = ?2 AND id = ?1")       \
-	X(WEBHOOK_DELETE_SECRETS, "DELETE FROM secrets WHERE did = ?1 AND webhook_id = ?2")       \
+	X(WEBHOOK_COUNT_DOWN, "UPDATE webhook_counts SET webhooks = webhooks - 1 WHERE did = ?1")  \
+	X(WEBHOOK_URL_TAKEN, "SELECT 1 FROM webhooks WHERE did = ?1 AND url = ?2 AND id <> ?3")    \
+	X(WEBHOOK_INSERT, "INSERT INTO webhooks (" WEBHOOK_COLUMNS ") VALUES (?1, ?2, ?3, ?4,"     \
+	                  " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")               \
+	X(WEBHOOK_GET, "SELECT " WEBHOOK_COLUMNS " FROM webhooks WHERE did = ?1 AND id = ?2")      \
+	X(WEBHOOK_PAGE, "SELECT " WEBHOOK_COLUMNS " FROM webhooks WHERE did = ?1 AND id > ?2"      \
+	                " AND (?3 IS NULL OR (status = 0) = ?3)"                                   \
+	                " AND (?4 = 0 OR (events & ?4) <> 0) ORDER BY id LIMIT ?5")                \
+	X(WEBHOOK_UPDATE, "UPDATE webhooks SET url = ?3, events = ?4, status = ?5, prefix = ?6,"   \
+	                  " suffix = ?7, name = ?8, description = ?9, rewrite = ?10,"              \
+	                  " mute_words = ?11, updated_at = ?13 WHERE did = ?2 AND id = ?1")        \
+	X(WEBHOOK_DELETE_SECRETS, "DELETE FROM secrets WHERE did = ?1 AND webhook_id = ?2")        \
 	X(WEBHOOK_DELETE, "DELETE FROM webhooks WHERE did = ?1 AND id = ?2")                       \
-	X(WEBHOOK_SET_STATUS, "UPDATE webhooks SET status = ?3, updated_at = ?4"                  \
+	X(WEBHOOK_SET_STATUS, "UPDATE webhooks SET status = ?3, updated_at = ?4"                   \
 	                      " WHERE did = ?1 AND id = ?2")                                       \
-	X(WEBHOOK_BIND, "UPDATE webhooks SET secret_name = ?3, updated_at = ?4"                   \
+	X(WEBHOOK_BIND, "UPDATE webhooks SET secret_name = ?3, updated_at = ?4"                    \
 	                " WHERE did = ?1 AND id = ?2")
 
 enum stmt_id {
@@ -222,7 +222,8 @@ static conn *conn_open(sqlite_store *s, lexc_error *err)
 	c->store = s;
 	/* NOMUTEX: a connection is one thread's only. */
 	int rc = sqlite3_open_v2(s->path, &c->db,
-	                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	                         NULL);
 	if (rc != SQLITE_OK) {
 		failed(err, "cannot open the database", c->db);
 		conn_close(c);
@@ -472,7 +473,8 @@ static bool webhook_lists(lexc_arena *a, const wh_webhook *w, const void **rewri
 	*rewrite = *mute = NULL;
 	*rewrite_len = *mute_len = 0;
 	if (w->has_rewrite) {
-		lexc_str *flat = lexc_arena_calloc(a, w->n_rewrite ? 2 * w->n_rewrite : 1, sizeof *flat);
+		lexc_str *flat =
+		        lexc_arena_calloc(a, w->n_rewrite ? 2 * w->n_rewrite : 1, sizeof *flat);
 		if (flat == NULL)
 			return false;
 		for (size_t i = 0; i < w->n_rewrite; i++) {
@@ -516,8 +518,9 @@ static bool read_webhook(sqlite3_stmt *st, lexc_arena *a, wh_webhook *w)
 			w->rewrite[i] = (wh_rewrite){flat[2 * i], flat[2 * i + 1]};
 	}
 	if (sqlite3_column_type(st, 10) != SQLITE_NULL) {
-		if (!list_decode(a, sqlite3_column_blob(st, 10), (size_t)sqlite3_column_bytes(st, 10),
-		                 &w->mute_words, &w->n_mute_words))
+		if (!list_decode(a, sqlite3_column_blob(st, 10),
+		                 (size_t)sqlite3_column_bytes(st, 10), &w->mute_words,
+		                 &w->n_mute_words))
 			return false;
 		w->has_mute_words = true;
 	}
@@ -622,7 +625,8 @@ static wh_result key_list(wh_store *base, lexc_arena *a, wh_api_key **out, size_
 	int got;
 	while (keys != NULL && (got = row(c, STMT_KEY_ALL, st, err)) == 1) {
 		if (count == cap) {
-			keys = lexc_arena_realloc(a, keys, cap * sizeof *keys, 2 * cap * sizeof *keys);
+			keys = lexc_arena_realloc(a, keys, cap * sizeof *keys,
+			                          2 * cap * sizeof *keys);
 			cap *= 2;
 			if (keys == NULL)
 				break;
@@ -959,9 +963,8 @@ static wh_result webhook_get(wh_store *base, lexc_str did, lexc_str id, lexc_are
 	return c != NULL ? load_webhook(c, did, id, a, out, err) : WH_FAILED;
 }
 
-static wh_result webhook_list(wh_store *base, lexc_str did, const wh_list_query *q,
-                              lexc_arena *a, wh_webhook **out, size_t *n, bool *more,
-                              lexc_error *err)
+static wh_result webhook_list(wh_store *base, lexc_str did, const wh_list_query *q, lexc_arena *a,
+                              wh_webhook **out, size_t *n, bool *more, lexc_error *err)
 {
 	conn *c = conn_get(store_of(base), err);
 	sqlite3_stmt *st = c != NULL ? stmt(c, STMT_WEBHOOK_PAGE, err) : NULL;
@@ -1119,8 +1122,8 @@ static wh_result webhook_set_status(wh_store *base, lexc_str did, lexc_str id, w
 	return tx_end(s, c, r, err);
 }
 
-static wh_result webhook_bind(wh_store *base, lexc_str did, lexc_str id, lexc_str name,
-                              int64_t now, lexc_error *err)
+static wh_result webhook_bind(wh_store *base, lexc_str did, lexc_str id, lexc_str name, int64_t now,
+                              lexc_error *err)
 {
 	sqlite_store *s = store_of(base);
 	conn *c;
@@ -1149,9 +1152,9 @@ static wh_result webhook_bind(wh_store *base, lexc_str did, lexc_str id, lexc_st
 	return tx_end(s, c, r, err);
 }
 
-static wh_result webhook_rotate(wh_store *base, lexc_str did, lexc_str id,
-                                const wh_new_secret *sec, int64_t grace_ms, lexc_arena *a,
-                                lexc_str *retired_id, int64_t *retired_until, lexc_error *err)
+static wh_result webhook_rotate(wh_store *base, lexc_str did, lexc_str id, const wh_new_secret *sec,
+                                int64_t grace_ms, lexc_arena *a, lexc_str *retired_id,
+                                int64_t *retired_until, lexc_error *err)
 {
 	sqlite_store *s = store_of(base);
 	conn *c;
@@ -1206,8 +1209,9 @@ static wh_result webhook_secrets(wh_store *base, lexc_str did, lexc_str id, int6
 			x->expires_at = sqlite3_column_int64(st, 2);
 			if (with_values) {
 				x->sealed.len = (size_t)sqlite3_column_bytes(st, 3);
-				x->sealed.data = lexc_arena_memdup(a, sqlite3_column_blob(st, 3),
-				                                   x->sealed.len ? x->sealed.len : 1);
+				x->sealed.data =
+				        lexc_arena_memdup(a, sqlite3_column_blob(st, 3),
+				                          x->sealed.len ? x->sealed.len : 1);
 			}
 		}
 		sqlite3_reset(st);
@@ -1285,25 +1289,28 @@ static bool migrate(sqlite_store *s, conn *c, lexc_error *err)
 			return false;
 		(void)tc; /* this thread's connection: c */
 		sqlite3_stmt *st = NULL;
-		bool ok = sqlite3_prepare_v2(c->db, "SELECT coalesce(max(version), 0) FROM schema_migrations",
-		                             -1, &st, NULL) == SQLITE_OK &&
+		bool ok = sqlite3_prepare_v2(
+		                  c->db, "SELECT coalesce(max(version), 0) FROM schema_migrations",
+		                  -1, &st, NULL) == SQLITE_OK &&
 		          sqlite3_step(st) == SQLITE_ROW;
 		int have = ok ? sqlite3_column_int(st, 0) : 0;
 		sqlite3_finalize(st);
 		if (!ok) {
 			failed(err, "schema_migrations", c->db);
 		} else if (have > migrations[known - 1].version) {
-			lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR,
-			               "the database has schema version %d; this webhookd knows up to %d "
-			               "(run a newer webhookd)",
-			               have, migrations[known - 1].version);
+			lexc_error_set(
+			        err, LEXC_INTERNAL_SERVER_ERROR,
+			        "the database has schema version %d; this webhookd knows up to %d "
+			        "(run a newer webhookd)",
+			        have, migrations[known - 1].version);
 			ok = false;
 		} else if (have < migrations[i].version) {
 			ok = exec(c->db, migrations[i].sql, err) &&
-			     sqlite3_prepare_v2(c->db,
-			                        "INSERT INTO schema_migrations (version, name, applied_at)"
-			                        " VALUES (?1, ?2, ?3)",
-			                        -1, &st, NULL) == SQLITE_OK;
+			     sqlite3_prepare_v2(
+			             c->db,
+			             "INSERT INTO schema_migrations (version, name, applied_at)"
+			             " VALUES (?1, ?2, ?3)",
+			             -1, &st, NULL) == SQLITE_OK;
 			if (ok) {
 				sqlite3_bind_int(st, 1, migrations[i].version);
 				sqlite3_bind_text(st, 2, migrations[i].name, -1, SQLITE_STATIC);
@@ -1334,7 +1341,8 @@ wh_store *wh_store_sqlite_open(const char *path, wh_sync sync, lexc_error *err)
 	          ((st.st_mode & 077) == 0 || fchmod(fd, 0600) == 0);
 	close(fd);
 	if (!ok) {
-		lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR, "not a regular file I can make private");
+		lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR,
+		               "not a regular file I can make private");
 		return NULL;
 	}
 	sqlite_store *s = calloc(1, sizeof *s);

@@ -23,17 +23,20 @@ lexc_status wh_fail(lexc_call *call, wh_result r, const lexc_error *err, const c
 	case WH_ALREADY_EXISTS:
 		return lexc_call_error(call, "AlreadyExists", "a secret of this name exists");
 	case WH_DUPLICATE:
-		return lexc_call_error(call, "DuplicateWebhook", "you have a webhook with this url");
+		return lexc_call_error(call, "DuplicateWebhook",
+		                       "you have a webhook with this url");
 	case WH_TOO_MANY:
 		return lexc_call_error(call, "TooManyWebhooks", "at most %zu webhooks per account",
 		                       wh_service_of(call)->limits.max_webhooks);
 	case WH_TOO_MANY_RETIRED:
-		return lexc_call_error(call, "TooManyRetiredSecrets",
-		                       "%d retired secrets are still valid; rotate with graceSeconds 0 "
-		                       "or wait until one expires",
-		                       WH_MAX_RETIRED);
+		return lexc_call_error(
+		        call, "TooManyRetiredSecrets",
+		        "%d retired secrets are still valid; rotate with graceSeconds 0 "
+		        "or wait until one expires",
+		        WH_MAX_RETIRED);
 	case WH_ARCHIVED:
-		return lexc_call_error(call, "WebhookArchived", "the webhook is archived (read-only)");
+		return lexc_call_error(call, "WebhookArchived",
+		                       "the webhook is archived (read-only)");
 	case WH_SECRET_IS_NAMED:
 		return lexc_call_error(call, "SecretIsNamed",
 		                       "the webhook signs with a named secret; rotate that secret");
@@ -49,8 +52,7 @@ lexc_status wh_fail(lexc_call *call, wh_result r, const lexc_error *err, const c
 	                      err != NULL ? err->message : wh_result_name(r));
 }
 
-bool wh_secret_new(lexc_call *call, lexc_str did, int64_t now, wh_new_secret *out,
-                   lexc_str *plain)
+bool wh_secret_new(lexc_call *call, lexc_str did, int64_t now, wh_new_secret *out, lexc_str *plain)
 {
 	lexc_arena *a = lexc_call_arena(call);
 	char value[WH_SECRET_LEN + 1], id[WH_UUID_LEN + 1];
@@ -120,13 +122,15 @@ void wh_view_webhook(lexc_arena *a, const wh_webhook *w, place_stream_server_def
 		place_stream_server_defs__webhook__set_rewrite(out, rules, w->n_rewrite);
 	}
 	if (w->has_mute_words)
-		place_stream_server_defs__webhook__set_muteWords(out, w->mute_words, w->n_mute_words);
+		place_stream_server_defs__webhook__set_muteWords(out, w->mute_words,
+		                                                 w->n_mute_words);
 	out->createdAt = wh_datetime(a, w->created_at);
 	if (w->updated_at != 0)
-		place_stream_server_defs__webhook__set_updatedAt(out, wh_datetime(a, w->updated_at));
+		place_stream_server_defs__webhook__set_updatedAt(out,
+		                                                 wh_datetime(a, w->updated_at));
 	if (w->last_triggered != 0)
-		place_stream_server_defs__webhook__set_lastTriggered(out,
-		                                                     wh_datetime(a, w->last_triggered));
+		place_stream_server_defs__webhook__set_lastTriggered(
+		        out, wh_datetime(a, w->last_triggered));
 	place_stream_server_defs__webhook__set_errorCount(out, w->error_count);
 }
 

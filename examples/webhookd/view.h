@@ -22,8 +22,7 @@ lexc_status wh_fail(lexc_call *call, wh_result r, const lexc_error *err, const c
 /* A new secret for `did` at `now`: a fresh value (*plain, to show once),
  * its id and its sealed form. false (and the call failed with a 500) if
  * the CSPRNG or the cipher failed. */
-bool wh_secret_new(lexc_call *call, lexc_str did, int64_t now, wh_new_secret *out,
-                   lexc_str *plain);
+bool wh_secret_new(lexc_call *call, lexc_str did, int64_t now, wh_new_secret *out, lexc_str *plain);
 
 /* The grace period of a rotation in ms: `seconds` when given, else the
  * configured default. false (the call failed: InvalidRequest) past the

@@ -42,7 +42,7 @@ dev_lexc_webhookd_bindWebhookSecret__handle(lexc_call *call,
 	lexc_error_clear(&err);
 	lexc_str name = input->has_secretName ? input->secretName : (lexc_str){0};
 	wh_result r = svc->store->ops->webhook_bind(svc->store, wh_call_did(call), input->id, name,
-	                                             wh_now_ms(), &err);
+	                                            wh_now_ms(), &err);
 	if (r != WH_OK)
 		return wh_fail(call, r, &err, "WebhookNotFound");
 	return wh_view_state(call, input->id, output->state);

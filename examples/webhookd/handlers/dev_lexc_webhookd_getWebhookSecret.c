@@ -42,15 +42,16 @@ dev_lexc_webhookd_getWebhookSecret__handle(lexc_call *call,
 	wh_secret *secrets = NULL;
 	size_t n = 0;
 	bool named = false;
-	wh_result r = svc->store->ops->webhook_secrets(svc->store, did, params->id, wh_now_ms(), true,
-	                                                a, &secrets, &n, &named, &err);
+	wh_result r = svc->store->ops->webhook_secrets(svc->store, did, params->id, wh_now_ms(),
+	                                               true, a, &secrets, &n, &named, &err);
 	if (r == WH_OK && named)
 		r = WH_SECRET_IS_NAMED;
 	if (r != WH_OK)
 		return wh_fail(call, r, &err, "WebhookNotFound");
 	if (n == 0 || secrets[0].expires_at != 0)
-		return lexc_call_fail(call, LEXC_INTERNAL_SERVER_ERROR, "webhook %.*s has no current secret",
-		                      (int)params->id.len, params->id.ptr);
+		return lexc_call_fail(call, LEXC_INTERNAL_SERVER_ERROR,
+		                      "webhook %.*s has no current secret", (int)params->id.len,
+		                      params->id.ptr);
 	lexc_str value;
 	if (!wh_open(svc->keys, did, secrets[0].id, secrets[0].sealed, a, &value))
 		return lexc_call_fail(call, LEXC_INTERNAL_SERVER_ERROR,

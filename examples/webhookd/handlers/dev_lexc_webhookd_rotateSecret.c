@@ -53,15 +53,15 @@ dev_lexc_webhookd_rotateSecret__handle(lexc_call *call,
 	lexc_error err;
 	lexc_error_clear(&err);
 	int64_t retired_until = 0;
-	wh_result r = svc->store->ops->secret_rotate(svc->store, did, input->name, &secret, grace_ms,
-	                                              &retired_until, &err);
+	wh_result r = svc->store->ops->secret_rotate(svc->store, did, input->name, &secret,
+	                                             grace_ms, &retired_until, &err);
 	if (r != WH_OK)
 		return wh_fail(call, r, &err, "NotFound");
 	output->name = input->name;
 	output->token = token;
 	output->rotatedAt = wh_datetime(a, now);
 	if (retired_until != 0)
-		dev_lexc_webhookd_rotateSecret__output__set_retiredUntil(output,
-		                                                         wh_datetime(a, retired_until));
+		dev_lexc_webhookd_rotateSecret__output__set_retiredUntil(
+		        output, wh_datetime(a, retired_until));
 	return LEXC_OK;
 }

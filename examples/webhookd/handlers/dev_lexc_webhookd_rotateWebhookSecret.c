@@ -61,8 +61,8 @@ lexc_status dev_lexc_webhookd_rotateWebhookSecret__handle(
 	lexc_error_clear(&err);
 	lexc_str retired_id = {0};
 	int64_t retired_until = 0;
-	wh_result r = svc->store->ops->webhook_rotate(svc->store, did, input->id, &secret, grace_ms, a,
-	                                               &retired_id, &retired_until, &err);
+	wh_result r = svc->store->ops->webhook_rotate(svc->store, did, input->id, &secret, grace_ms,
+	                                              a, &retired_id, &retired_until, &err);
 	wh_secret *secrets = NULL;
 	size_t n = 0;
 	bool named = false;
@@ -75,11 +75,12 @@ lexc_status dev_lexc_webhookd_rotateWebhookSecret__handle(
 	output->secretId = secret.id;
 	output->secretValue = value;
 	if (retired_id.ptr != NULL)
-		dev_lexc_webhookd_rotateWebhookSecret__output__set_retiredSecretId(output, retired_id);
+		dev_lexc_webhookd_rotateWebhookSecret__output__set_retiredSecretId(output,
+		                                                                   retired_id);
 	if (retired_until != 0)
 		dev_lexc_webhookd_rotateWebhookSecret__output__set_retiredUntil(
 		        output, wh_datetime(a, retired_until));
-	dev_lexc_webhookd_rotateWebhookSecret__output__set_secrets(output,
-	                                                           wh_view_secrets(a, secrets, n), n);
+	dev_lexc_webhookd_rotateWebhookSecret__output__set_secrets(
+	        output, wh_view_secrets(a, secrets, n), n);
 	return LEXC_OK;
 }

@@ -50,7 +50,7 @@ dev_lexc_webhookd_setWebhookStatus__handle(lexc_call *call,
 	lexc_error err;
 	lexc_error_clear(&err);
 	wh_result r = svc->store->ops->webhook_set_status(svc->store, wh_call_did(call), input->id,
-	                                                   status, wh_now_ms(), &err);
+	                                                  status, wh_now_ms(), &err);
 	if (r != WH_OK)
 		return wh_fail(call, r, &err, "WebhookNotFound");
 	return wh_view_state(call, input->id, output->state);

@@ -61,7 +61,8 @@ place_stream_server_createWebhook__handle(lexc_call *call,
 	        .did = did,
 	        .url = input->url,
 	        .events = wh_events_of(input->events, input->n_events),
-	        .status = input->has_active && input->active ? WH_STATUS_ACTIVE : WH_STATUS_SUSPENDED,
+	        .status =
+	                input->has_active && input->active ? WH_STATUS_ACTIVE : WH_STATUS_SUSPENDED,
 	        .has_rewrite = input->has_rewrite,
 	        .has_mute_words = input->has_muteWords,
 	        .n_mute_words = input->n_muteWords,
@@ -92,7 +93,7 @@ place_stream_server_createWebhook__handle(lexc_call *call,
 	lexc_error err;
 	lexc_error_clear(&err);
 	wh_result r = svc->store->ops->webhook_create(svc->store, &w, &secret,
-	                                               svc->limits.max_webhooks, &err);
+	                                              svc->limits.max_webhooks, &err);
 	if (r != WH_OK)
 		return wh_fail(call, r, &err, "WebhookNotFound");
 	wh_view_webhook(a, &w, output->webhook);

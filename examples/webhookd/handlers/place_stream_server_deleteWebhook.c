@@ -34,7 +34,8 @@ place_stream_server_deleteWebhook__handle(lexc_call *call,
 	wh_service *svc = wh_service_of(call);
 	lexc_error err;
 	lexc_error_clear(&err);
-	wh_result r = svc->store->ops->webhook_delete(svc->store, wh_call_did(call), input->id, &err);
+	wh_result r =
+	        svc->store->ops->webhook_delete(svc->store, wh_call_did(call), input->id, &err);
 	if (r != WH_OK)
 		return wh_fail(call, r, &err, "WebhookNotFound");
 	output->success = true;

@@ -38,7 +38,7 @@ place_stream_server_getWebhook__handle(lexc_call *call,
 	lexc_error_clear(&err);
 	wh_webhook w;
 	wh_result r = svc->store->ops->webhook_get(svc->store, wh_call_did(call), params->id, a, &w,
-	                                            &err);
+	                                           &err);
 	if (r != WH_OK)
 		return wh_fail(call, r, &err, "WebhookNotFound");
 	wh_view_webhook(a, &w, output->webhook);

@@ -55,7 +55,8 @@ place_stream_server_listWebhooks__handle(lexc_call *call,
 	wh_webhook *found = NULL;
 	size_t n = 0;
 	bool more = false;
-	wh_result r = svc->store->ops->webhook_list(svc->store, did, &q, a, &found, &n, &more, &err);
+	wh_result r =
+	        svc->store->ops->webhook_list(svc->store, did, &q, a, &found, &n, &more, &err);
 	if (r != WH_OK)
 		return wh_fail(call, r, &err, "WebhookNotFound");
 	place_stream_server_defs__webhook *views = lexc_arena_calloc(a, n ? n : 1, sizeof *views);

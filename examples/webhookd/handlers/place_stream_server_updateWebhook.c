@@ -89,11 +89,12 @@ place_stream_server_updateWebhook__handle(lexc_call *call,
 	lexc_error err;
 	lexc_error_clear(&err);
 	wh_webhook w;
-	wh_result r = svc->store->ops->webhook_update(svc->store, wh_call_did(call), input->id, &p, a,
-	                                               &w, &err);
+	wh_result r = svc->store->ops->webhook_update(svc->store, wh_call_did(call), input->id, &p,
+	                                              a, &w, &err);
 	/* updateWebhook declares no WebhookArchived: the generic error says it. */
 	if (r == WH_ARCHIVED)
-		return lexc_call_fail(call, LEXC_INVALID_REQUEST, "the webhook is archived (read-only)");
+		return lexc_call_fail(call, LEXC_INVALID_REQUEST,
+		                      "the webhook is archived (read-only)");
 	if (r != WH_OK)
 		return wh_fail(call, r, &err, "WebhookNotFound");
 	wh_view_webhook(a, &w, output->webhook);

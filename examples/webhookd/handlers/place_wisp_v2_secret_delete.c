@@ -24,7 +24,8 @@ lexc_status place_wisp_v2_secret_delete__handle(lexc_call *call,
 	wh_service *svc = wh_service_of(call);
 	lexc_error err;
 	lexc_error_clear(&err);
-	wh_result r = svc->store->ops->secret_delete(svc->store, wh_call_did(call), input->name, &err);
+	wh_result r =
+	        svc->store->ops->secret_delete(svc->store, wh_call_did(call), input->name, &err);
 	if (r != WH_OK)
 		return wh_fail(call, r, &err, "NotFound");
 	return LEXC_OK;

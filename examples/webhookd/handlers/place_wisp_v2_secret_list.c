@@ -31,10 +31,12 @@ lexc_status place_wisp_v2_secret_list__handle(lexc_call *call,
 	lexc_error_clear(&err);
 	wh_named_secret *found = NULL;
 	size_t n = 0;
-	wh_result r = svc->store->ops->secret_list(svc->store, wh_call_did(call), a, &found, &n, &err);
+	wh_result r =
+	        svc->store->ops->secret_list(svc->store, wh_call_did(call), a, &found, &n, &err);
 	if (r != WH_OK)
 		return wh_fail(call, r, &err, "NotFound");
-	place_wisp_v2_secret_list__secretMeta *metas = lexc_arena_calloc(a, n ? n : 1, sizeof *metas);
+	place_wisp_v2_secret_list__secretMeta *metas =
+	        lexc_arena_calloc(a, n ? n : 1, sizeof *metas);
 	if (metas == NULL)
 		return lexc_call_fail(call, LEXC_NO_MEMORY, "out of memory");
 	for (size_t i = 0; i < n; i++) {

@@ -47,7 +47,7 @@ lexc_status place_wisp_v2_secret_rotate__handle(lexc_call *call,
 	lexc_error_clear(&err);
 	int64_t retired_until = 0;
 	wh_result r = svc->store->ops->secret_rotate(svc->store, did, input->name, &secret, 0,
-	                                              &retired_until, &err);
+	                                             &retired_until, &err);
 	if (r != WH_OK)
 		return wh_fail(call, r, &err, "NotFound");
 	output->name = input->name;
