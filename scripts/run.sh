@@ -1,53 +1,48 @@
 #!/bin/sh
 # Quick start, command 1: install what is missing, build everything, and run
-# the main job. Until webhookd exists, the main job is lexc on the project's
-# lexicons (lint them, check every NSID against its path, generate C for them
-# into build/generated/) and the hello example: start examples/hello, call
-# it over HTTP, stop it with SIGTERM.
+# the main job: webhookd on an embedded SQLite file. It checks the project's
+# lexicons with lexc, makes a fresh demo data directory (build/webhookd-data)
+# and an API key, starts webhookd on 127.0.0.1:2595 (WEBHOOKD_PORT to
+# change it), runs the README's walk-through with curl, prints it again to
+# copy, and serves until Ctrl-C.
 set -eu
 . "$(dirname "$0")/deps.sh"
 . "$(dirname "$0")/build.sh"
 deps_ensure build
 lexc_build
 cd "$top"
-lexc=build/lexc
-$lexc --version
-status=0
-for f in $(find lexicons -name '*.json' | sort); do
-	id=$(sed -n 's/^[[:space:]]*"id"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' "$f" | head -n 1)
-	verdict=$($lexc syntax nsid "$id") || status=1
-	want=$(echo "${f#lexicons/}" | sed 's/\.json$//' | tr / .)
-	if [ "$id" != "$want" ]; then
-		verdict="$verdict; path says $want"
-		status=1
-	fi
-	printf '%-50s %-36s %s\n' "$f" "$id" "$verdict"
-done
-$lexc lint -v lexicons || status=1
-$lexc gen -v -o build/generated lexicons || status=1
+build/lexc --version
+build/lexc lint lexicons
+build/lexc gen -o build/generated lexicons
 
-echo
-echo "examples/hello (the smallest lexc service):"
+port=${WEBHOOKD_PORT:-2595}
+data=build/webhookd-data
+webhookd=build/webhookd
+rm -rf "$data"
+key=$($webhookd key create --data-dir "$data" --did did:plc:walkthrough)
 log=$(mktemp)
-build/examples/hello/hello --port 0 2>"$log" &
+# The walk-through's receiver is on 127.0.0.1; a real deployment posts to
+# public https URLs and needs no --allow-net.
+$webhookd serve --data-dir "$data" --listen "127.0.0.1:$port" --allow-net 127.0.0.0/8 2>"$log" &
 pid=$!
-port=
+trap 'kill -TERM "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
+up=
 for _ in $(seq 1 100); do
-	port=$(sed -n 's|^lexc: listening on http://[^ ]*:\([0-9]*\)/xrpc/$|\1|p' "$log")
-	[ -n "$port" ] && break
+	grep -q '^lexc: listening on' "$log" && { up=1; break; }
+	kill -0 "$pid" 2>/dev/null || break
 	sleep 0.05
 done
-if [ -z "$port" ]; then
-	cat "$log"
-	status=1
-else
-	for q in "" "?name=Ada&times=2" "?name=nobody" "?times=9"; do
-		url="http://127.0.0.1:$port/xrpc/com.example.hello.greet$q"
-		echo "GET $url"
-		echo "  $(curl -s -w ' (HTTP %{http_code})' "$url")"
-	done
-fi
-kill -TERM "$pid" 2>/dev/null || true
-wait "$pid" || status=1
-rm -f "$log"
-exit $status
+cat "$log"
+[ -n "$up" ] || { echo "webhookd did not start (is port $port taken? WEBHOOKD_PORT=... to change it)"; exit 1; }
+
+base="http://127.0.0.1:$port"
+echo
+echo "webhookd serves $base with data in $data (database webhookd.db, key file webhookd.key)."
+echo "An API key for did:plc:walkthrough was made with: webhookd key create --did did:plc:walkthrough"
+echo
+echo "export KEY=$key BASE=$base"
+echo
+sh scripts/walkthrough.sh "$base" "$key"
+echo "Run them yourself after the export line above (ID is the webhook's id from step 2)."
+echo "webhookd(8) and doc/webhookd.md say more. Ctrl-C stops webhookd."
+wait "$pid"

@@ -105,3 +105,35 @@ for f in "$data"/webhookd.db* "$tmp/server.err" "$tmp/server.err.log" "$tmp/acce
 	fi
 done
 echo "ok   none of $n secrets and 4 API keys appears in the database or the logs"
+
+# A config file; flags override it; a bad line names file and line.
+cat >"$tmp/webhookd.conf" <<CONF
+# webhookd test configuration
+data-dir = $tmp/conf-data
+listen = 127.0.0.1:0
+max-webhooks = 1   # one webhook per DID
+allow-net = 127.0.0.0/8
+grace-max = 600
+grace-default = 300
+CONF
+key_conf=$(wh_key "$tmp/conf-data" did:plc:conf)
+serve "$tmp/conf.err" "$WEBHOOKD" serve --config "$tmp/webhookd.conf" --grace-max 60 --grace-default 30
+base="http://127.0.0.1:$port"
+hook='{"url":"http://127.0.0.1:9/conf","events":["chat"]}'
+expect "config: allow-net from the file" 200 '"webhook"' -H "Authorization: Bearer $key_conf" \
+	-H 'Content-Type: application/json' -d "$hook" "$base/xrpc/place.stream.server.createWebhook"
+expect "config: max-webhooks from the file" 400 '"error":"TooManyWebhooks"' -H "Authorization: Bearer $key_conf" \
+	-H 'Content-Type: application/json' -d '{"url":"http://127.0.0.1:9/conf2","events":["chat"]}' \
+	"$base/xrpc/place.stream.server.createWebhook"
+expect "config: the flag overrides the file" 400 'between 0 and 60' -H "Authorization: Bearer $key_conf" \
+	-H 'Content-Type: application/json' -d '{"name":"x","graceSeconds":61}' "$base/xrpc/dev.lexc.webhookd.rotateSecret"
+stop_server
+printf 'max-webhooks = many\n' >"$tmp/bad.conf"
+${LEXC_WRAPPER:-} "$WEBHOOKD" serve --config "$tmp/bad.conf" 2>"$tmp/bad.err" && fail "a bad config file was taken"
+grep -q "bad.conf:1" "$tmp/bad.err" || fail "bad config message: $(cat "$tmp/bad.err")"
+echo "ok   a bad config line is refused with file:line"
+printf 'colour = blue\n' >"$tmp/bad.conf"
+${LEXC_WRAPPER:-} "$WEBHOOKD" serve --config "$tmp/bad.conf" 2>"$tmp/bad.err" && fail "an unknown setting was taken"
+grep -q "unknown setting 'colour'" "$tmp/bad.err" || fail "unknown setting message: $(cat "$tmp/bad.err")"
+echo "ok   an unknown setting is refused"
+[ "$fails" = 0 ] || exit 1

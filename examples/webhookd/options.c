@@ -218,9 +218,18 @@ static bool read_config(wh_options *o, const char *path, char *err, size_t size)
 		} else if (settings[i].takes_value && (value == NULL || *value == '\0')) {
 			snprintf(err, size, "%s: %s needs a value (%s = ...)", where, name, name);
 			ok = false;
+		} else if (value != NULL && strlen(value) >= sizeof o->text - o->text_used) {
+			snprintf(err, size, "%s: the config file's values exceed %zu bytes", where,
+			         sizeof o->text);
+			ok = false;
 		} else {
-			/* Kept for the life of the process, as argv is. */
-			char *copy = value != NULL ? strdup(value) : NULL;
+			/* Kept in o, which lives as long as argv does. */
+			char *copy = NULL;
+			if (value != NULL) {
+				copy = o->text + o->text_used;
+				strcpy(copy, value);
+				o->text_used += strlen(value) + 1;
+			}
 			ok = apply(o, settings[i].id, copy != NULL ? copy : "true", true, where,
 			           err, size);
 		}

@@ -28,12 +28,15 @@ typedef struct wh_options {
 	/* the words after the options (key create: none; key revoke: ID) */
 	const char *args[4];
 	size_t n_args;
+	/* the config file's values, which the strings above may point into */
+	char text[8192];
+	size_t text_used;
 } wh_options;
 
 /* Fills `o` from the config file named by --config (if any) and then from
  * argv[first..argc), which may hold options and plain words (into args).
  * false with a message (file:line or the flag) in err (size bytes). The
- * strings point into argv or into memory kept for the process. */
+ * strings point into argv or into o->text. */
 bool wh_options_parse(wh_options *o, int argc, char **argv, int first, char *err, size_t size);
 
 #endif /* WEBHOOKD_OPTIONS_H */

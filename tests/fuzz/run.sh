@@ -76,6 +76,18 @@ for f in "$srcdir"/tests/data/lint/*.json "$srcdir"/tests/data/interop/lexicon/c
 done
 targets="$targets fuzz_lexicon"
 
+# webhookd's URL check: the URLs the end-to-end suite sends.
+dir="$builddir/fuzz-corpus/fuzz_webhookd_url"
+mkdir -p "$dir"
+i=0
+for u in https://hooks.example.test/a http://127.0.0.1:9/x 'https://[::ffff:10.0.0.1]/x' \
+	https://user@hooks.example.test/ https://2130706433/ 'https://[fe80::1%25eth0]/' \
+	https://hooks.example.test:443/p?q#f 10.0.0.0/8 fd00::/8; do
+	i=$((i + 1))
+	printf '%s' "$u" >"$dir/seed-$i"
+done
+targets="$targets fuzz_webhookd_url"
+
 # Decoders: a selector byte, then a record or input (see fuzz_decode.c).
 dir="$builddir/fuzz-corpus/fuzz_decode"
 mkdir -p "$dir"
