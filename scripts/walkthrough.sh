@@ -21,6 +21,8 @@ echo "# 2. A webhook (Streamplace's place.stream.server.createWebhook):"
 run "curl -s $auth -d '{\"url\":\"http://127.0.0.1:8080/hook\",\"events\":[\"chat\",\"livestream\"],\"active\":true}' \$BASE/xrpc/place.stream.server.createWebhook"
 id=$(printf '%s' "$answer" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
 export ID="$id"
+echo "# (its id: export ID=$id)"
+echo
 echo "# 3. Its signing secret (webhookd keeps it sealed, so it can be shown again):"
 run "curl -s -H \"Authorization: Bearer \$KEY\" \"\$BASE/xrpc/dev.lexc.webhookd.getWebhookSecret?id=\$ID\""
 echo "# 4. Rotate it; the old secret keeps signing for an hour:"
