@@ -26,6 +26,7 @@ log=$(mktemp)
 $webhookd serve --data-dir "$data" --listen "127.0.0.1:$port" --allow-net 127.0.0.0/8 2>"$log" &
 pid=$!
 trap 'kill -TERM "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
+trap 'exit 130' INT TERM
 up=
 for _ in $(seq 1 100); do
 	grep -q '^lexc: listening on' "$log" && { up=1; break; }
