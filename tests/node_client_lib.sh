@@ -24,5 +24,7 @@ node_client_install() {
 			sleep 5
 		done
 	fi
+	# The helpers the client tests import (ESM resolves them beside the script).
+	cp "$LEXC_SRCDIR/tests/xrpc_client_lib.mjs" "$node_dir/xrpc_client_lib.mjs"
 	flock -u 9
 }

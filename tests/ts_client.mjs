@@ -2,50 +2,14 @@
 // reference TypeScript client, @atproto/xrpc (XrpcClient), and checks both
 // successful calls and errors as that client reports them. Exit status 1 on
 // any mismatch; one line per check.
-import fs from 'node:fs'
-import path from 'node:path'
-import { XrpcClient, XRPCError } from '@atproto/xrpc'
-
-function load(dir, out = []) {
-  for (const name of fs.readdirSync(dir).sort()) {
-    const p = path.join(dir, name)
-    if (fs.statSync(p).isDirectory()) load(p, out)
-    else if (name.endsWith('.json')) out.push(JSON.parse(fs.readFileSync(p, 'utf8')))
-  }
-  return out
-}
+import { XrpcClient } from '@atproto/xrpc'
+import { check, expectError, expectOk, failed, load } from './xrpc_client_lib.mjs'
 
 const [dir, url] = process.argv.slice(2)
 const docs = load(dir)
 const client = new XrpcClient({ service: url }, docs)
 const authed = new XrpcClient({ service: url, headers: { authorization: 'Bearer good' } }, docs)
 const banned = new XrpcClient({ service: url, headers: { authorization: 'Bearer banned' } }, docs)
-let failures = 0
-
-function check(name, ok, detail) {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${ok ? '' : ': ' + detail}`)
-  if (!ok) failures++
-}
-
-async function expectOk(name, fn, test) {
-  try {
-    const res = await fn()
-    check(name, res.success === true && test(res.data), JSON.stringify(res.data))
-  } catch (e) {
-    check(name, false, `threw ${e.constructor.name} ${e.status} ${e.error}: ${e.message}`)
-  }
-}
-
-async function expectError(name, fn, status, error, messagePart) {
-  try {
-    const res = await fn()
-    check(name, false, `succeeded: ${JSON.stringify(res.data)}`)
-  } catch (e) {
-    const ok = e instanceof XRPCError && e.status === status && e.error === error &&
-      (messagePart === undefined || e.message.includes(messagePart))
-    check(name, ok, `got ${e.constructor.name} status=${e.status} error=${e.error} message=${e.message}`)
-  }
-}
 
 const input = { url: 'https://example.com/a', events: ['chat', 'mention'], active: true, name: 'n' }
 
@@ -89,4 +53,4 @@ await expectError('handler output fails validation', () =>
   client.call('place.stream.server.createWebhook', {}, { ...input, name: 'bad-output' }),
   500, 'InternalServerError')
 
-process.exit(failures === 0 ? 0 : 1)
+process.exit(failed() === 0 ? 0 : 1)

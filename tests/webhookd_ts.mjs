@@ -1,50 +1,13 @@
 // tests/webhookd_ts.mjs LEXICON_DIR URL KEY: the README's walk-through
 // through the reference TypeScript client (@atproto/xrpc's XrpcClient),
 // which validates every response against the lexicons it was given.
-import fs from 'node:fs'
-import path from 'node:path'
-import { XrpcClient, XRPCError } from '@atproto/xrpc'
-
-function load(dir, out = []) {
-  for (const name of fs.readdirSync(dir).sort()) {
-    const p = path.join(dir, name)
-    if (fs.statSync(p).isDirectory()) load(p, out)
-    else if (name.endsWith('.json')) out.push(JSON.parse(fs.readFileSync(p, 'utf8')))
-  }
-  return out
-}
+import { XrpcClient } from '@atproto/xrpc'
+import { check, expectError, expectOk, failed, load } from './xrpc_client_lib.mjs'
 
 const [dir, url, key] = process.argv.slice(2)
 const docs = load(dir)
 const client = new XrpcClient({ service: url, headers: { authorization: `Bearer ${key}` } }, docs)
 const anonymous = new XrpcClient({ service: url }, docs)
-let failures = 0
-
-function check(name, ok, detail) {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${ok ? '' : ': ' + detail}`)
-  if (!ok) failures++
-}
-
-async function expectOk(name, fn, test) {
-  try {
-    const res = await fn()
-    check(name, res.success === true && test(res.data), JSON.stringify(res.data))
-    return res.data
-  } catch (e) {
-    check(name, false, `threw ${e.constructor.name} ${e.status} ${e.error}: ${e.message}`)
-    return undefined
-  }
-}
-
-async function expectError(name, fn, status, error) {
-  try {
-    const res = await fn()
-    check(name, false, `succeeded: ${JSON.stringify(res.data)}`)
-  } catch (e) {
-    check(name, e instanceof XRPCError && e.status === status && e.error === error,
-      `got ${e.constructor.name} status=${e.status} error=${e.error} message=${e.message}`)
-  }
-}
 
 const secret = /^whsec_[A-Za-z0-9+/]{43}=$/
 await expectOk('secret.create', () => client.call('place.wisp.v2.secret.create', {}, { name: 'deploy' }),
@@ -81,5 +44,5 @@ await expectError('getWebhook after delete', () => client.call('place.stream.ser
   400, 'WebhookNotFound')
 await expectError('no key', () => anonymous.call('place.wisp.v2.secret.list'), 401, 'AuthenticationRequired')
 await expectOk('secret.delete', () => client.call('place.wisp.v2.secret.delete', {}, { name: 'deploy' }), () => true)
-console.log(failures === 0 ? 'ok   webhookd through @atproto/xrpc' : `FAIL ${failures} checks`)
-process.exit(failures === 0 ? 0 : 1)
+console.log(failed() === 0 ? 'ok   webhookd through @atproto/xrpc' : `FAIL ${failed()} checks`)
+process.exit(failed() === 0 ? 0 : 1)

@@ -560,6 +560,35 @@ static int exists(conn *c, enum stmt_id id, sqlite3_stmt *st, lexc_error *err)
 	return got;
 }
 
+/* Every row of a bound query, each read by `read` into an arena array of
+ * `size`-byte items; the count into *n. NULL (err set) if the query or the
+ * arena failed. */
+static void *collect(conn *c, enum stmt_id id, sqlite3_stmt *st, size_t size,
+                     bool (*read)(sqlite3_stmt *, lexc_arena *, void *), lexc_arena *a, size_t *n,
+                     lexc_error *err)
+{
+	size_t cap = 8, count = 0;
+	unsigned char *items = lexc_arena_alloc(a, cap * size);
+	int got = 0;
+	while (items != NULL && (got = row(c, id, st, err)) == 1) {
+		if (count == cap) {
+			items = lexc_arena_realloc(a, items, cap * size, 2 * cap * size);
+			cap *= 2;
+		}
+		if (items != NULL && !read(st, a, items + count++ * size))
+			items = NULL;
+	}
+	sqlite3_reset(st);
+	if (got < 0)
+		return NULL;
+	if (items == NULL) {
+		lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
+		return NULL;
+	}
+	*n = count;
+	return items;
+}
+
 /* API keys ------------------------------------------------------------------ */
 
 static wh_result key_create(wh_store *base, const wh_api_key *k, const unsigned char hash[32],
@@ -613,35 +642,22 @@ static wh_result key_lookup(wh_store *base, const unsigned char hash[32], lexc_a
 	return r;
 }
 
+static bool read_key_row(sqlite3_stmt *st, lexc_arena *a, void *item)
+{
+	return read_key(st, a, item);
+}
+
 static wh_result key_list(wh_store *base, lexc_arena *a, wh_api_key **out, size_t *n,
                           lexc_error *err)
 {
 	conn *c = conn_get(store_of(base), err);
 	sqlite3_stmt *st = c != NULL ? stmt(c, STMT_KEY_ALL, err) : NULL;
-	if (st == NULL)
-		return WH_FAILED;
-	size_t cap = 16, count = 0;
-	wh_api_key *keys = lexc_arena_alloc(a, cap * sizeof *keys);
-	int got;
-	while (keys != NULL && (got = row(c, STMT_KEY_ALL, st, err)) == 1) {
-		if (count == cap) {
-			keys = lexc_arena_realloc(a, keys, cap * sizeof *keys,
-			                          2 * cap * sizeof *keys);
-			cap *= 2;
-			if (keys == NULL)
-				break;
-		}
-		read_key(st, a, &keys[count++]);
-	}
-	sqlite3_reset(st);
-	if (keys == NULL) {
-		lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
-		return WH_FAILED;
-	}
-	if (got < 0)
+	wh_api_key *keys =
+	        st != NULL ? collect(c, STMT_KEY_ALL, st, sizeof *keys, read_key_row, a, n, err)
+	                   : NULL;
+	if (keys == NULL)
 		return WH_FAILED;
 	*out = keys;
-	*n = count;
 	return WH_OK;
 }
 
@@ -820,6 +836,15 @@ static wh_result secret_rotate(wh_store *base, lexc_str did, lexc_str name,
 	return tx_end(s, c, r, err);
 }
 
+static bool read_named_row(sqlite3_stmt *st, lexc_arena *a, void *item)
+{
+	wh_named_secret *x = item;
+	x->name = col_str(st, 0, a);
+	x->created_at = sqlite3_column_int64(st, 1);
+	x->last_rotated_at = sqlite3_column_int64(st, 2);
+	return x->name.ptr != NULL;
+}
+
 static wh_result secret_list(wh_store *base, lexc_str did, lexc_arena *a, wh_named_secret **out,
                              size_t *n, lexc_error *err)
 {
@@ -828,31 +853,11 @@ static wh_result secret_list(wh_store *base, lexc_str did, lexc_arena *a, wh_nam
 	if (st == NULL)
 		return WH_FAILED;
 	bind_str(st, 1, did);
-	size_t cap = 8, count = 0;
-	wh_named_secret *items = lexc_arena_alloc(a, cap * sizeof *items);
-	int got = 0;
-	while (items != NULL && (got = row(c, STMT_NAMED_LIST, st, err)) == 1) {
-		if (count == cap) {
-			items = lexc_arena_realloc(a, items, cap * sizeof *items,
-			                           2 * cap * sizeof *items);
-			cap *= 2;
-			if (items == NULL)
-				break;
-		}
-		items[count].name = col_str(st, 0, a);
-		items[count].created_at = sqlite3_column_int64(st, 1);
-		items[count].last_rotated_at = sqlite3_column_int64(st, 2);
-		count++;
-	}
-	sqlite3_reset(st);
-	if (items == NULL) {
-		lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
-		return WH_FAILED;
-	}
-	if (got < 0)
+	wh_named_secret *items =
+	        collect(c, STMT_NAMED_LIST, st, sizeof *items, read_named_row, a, n, err);
+	if (items == NULL)
 		return WH_FAILED;
 	*out = items;
-	*n = count;
 	return WH_OK;
 }
 

@@ -70,6 +70,22 @@ bool wh_secret_new(lexc_call *call, lexc_str did, int64_t now, wh_new_secret *ou
 	return ok;
 }
 
+lexc_status wh_named_rotate(lexc_call *call, lexc_str name, int64_t grace_ms, int64_t now,
+                            lexc_str *token, int64_t *retired_until)
+{
+	wh_service *svc = wh_service_of(call);
+	lexc_str did = wh_call_did(call);
+	wh_new_secret secret;
+	if (!wh_secret_new(call, did, now, &secret, token))
+		return LEXC_INTERNAL_SERVER_ERROR;
+	lexc_error err;
+	lexc_error_clear(&err);
+	*retired_until = 0;
+	wh_result r = svc->store->ops->secret_rotate(svc->store, did, name, &secret, grace_ms,
+	                                             retired_until, &err);
+	return r == WH_OK ? LEXC_OK : wh_fail(call, r, &err, "NotFound");
+}
+
 bool wh_grace_ms(lexc_call *call, bool given, int64_t seconds, int64_t *out)
 {
 	const wh_limits *l = &wh_service_of(call)->limits;

@@ -24,6 +24,12 @@ lexc_status wh_fail(lexc_call *call, wh_result r, const lexc_error *err, const c
  * the CSPRNG or the cipher failed. */
 bool wh_secret_new(lexc_call *call, lexc_str did, int64_t now, wh_new_secret *out, lexc_str *plain);
 
+/* Rotates the caller's named secret `name` at `now`: the new token into
+ * *token (to show once), the old one's expiry into *retired_until (0 when
+ * grace_ms is 0: it stops at once). Answers the error itself if it fails. */
+lexc_status wh_named_rotate(lexc_call *call, lexc_str name, int64_t grace_ms, int64_t now,
+                            lexc_str *token, int64_t *retired_until);
+
 /* The grace period of a rotation in ms: `seconds` when given, else the
  * configured default. false (the call failed: InvalidRequest) past the
  * configured maximum. */

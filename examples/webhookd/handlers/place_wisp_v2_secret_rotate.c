@@ -35,23 +35,13 @@ lexc_status place_wisp_v2_secret_rotate__handle(lexc_call *call,
                                                 const place_wisp_v2_secret_rotate__input *input,
                                                 place_wisp_v2_secret_rotate__output *output)
 {
-	wh_service *svc = wh_service_of(call);
-	lexc_arena *a = lexc_call_arena(call);
-	lexc_str did = wh_call_did(call);
-	int64_t now = wh_now_ms();
-	wh_new_secret secret;
+	int64_t now = wh_now_ms(), retired_until;
 	lexc_str token;
-	if (!wh_secret_new(call, did, now, &secret, &token))
-		return LEXC_INTERNAL_SERVER_ERROR;
-	lexc_error err;
-	lexc_error_clear(&err);
-	int64_t retired_until = 0;
-	wh_result r = svc->store->ops->secret_rotate(svc->store, did, input->name, &secret, 0,
-	                                             &retired_until, &err);
-	if (r != WH_OK)
-		return wh_fail(call, r, &err, "NotFound");
+	lexc_status st = wh_named_rotate(call, input->name, 0, now, &token, &retired_until);
+	if (st != LEXC_OK)
+		return st;
 	output->name = input->name;
 	output->token = token;
-	output->rotatedAt = wh_datetime(a, now);
+	output->rotatedAt = wh_datetime(lexc_call_arena(call), now);
 	return LEXC_OK;
 }
