@@ -10,8 +10,14 @@
 #include "dev/lexc/webhookd/bindWebhookSecret.h"
 #include "dev/lexc/webhookd/getWebhookSecret.h"
 #include "dev/lexc/webhookd/getWebhookState.h"
+#include "dev/lexc/webhookd/listAttempts.h"
+#include "dev/lexc/webhookd/publishEvent.h"
+#include "dev/lexc/webhookd/publishEvents.h"
+#include "dev/lexc/webhookd/redeliver.h"
 #include "dev/lexc/webhookd/rotateSecret.h"
 #include "dev/lexc/webhookd/rotateWebhookSecret.h"
+#include "dev/lexc/webhookd/sendTestPing.h"
+#include "dev/lexc/webhookd/setWebhookFormat.h"
 #include "dev/lexc/webhookd/setWebhookStatus.h"
 #include "place/stream/server/createWebhook.h"
 #include "place/stream/server/deleteWebhook.h"
@@ -36,12 +42,35 @@ dev_lexc_webhookd_getWebhookState__handle(lexc_call *call,
                                           const dev_lexc_webhookd_getWebhookState__params *params,
                                           dev_lexc_webhookd_getWebhookState__output *output);
 lexc_status
+dev_lexc_webhookd_listAttempts__handle(lexc_call *call,
+                                       const dev_lexc_webhookd_listAttempts__params *params,
+                                       dev_lexc_webhookd_listAttempts__output *output);
+lexc_status
+dev_lexc_webhookd_publishEvent__handle(lexc_call *call,
+                                       const dev_lexc_webhookd_publishEvent__input *input,
+                                       dev_lexc_webhookd_publishEvent__output *output);
+lexc_status
+dev_lexc_webhookd_publishEvents__handle(lexc_call *call,
+                                        const dev_lexc_webhookd_publishEvents__input *input,
+                                        dev_lexc_webhookd_publishEvents__output *output);
+lexc_status dev_lexc_webhookd_redeliver__handle(lexc_call *call,
+                                                const dev_lexc_webhookd_redeliver__input *input,
+                                                dev_lexc_webhookd_redeliver__output *output);
+lexc_status
 dev_lexc_webhookd_rotateSecret__handle(lexc_call *call,
                                        const dev_lexc_webhookd_rotateSecret__input *input,
                                        dev_lexc_webhookd_rotateSecret__output *output);
 lexc_status dev_lexc_webhookd_rotateWebhookSecret__handle(
         lexc_call *call, const dev_lexc_webhookd_rotateWebhookSecret__input *input,
         dev_lexc_webhookd_rotateWebhookSecret__output *output);
+lexc_status
+dev_lexc_webhookd_sendTestPing__handle(lexc_call *call,
+                                       const dev_lexc_webhookd_sendTestPing__input *input,
+                                       dev_lexc_webhookd_sendTestPing__output *output);
+lexc_status
+dev_lexc_webhookd_setWebhookFormat__handle(lexc_call *call,
+                                           const dev_lexc_webhookd_setWebhookFormat__input *input,
+                                           dev_lexc_webhookd_setWebhookFormat__output *output);
 lexc_status
 dev_lexc_webhookd_setWebhookStatus__handle(lexc_call *call,
                                            const dev_lexc_webhookd_setWebhookStatus__input *input,

@@ -15,11 +15,29 @@ lexc_status register_all(lexc_server *server, void *user, lexc_error *err)
 		st = dev_lexc_webhookd_getWebhookState__register(
 		        server, dev_lexc_webhookd_getWebhookState__handle, user, err);
 	if (st == LEXC_OK)
+		st = dev_lexc_webhookd_listAttempts__register(
+		        server, dev_lexc_webhookd_listAttempts__handle, user, err);
+	if (st == LEXC_OK)
+		st = dev_lexc_webhookd_publishEvent__register(
+		        server, dev_lexc_webhookd_publishEvent__handle, user, err);
+	if (st == LEXC_OK)
+		st = dev_lexc_webhookd_publishEvents__register(
+		        server, dev_lexc_webhookd_publishEvents__handle, user, err);
+	if (st == LEXC_OK)
+		st = dev_lexc_webhookd_redeliver__register(
+		        server, dev_lexc_webhookd_redeliver__handle, user, err);
+	if (st == LEXC_OK)
 		st = dev_lexc_webhookd_rotateSecret__register(
 		        server, dev_lexc_webhookd_rotateSecret__handle, user, err);
 	if (st == LEXC_OK)
 		st = dev_lexc_webhookd_rotateWebhookSecret__register(
 		        server, dev_lexc_webhookd_rotateWebhookSecret__handle, user, err);
+	if (st == LEXC_OK)
+		st = dev_lexc_webhookd_sendTestPing__register(
+		        server, dev_lexc_webhookd_sendTestPing__handle, user, err);
+	if (st == LEXC_OK)
+		st = dev_lexc_webhookd_setWebhookFormat__register(
+		        server, dev_lexc_webhookd_setWebhookFormat__handle, user, err);
 	if (st == LEXC_OK)
 		st = dev_lexc_webhookd_setWebhookStatus__register(
 		        server, dev_lexc_webhookd_setWebhookStatus__handle, user, err);
