@@ -68,3 +68,23 @@ const char *wh_status_name(wh_status s)
 	}
 	return NULL;
 }
+
+const char *wh_format_name(wh_format f)
+{
+	switch (f) {
+	case WH_FORMAT_AUTO:
+		return "auto";
+	case WH_FORMAT_STANDARD:
+		return "standard";
+	case WH_FORMAT_DISCORD:
+		return "discord";
+	}
+	return NULL;
+}
+
+const char *wh_outcome_name(wh_outcome o)
+{
+	static const char *const names[] = {"success", "retry",  "failed",
+	                                    "disabled", "muted", "cancelled"};
+	return (unsigned)o < sizeof names / sizeof names[0] ? names[o] : NULL;
+}

@@ -58,6 +58,8 @@ enum {
 	WH_EVENT_MENTION = 1u << 3,
 	WH_EVENT_STREAM_RECEIVED = 1u << 4,
 	WH_EVENT_COUNT = 5,
+	/* sendTestPing's event: delivered to one webhook, whatever its events. */
+	WH_EVENT_PING = 1u << 5,
 };
 /* The bit of event `name` ("chat", ...), or 0 for an unknown name. */
 uint32_t wh_event_bit(lexc_str name);
@@ -70,6 +72,14 @@ typedef enum wh_status {
 	WH_STATUS_ARCHIVED = 2,
 } wh_status;
 const char *wh_status_name(wh_status s); /* "active", "suspended", "archived" */
+
+/* How deliveries are shaped (dev.lexc.webhookd.defs#webhookFormat). */
+typedef enum wh_format {
+	WH_FORMAT_AUTO = 0, /* discord for a Discord webhook URL, else standard */
+	WH_FORMAT_STANDARD = 1,
+	WH_FORMAT_DISCORD = 2,
+} wh_format;
+const char *wh_format_name(wh_format f); /* "auto", "standard", "discord" */
 
 typedef struct wh_rewrite {
 	lexc_str from, to;
@@ -92,6 +102,7 @@ typedef struct wh_webhook {
 	int64_t created_at, updated_at, last_triggered; /* ms; 0: never */
 	int64_t error_count;
 	lexc_str secret_name; /* the named secret it signs with; null: its own */
+	wh_format format;
 } wh_webhook;
 
 /* A sealed secret value (crypto.h): nonce, ciphertext and tag. */
@@ -148,6 +159,75 @@ typedef struct wh_list_query {
 	bool active;
 	uint32_t event; /* filter: one WH_EVENT_* bit; 0: none */
 } wh_list_query;
+
+/* An event to publish (publishEvent). */
+typedef struct wh_event_in {
+	lexc_str did;  /* the subject: whose webhooks fire */
+	lexc_str id;   /* the eventId: the publisher's, or a fresh UUIDv7 */
+	uint32_t type; /* one WH_EVENT_* bit */
+	lexc_str body; /* the event as dev.lexc.webhookd.defs#event JSON */
+	/* Ping: this webhook of `did` only, whatever its events (must not be
+	 * archived). Null: every active webhook whose events include type. */
+	lexc_str only_webhook;
+} wh_event_in;
+
+typedef struct wh_publish_out {
+	int64_t webhooks; /* deliveries it fans out to (of the first publish) */
+	bool duplicate;   /* the id was published within the dedup window */
+	lexc_str message_id; /* only_webhook: the delivery's webhook-id */
+} wh_publish_out;
+
+/* A claimed delivery: what an attempt needs besides the webhook. */
+typedef struct wh_job {
+	int64_t delivery;    /* the delivery's row */
+	lexc_str message_id; /* the webhook-id header */
+	lexc_str event_id;
+	uint32_t type;  /* WH_EVENT_* bit */
+	lexc_str body;  /* dev.lexc.webhookd.defs#event JSON */
+	lexc_str webhook_id, did;
+	int64_t tries;  /* attempts made in this series */
+} wh_job;
+
+/* What an attempt came to (dev.lexc.webhookd.defs#attempt's outcome). */
+typedef enum wh_outcome {
+	WH_OUTCOME_SUCCESS = 0,
+	WH_OUTCOME_RETRY,     /* failed; next_at says when the next try is */
+	WH_OUTCOME_FAILED,    /* failed, and it was the last try */
+	WH_OUTCOME_DISABLED,  /* failed, and the webhook is disabled (410, window) */
+	WH_OUTCOME_MUTED,     /* a mute word matched: nothing sent */
+	WH_OUTCOME_CANCELLED, /* the webhook is not active: nothing sent */
+} wh_outcome;
+const char *wh_outcome_name(wh_outcome o); /* "success", "retry", ... */
+
+/* One attempt to record. Strings and the body are borrowed for the call. */
+typedef struct wh_attempt {
+	int64_t delivery;
+	lexc_str webhook_id;
+	int64_t started_at;  /* ms */
+	int64_t duration_ms;
+	int status;          /* HTTP status; 0: no response */
+	lexc_str error_class; /* "dns", "connect", ...; null on success */
+	lexc_str error;
+	lexc_str headers;    /* the response's header lines */
+	const void *body;
+	size_t body_len;
+	bool truncated;      /* the body was longer than what is kept */
+	wh_outcome outcome;  /* the store may turn a failure into DISABLED */
+	int64_t next_at;     /* WH_OUTCOME_RETRY: ms */
+} wh_attempt;
+
+/* An attempt as the log keeps it. */
+typedef struct wh_attempt_row {
+	int64_t seq; /* its position in the log: the cursor */
+	lexc_str webhook_id, event_id, message_id;
+	int64_t number; /* in its delivery's series, from 1 */
+	int64_t created_at, duration_ms, next_at;
+	wh_outcome outcome;
+	int status;
+	lexc_str error_class, error, headers;
+	lexc_str body;
+	bool truncated;
+} wh_attempt_row;
 
 typedef struct wh_store wh_store;
 
@@ -217,6 +297,48 @@ typedef struct wh_store_ops {
 	wh_result (*webhook_secrets)(wh_store *s, lexc_str did, lexc_str id, int64_t now,
 	                             bool with_values, lexc_arena *a, wh_secret **out, size_t *n,
 	                             bool *named, lexc_error *err);
+	wh_result (*webhook_set_format)(wh_store *s, lexc_str did, lexc_str id, wh_format format,
+	                                int64_t now, lexc_error *err);
+
+	/* The outbox (doc/webhookd.md, "Delivery"). */
+
+	/* Publishes n events in one transaction: all or none. An event whose
+	 * (did, id) was published less than dedup_ms ago is not stored again
+	 * (out->duplicate); an older one gives the id up. out[i] for ev[i].
+	 * WH_NOT_FOUND, WH_ARCHIVED: only_webhook is missing or archived. */
+	wh_result (*events_publish)(wh_store *s, const wh_event_in *ev, size_t n, int64_t now,
+	                            int64_t dedup_ms, lexc_arena *a, wh_publish_out *out,
+	                            lexc_error *err);
+	/* Unclaims every claimed delivery and makes it due at once: at start,
+	 * what was in flight when the process died is tried again. */
+	wh_result (*outbox_recover)(wh_store *s, int64_t now, int64_t *recovered, lexc_error *err);
+	/* Claims up to `max` due pending deliveries, earliest due first: they
+	 * stay this process's until outbox_complete records them. */
+	wh_result (*outbox_claim)(wh_store *s, int64_t now, size_t max, lexc_arena *a, wh_job **out,
+	                          size_t *n, lexc_error *err);
+	/* When the next unclaimed pending delivery is due (ms); 0: none. */
+	wh_result (*outbox_next_due)(wh_store *s, int64_t *at, lexc_error *err);
+	/* Pending deliveries (claimed or not). */
+	wh_result (*outbox_depth)(wh_store *s, int64_t *pending, lexc_error *err);
+	/* Records n attempts in one transaction: the attempt log, each
+	 * delivery's state, each webhook's errorCount, lastTriggered and
+	 * failure run. A failure of a webhook that has only failed for
+	 * disable_after_ms or more (0: never) becomes WH_OUTCOME_DISABLED;
+	 * WH_OUTCOME_DISABLED suspends the webhook. Deliveries deleted in the
+	 * meantime (their webhook was) are skipped. */
+	wh_result (*outbox_complete)(wh_store *s, wh_attempt *at, size_t n, int64_t now,
+	                             int64_t disable_after_ms, lexc_error *err);
+	/* The attempts of `did`'s webhook `webhook_id` or event `event_id`
+	 * (one of them non-null; both: that pair), newest first, before log
+	 * position `before` (0: from the newest), at most `limit`. */
+	wh_result (*attempt_list)(wh_store *s, lexc_str did, lexc_str webhook_id, lexc_str event_id,
+	                          int64_t before, size_t limit, lexc_arena *a, wh_attempt_row **out,
+	                          size_t *n, bool *more, lexc_error *err);
+	/* Starts a new series of the delivery of event_id to webhook_id, due
+	 * now, with its webhook-id (into *message_id). One in flight is left to
+	 * finish. WH_NOT_FOUND: no such delivery of did; WH_ARCHIVED. */
+	wh_result (*redeliver)(wh_store *s, lexc_str did, lexc_str event_id, lexc_str webhook_id,
+	                       int64_t now, lexc_arena *a, lexc_str *message_id, lexc_error *err);
 } wh_store_ops;
 
 struct wh_store {

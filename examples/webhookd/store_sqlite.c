@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "store.h"
+#include "store_sqlite.h"
 #include "webhookd.h"
 
 #include <errno.h>
@@ -81,76 +82,54 @@ static const struct migration {
          " CHECK ((webhook_id IS NULL) <> (secret_name IS NULL)));"
          "CREATE INDEX secrets_by_webhook ON secrets (webhook_id, expires_at);"
          "CREATE INDEX secrets_by_name ON secrets (did, secret_name, expires_at);"},
-};
-
-/* The statements, by name: the name is what WEBHOOKD_TEST_FAIL names and
- * what an error message says. Owner-generic statements take (webhook_id,
- * secret_name, did) and compare with IS, so one statement serves both
- * kinds of owner (the other column is NULL). */
-#define WEBHOOK_COLUMNS                                                                            \
-	"id, did, url, events, status, prefix, suffix, name, description, rewrite, mute_words,"    \
-	" created_at, updated_at, last_triggered, error_count, secret_name"
-#define STATEMENTS(X)                                                                              \
-	X(BEGIN_WRITE, "BEGIN IMMEDIATE")                                                          \
-	X(BEGIN_READ, "BEGIN")                                                                     \
-	X(COMMIT, "COMMIT")                                                                        \
-	X(ROLLBACK, "ROLLBACK")                                                                    \
-	X(KEY_INSERT, "INSERT INTO api_keys (id, did, operator, hash, created_at)"                 \
-	              " VALUES (?1, ?2, ?3, ?4, ?5)")                                              \
-	X(KEY_BY_HASH, "SELECT id, did, operator, created_at, revoked_at, hash FROM api_keys"      \
-	               " WHERE hash = ?1 AND revoked_at = 0")                                      \
-	X(KEY_ALL, "SELECT id, did, operator, created_at, revoked_at, hash FROM api_keys"          \
-	           " ORDER BY created_at, id")                                                     \
-	X(KEY_REVOKE, "UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at = 0")      \
-	X(NAMED_EXISTS, "SELECT 1 FROM named_secrets WHERE did = ?1 AND name = ?2")                \
-	X(NAMED_INSERT, "INSERT INTO named_secrets (did, name, created_at) VALUES (?1, ?2, ?3)")   \
-	X(NAMED_ROTATED, "UPDATE named_secrets SET last_rotated_at = ?3"                           \
-	                 " WHERE did = ?1 AND name = ?2")                                          \
-	X(NAMED_LIST, "SELECT name, created_at, last_rotated_at FROM named_secrets"                \
-	              " WHERE did = ?1 ORDER BY name")                                             \
-	X(NAMED_IN_USE, "SELECT 1 FROM webhooks WHERE did = ?1 AND secret_name = ?2 LIMIT 1")      \
-	X(NAMED_DELETE_SECRETS, "DELETE FROM secrets WHERE did = ?1 AND secret_name = ?2")         \
-	X(NAMED_DELETE, "DELETE FROM named_secrets WHERE did = ?1 AND name = ?2")                  \
-	X(SECRET_INSERT, "INSERT INTO secrets (id, did, webhook_id, secret_name, sealed,"          \
-	                 " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")                           \
-	X(SECRET_PURGE, "DELETE FROM secrets WHERE webhook_id IS ?1 AND secret_name IS ?2"         \
-	                " AND did = ?3 AND expires_at <> 0 AND expires_at <= ?4")                  \
-	X(SECRET_RETIRED_COUNT, "SELECT count(*) FROM secrets WHERE webhook_id IS ?1"              \
-	                        " AND secret_name IS ?2 AND did = ?3 AND expires_at > ?4")         \
-	X(SECRET_CURRENT, "SELECT id FROM secrets WHERE webhook_id IS ?1 AND secret_name IS ?2"    \
-	                  " AND did = ?3 AND expires_at = 0")                                      \
-	X(SECRET_RETIRE, "UPDATE secrets SET expires_at = ?2 WHERE id = ?1")                       \
-	X(SECRET_DELETE, "DELETE FROM secrets WHERE id = ?1")                                      \
-	X(SECRETS_VALID, "SELECT id, created_at, expires_at, sealed FROM secrets"                  \
-	                 " WHERE webhook_id IS ?1 AND secret_name IS ?2 AND did = ?3"              \
-	                 " AND (expires_at = 0 OR expires_at > ?4)"                                \
-	                 " ORDER BY expires_at = 0 DESC, created_at DESC, id DESC")                \
-	X(WEBHOOK_COUNT_UP, "INSERT INTO webhook_counts (did, webhooks) VALUES (?1, 1)"            \
-	                    " ON CONFLICT (did) DO UPDATE SET webhooks = webhooks + 1"             \
-	                    " WHERE webhooks < ?2")                                                \
-	X(WEBHOOK_COUNT_DOWN, "UPDATE webhook_counts SET webhooks = webhooks - 1 WHERE did = ?1")  \
-	X(WEBHOOK_URL_TAKEN, "SELECT 1 FROM webhooks WHERE did = ?1 AND url = ?2 AND id <> ?3")    \
-	X(WEBHOOK_INSERT, "INSERT INTO webhooks (" WEBHOOK_COLUMNS ") VALUES (?1, ?2, ?3, ?4,"     \
-	                  " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")               \
-	X(WEBHOOK_GET, "SELECT " WEBHOOK_COLUMNS " FROM webhooks WHERE did = ?1 AND id = ?2")      \
-	X(WEBHOOK_PAGE, "SELECT " WEBHOOK_COLUMNS " FROM webhooks WHERE did = ?1 AND id > ?2"      \
-	                " AND (?3 IS NULL OR (status = 0) = ?3)"                                   \
-	                " AND (?4 = 0 OR (events & ?4) <> 0) ORDER BY id LIMIT ?5")                \
-	X(WEBHOOK_UPDATE, "UPDATE webhooks SET url = ?3, events = ?4, status = ?5, prefix = ?6,"   \
-	                  " suffix = ?7, name = ?8, description = ?9, rewrite = ?10,"              \
-	                  " mute_words = ?11, updated_at = ?13 WHERE did = ?2 AND id = ?1")        \
-	X(WEBHOOK_DELETE_SECRETS, "DELETE FROM secrets WHERE did = ?1 AND webhook_id = ?2")        \
-	X(WEBHOOK_DELETE, "DELETE FROM webhooks WHERE did = ?1 AND id = ?2")                       \
-	X(WEBHOOK_SET_STATUS, "UPDATE webhooks SET status = ?3, updated_at = ?4"                   \
-	                      " WHERE did = ?1 AND id = ?2")                                       \
-	X(WEBHOOK_BIND, "UPDATE webhooks SET secret_name = ?3, updated_at = ?4"                    \
-	                " WHERE did = ?1 AND id = ?2")
-
-enum stmt_id {
-#define STMT_ENUM_(id, sql) STMT_##id,
-	STATEMENTS(STMT_ENUM_)
-#undef STMT_ENUM_
-	        STMT_COUNT_
+        {2, "delivery: events, deliveries, attempts; webhook formats",
+         "ALTER TABLE webhooks ADD COLUMN format INTEGER NOT NULL DEFAULT 0;"
+         /* When the webhook's current run of failures began; 0: none. */
+         "ALTER TABLE webhooks ADD COLUMN failing_since INTEGER NOT NULL DEFAULT 0;"
+         /* event_id is the publisher's idempotency key; dedup is 0 once a
+          * later event took it (after the dedup window). Publishing is
+          * serialized, so the lookup before the insert is race-free. */
+         "CREATE TABLE events ("
+         " seq INTEGER PRIMARY KEY,"
+         " did TEXT NOT NULL,"
+         " event_id TEXT NOT NULL,"
+         " dedup INTEGER NOT NULL DEFAULT 1,"
+         " type INTEGER NOT NULL,"
+         " body TEXT NOT NULL,"
+         " created_at INTEGER NOT NULL);"
+         "CREATE INDEX events_by_id ON events (did, event_id);"
+         /* The outbox: one row per event and webhook. state: 0 pending,
+          * 1 delivered, 2 failed, 3 muted, 4 cancelled. claimed: a worker
+          * of this process has it (cleared at start). */
+         "CREATE TABLE deliveries ("
+         " seq INTEGER PRIMARY KEY,"
+         " message_id TEXT NOT NULL,"
+         " event_seq INTEGER NOT NULL REFERENCES events (seq) ON DELETE CASCADE,"
+         " webhook_id TEXT NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,"
+         " state INTEGER NOT NULL DEFAULT 0,"
+         " claimed INTEGER NOT NULL DEFAULT 0,"
+         " tries INTEGER NOT NULL DEFAULT 0,"
+         " next_at INTEGER NOT NULL,"
+         " updated_at INTEGER NOT NULL,"
+         " UNIQUE (event_seq, webhook_id));"
+         "CREATE INDEX deliveries_due ON deliveries (next_at) WHERE state = 0 AND claimed = 0;"
+         "CREATE INDEX deliveries_by_webhook ON deliveries (webhook_id);"
+         "CREATE TABLE attempts ("
+         " seq INTEGER PRIMARY KEY,"
+         " delivery_seq INTEGER NOT NULL REFERENCES deliveries (seq) ON DELETE CASCADE,"
+         " webhook_id TEXT NOT NULL,"
+         " event_seq INTEGER NOT NULL,"
+         " number INTEGER NOT NULL,"
+         " created_at INTEGER NOT NULL,"
+         " duration_ms INTEGER NOT NULL,"
+         " outcome INTEGER NOT NULL,"
+         " status INTEGER NOT NULL DEFAULT 0,"
+         " error_class TEXT, error TEXT, headers TEXT, body BLOB,"
+         " truncated INTEGER NOT NULL DEFAULT 0,"
+         " next_at INTEGER NOT NULL DEFAULT 0);"
+         "CREATE INDEX attempts_by_webhook ON attempts (webhook_id, seq);"
+         "CREATE INDEX attempts_by_event ON attempts (event_seq, seq);"
+         "CREATE INDEX attempts_by_delivery ON attempts (delivery_seq);"},
 };
 
 static const struct {
@@ -162,32 +141,12 @@ static const struct {
 #undef STMT_ROW_
 };
 
-typedef struct sqlite_store sqlite_store;
-
-/* One thread's connection. */
-typedef struct conn {
-	sqlite3 *db;
-	sqlite_store *store;
-	struct conn *next; /* the store's list of open connections */
-	sqlite3_stmt *stmt[STMT_COUNT_];
-} conn;
-
-struct sqlite_store {
-	wh_store base;
-	char *path;
-	wh_sync sync;
-	pthread_key_t key; /* this thread's conn */
-	pthread_mutex_t write_lock;
-	pthread_mutex_t list_lock; /* guards conns */
-	conn *conns;
-};
-
-static sqlite_store *store_of(wh_store *s)
+sqlite_store *sq_store_of(wh_store *s)
 {
 	return (sqlite_store *)s;
 }
 
-static wh_result failed(lexc_error *err, const char *what, sqlite3 *db)
+wh_result sq_failed(lexc_error *err, const char *what, sqlite3 *db)
 {
 	lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR, "%s: %s", what,
 	               db != NULL ? sqlite3_errmsg(db) : "no connection");
@@ -225,7 +184,7 @@ static conn *conn_open(sqlite_store *s, lexc_error *err)
 	                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 	                         NULL);
 	if (rc != SQLITE_OK) {
-		failed(err, "cannot open the database", c->db);
+		sq_failed(err, "cannot open the database", c->db);
 		conn_close(c);
 		return NULL;
 	}
@@ -257,7 +216,7 @@ static void conn_release(void *p)
 }
 
 /* This thread's connection, opened on first use. */
-static conn *conn_get(sqlite_store *s, lexc_error *err)
+conn *sq_conn_get(sqlite_store *s, lexc_error *err)
 {
 	conn *c = pthread_getspecific(s->key);
 	if (c != NULL)
@@ -274,12 +233,12 @@ static conn *conn_get(sqlite_store *s, lexc_error *err)
 }
 
 /* Statement `id`, prepared on first use, reset and unbound. */
-static sqlite3_stmt *stmt(conn *c, enum stmt_id id, lexc_error *err)
+sqlite3_stmt *sq_stmt(conn *c, enum stmt_id id, lexc_error *err)
 {
 	if (c->stmt[id] == NULL) {
 		if (sqlite3_prepare_v3(c->db, statements[id].sql, -1, SQLITE_PREPARE_PERSISTENT,
 		                       &c->stmt[id], NULL) != SQLITE_OK) {
-			failed(err, statements[id].name, c->db);
+			sq_failed(err, statements[id].name, c->db);
 			return NULL;
 		}
 	} else {
@@ -290,7 +249,7 @@ static sqlite3_stmt *stmt(conn *c, enum stmt_id id, lexc_error *err)
 }
 
 /* Binding: a null string binds NULL. */
-static void bind_str(sqlite3_stmt *st, int i, lexc_str s)
+void sq_bind_str(sqlite3_stmt *st, int i, lexc_str s)
 {
 	if (s.ptr == NULL)
 		sqlite3_bind_null(st, i);
@@ -298,7 +257,7 @@ static void bind_str(sqlite3_stmt *st, int i, lexc_str s)
 		sqlite3_bind_text(st, i, s.ptr, (int)s.len, SQLITE_STATIC);
 }
 
-static void bind_blob(sqlite3_stmt *st, int i, const void *p, size_t n)
+void sq_bind_blob(sqlite3_stmt *st, int i, const void *p, size_t n)
 {
 	if (p == NULL)
 		sqlite3_bind_null(st, i);
@@ -309,7 +268,7 @@ static void bind_blob(sqlite3_stmt *st, int i, const void *p, size_t n)
 /* Steps a statement that writes. SQLITE_DONE is WH_OK; a constraint is
  * `on_constraint`; anything else (or an injected failure in test builds)
  * is WH_FAILED. */
-static wh_result run(conn *c, enum stmt_id id, sqlite3_stmt *st, wh_result on_constraint,
+wh_result sq_run(conn *c, enum stmt_id id, sqlite3_stmt *st, wh_result on_constraint,
                      lexc_error *err)
 {
 	if (wh_test_fail(statements[id].name)) {
@@ -323,24 +282,24 @@ static wh_result run(conn *c, enum stmt_id id, sqlite3_stmt *st, wh_result on_co
 	if ((rc & 0xff) == SQLITE_CONSTRAINT && on_constraint != WH_FAILED)
 		r = on_constraint;
 	else if (rc != SQLITE_DONE)
-		r = failed(err, statements[id].name, c->db);
+		r = sq_failed(err, statements[id].name, c->db);
 	sqlite3_reset(st);
 	return r;
 }
 
 /* Steps a query to its next row: 1 a row, 0 done, -1 failed. */
-static int row(conn *c, enum stmt_id id, sqlite3_stmt *st, lexc_error *err)
+int sq_row(conn *c, enum stmt_id id, sqlite3_stmt *st, lexc_error *err)
 {
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
-	failed(err, statements[id].name, c->db);
+	sq_failed(err, statements[id].name, c->db);
 	return -1;
 }
 
-static lexc_str col_str(sqlite3_stmt *st, int i, lexc_arena *a)
+lexc_str sq_col_str(sqlite3_stmt *st, int i, lexc_arena *a)
 {
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
 		return lexc_str_borrow(NULL);
@@ -350,14 +309,14 @@ static lexc_str col_str(sqlite3_stmt *st, int i, lexc_arena *a)
 
 /* Transactions --------------------------------------------------------------- */
 
-static wh_result tx_begin(sqlite_store *s, conn **out, lexc_error *err)
+wh_result sq_tx_begin(sqlite_store *s, conn **out, lexc_error *err)
 {
-	conn *c = conn_get(s, err);
+	conn *c = sq_conn_get(s, err);
 	if (c == NULL)
 		return WH_FAILED;
 	pthread_mutex_lock(&s->write_lock);
-	sqlite3_stmt *st = stmt(c, STMT_BEGIN_WRITE, err);
-	wh_result r = st != NULL ? run(c, STMT_BEGIN_WRITE, st, WH_FAILED, err) : WH_FAILED;
+	sqlite3_stmt *st = sq_stmt(c, STMT_BEGIN_WRITE, err);
+	wh_result r = st != NULL ? sq_run(c, STMT_BEGIN_WRITE, st, WH_FAILED, err) : WH_FAILED;
 	if (r != WH_OK) {
 		pthread_mutex_unlock(&s->write_lock);
 		return r;
@@ -367,16 +326,16 @@ static wh_result tx_begin(sqlite_store *s, conn **out, lexc_error *err)
 }
 
 /* Commits if r is WH_OK, else rolls back; the result of the whole. */
-static wh_result tx_end(sqlite_store *s, conn *c, wh_result r, lexc_error *err)
+wh_result sq_tx_end(sqlite_store *s, conn *c, wh_result r, lexc_error *err)
 {
 	if (r == WH_OK) {
-		sqlite3_stmt *st = stmt(c, STMT_COMMIT, err);
-		r = st != NULL ? run(c, STMT_COMMIT, st, WH_FAILED, err) : WH_FAILED;
+		sqlite3_stmt *st = sq_stmt(c, STMT_COMMIT, err);
+		r = st != NULL ? sq_run(c, STMT_COMMIT, st, WH_FAILED, err) : WH_FAILED;
 	}
 	if (r != WH_OK && sqlite3_get_autocommit(c->db) == 0) {
 		lexc_error ignored;
 		lexc_error_clear(&ignored);
-		sqlite3_stmt *st = stmt(c, STMT_ROLLBACK, &ignored);
+		sqlite3_stmt *st = sq_stmt(c, STMT_ROLLBACK, &ignored);
 		if (st == NULL || sqlite3_step(st) != SQLITE_DONE)
 			exec(c->db, "ROLLBACK", &ignored);
 		if (st != NULL)
@@ -384,6 +343,24 @@ static wh_result tx_end(sqlite_store *s, conn *c, wh_result r, lexc_error *err)
 	}
 	pthread_mutex_unlock(&s->write_lock);
 	return r;
+}
+
+wh_result sq_read_begin(conn *c, lexc_error *err)
+{
+	sqlite3_stmt *st = sq_stmt(c, STMT_BEGIN_READ, err);
+	if (st == NULL || sqlite3_step(st) != SQLITE_DONE) {
+		if (st != NULL)
+			sqlite3_reset(st);
+		return sq_failed(err, "BEGIN_READ", c->db);
+	}
+	sqlite3_reset(st);
+	return WH_OK;
+}
+
+void sq_read_end(conn *c)
+{
+	if (sqlite3_get_autocommit(c->db) == 0)
+		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
 }
 
 /* Lists in a column: each string as a 4-byte little-endian length and its
@@ -448,22 +425,22 @@ static bool list_decode(lexc_arena *a, const unsigned char *p, size_t len, lexc_
 static void bind_webhook(sqlite3_stmt *st, const wh_webhook *w, const void *rewrite,
                          size_t rewrite_len, const void *mute, size_t mute_len)
 {
-	bind_str(st, 1, w->id);
-	bind_str(st, 2, w->did);
-	bind_str(st, 3, w->url);
+	sq_bind_str(st, 1, w->id);
+	sq_bind_str(st, 2, w->did);
+	sq_bind_str(st, 3, w->url);
 	sqlite3_bind_int64(st, 4, w->events);
 	sqlite3_bind_int64(st, 5, w->status);
-	bind_str(st, 6, w->prefix);
-	bind_str(st, 7, w->suffix);
-	bind_str(st, 8, w->name);
-	bind_str(st, 9, w->description);
-	bind_blob(st, 10, rewrite, rewrite_len);
-	bind_blob(st, 11, mute, mute_len);
+	sq_bind_str(st, 6, w->prefix);
+	sq_bind_str(st, 7, w->suffix);
+	sq_bind_str(st, 8, w->name);
+	sq_bind_str(st, 9, w->description);
+	sq_bind_blob(st, 10, rewrite, rewrite_len);
+	sq_bind_blob(st, 11, mute, mute_len);
 	sqlite3_bind_int64(st, 12, w->created_at);
 	sqlite3_bind_int64(st, 13, w->updated_at);
 	sqlite3_bind_int64(st, 14, w->last_triggered);
 	sqlite3_bind_int64(st, 15, w->error_count);
-	bind_str(st, 16, w->secret_name);
+	sq_bind_str(st, 16, w->secret_name);
 }
 
 /* The webhook's lists as column blobs (NULL when not given). */
@@ -493,15 +470,15 @@ static bool webhook_lists(lexc_arena *a, const wh_webhook *w, const void **rewri
 static bool read_webhook(sqlite3_stmt *st, lexc_arena *a, wh_webhook *w)
 {
 	memset(w, 0, sizeof *w);
-	w->id = col_str(st, 0, a);
-	w->did = col_str(st, 1, a);
-	w->url = col_str(st, 2, a);
+	w->id = sq_col_str(st, 0, a);
+	w->did = sq_col_str(st, 1, a);
+	w->url = sq_col_str(st, 2, a);
 	w->events = (uint32_t)sqlite3_column_int64(st, 3);
 	w->status = (wh_status)sqlite3_column_int(st, 4);
-	w->prefix = col_str(st, 5, a);
-	w->suffix = col_str(st, 6, a);
-	w->name = col_str(st, 7, a);
-	w->description = col_str(st, 8, a);
+	w->prefix = sq_col_str(st, 5, a);
+	w->suffix = sq_col_str(st, 6, a);
+	w->name = sq_col_str(st, 7, a);
+	w->description = sq_col_str(st, 8, a);
 	if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
 		lexc_str *flat = NULL;
 		size_t n = 0;
@@ -528,7 +505,8 @@ static bool read_webhook(sqlite3_stmt *st, lexc_arena *a, wh_webhook *w)
 	w->updated_at = sqlite3_column_int64(st, 12);
 	w->last_triggered = sqlite3_column_int64(st, 13);
 	w->error_count = sqlite3_column_int64(st, 14);
-	w->secret_name = col_str(st, 15, a);
+	w->secret_name = sq_col_str(st, 15, a);
+	w->format = (wh_format)sqlite3_column_int(st, 16);
 	return w->id.ptr != NULL && w->did.ptr != NULL && w->url.ptr != NULL;
 }
 
@@ -536,12 +514,12 @@ static bool read_webhook(sqlite3_stmt *st, lexc_arena *a, wh_webhook *w)
 static wh_result load_webhook(conn *c, lexc_str did, lexc_str id, lexc_arena *a, wh_webhook *w,
                               lexc_error *err)
 {
-	sqlite3_stmt *st = stmt(c, STMT_WEBHOOK_GET, err);
+	sqlite3_stmt *st = sq_stmt(c, STMT_WEBHOOK_GET, err);
 	if (st == NULL)
 		return WH_FAILED;
-	bind_str(st, 1, did);
-	bind_str(st, 2, id);
-	int got = row(c, STMT_WEBHOOK_GET, st, err);
+	sq_bind_str(st, 1, did);
+	sq_bind_str(st, 2, id);
+	int got = sq_row(c, STMT_WEBHOOK_GET, st, err);
 	wh_result r = got < 0 ? WH_FAILED : got == 0 ? WH_NOT_FOUND : WH_OK;
 	if (r == WH_OK && !read_webhook(st, a, w)) {
 		lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR, "webhook %.*s: a damaged row",
@@ -553,9 +531,9 @@ static wh_result load_webhook(conn *c, lexc_str did, lexc_str id, lexc_arena *a,
 }
 
 /* Whether a query with bound parameters has a row: 1, 0, or -1 failed. */
-static int exists(conn *c, enum stmt_id id, sqlite3_stmt *st, lexc_error *err)
+static int sq_exists(conn *c, enum stmt_id id, sqlite3_stmt *st, lexc_error *err)
 {
-	int got = row(c, id, st, err);
+	int got = sq_row(c, id, st, err);
 	sqlite3_reset(st);
 	return got;
 }
@@ -563,14 +541,14 @@ static int exists(conn *c, enum stmt_id id, sqlite3_stmt *st, lexc_error *err)
 /* Every row of a bound query, each read by `read` into an arena array of
  * `size`-byte items; the count into *n. NULL (err set) if the query or the
  * arena failed. */
-static void *collect(conn *c, enum stmt_id id, sqlite3_stmt *st, size_t size,
+static void *sq_collect(conn *c, enum stmt_id id, sqlite3_stmt *st, size_t size,
                      bool (*read)(sqlite3_stmt *, lexc_arena *, void *), lexc_arena *a, size_t *n,
                      lexc_error *err)
 {
 	size_t cap = 8, count = 0;
 	unsigned char *items = lexc_arena_alloc(a, cap * size);
 	int got = 0;
-	while (items != NULL && (got = row(c, id, st, err)) == 1) {
+	while (items != NULL && (got = sq_row(c, id, st, err)) == 1) {
 		if (count == cap) {
 			items = lexc_arena_realloc(a, items, cap * size, 2 * cap * size);
 			cap *= 2;
@@ -594,30 +572,30 @@ static void *collect(conn *c, enum stmt_id id, sqlite3_stmt *st, size_t size,
 static wh_result key_create(wh_store *base, const wh_api_key *k, const unsigned char hash[32],
                             lexc_error *err)
 {
-	sqlite_store *s = store_of(base);
+	sqlite_store *s = sq_store_of(base);
 	conn *c;
-	wh_result r = tx_begin(s, &c, err);
+	wh_result r = sq_tx_begin(s, &c, err);
 	if (r != WH_OK)
 		return r;
-	sqlite3_stmt *st = stmt(c, STMT_KEY_INSERT, err);
+	sqlite3_stmt *st = sq_stmt(c, STMT_KEY_INSERT, err);
 	if (st == NULL) {
 		r = WH_FAILED;
 	} else {
-		bind_str(st, 1, k->id);
-		bind_str(st, 2, k->did);
+		sq_bind_str(st, 1, k->id);
+		sq_bind_str(st, 2, k->did);
 		sqlite3_bind_int(st, 3, k->operator_key);
-		bind_blob(st, 4, hash, 32);
+		sq_bind_blob(st, 4, hash, 32);
 		sqlite3_bind_int64(st, 5, k->created_at);
-		r = run(c, STMT_KEY_INSERT, st, WH_FAILED, err);
+		r = sq_run(c, STMT_KEY_INSERT, st, WH_FAILED, err);
 	}
-	return tx_end(s, c, r, err);
+	return sq_tx_end(s, c, r, err);
 }
 
 static bool read_key(sqlite3_stmt *st, lexc_arena *a, wh_api_key *k)
 {
 	memset(k, 0, sizeof *k);
-	k->id = col_str(st, 0, a);
-	k->did = col_str(st, 1, a);
+	k->id = sq_col_str(st, 0, a);
+	k->did = sq_col_str(st, 1, a);
 	k->operator_key = sqlite3_column_int(st, 2) != 0;
 	k->created_at = sqlite3_column_int64(st, 3);
 	k->revoked_at = sqlite3_column_int64(st, 4);
@@ -629,12 +607,12 @@ static bool read_key(sqlite3_stmt *st, lexc_arena *a, wh_api_key *k)
 static wh_result key_lookup(wh_store *base, const unsigned char hash[32], lexc_arena *a,
                             wh_api_key *out, lexc_error *err)
 {
-	conn *c = conn_get(store_of(base), err);
-	sqlite3_stmt *st = c != NULL ? stmt(c, STMT_KEY_BY_HASH, err) : NULL;
+	conn *c = sq_conn_get(sq_store_of(base), err);
+	sqlite3_stmt *st = c != NULL ? sq_stmt(c, STMT_KEY_BY_HASH, err) : NULL;
 	if (st == NULL)
 		return WH_FAILED;
-	bind_blob(st, 1, hash, 32);
-	int got = row(c, STMT_KEY_BY_HASH, st, err);
+	sq_bind_blob(st, 1, hash, 32);
+	int got = sq_row(c, STMT_KEY_BY_HASH, st, err);
 	wh_result r = got < 0 ? WH_FAILED : got == 0 ? WH_NOT_FOUND : WH_OK;
 	if (r == WH_OK && !read_key(st, a, out))
 		r = WH_FAILED;
@@ -650,10 +628,10 @@ static bool read_key_row(sqlite3_stmt *st, lexc_arena *a, void *item)
 static wh_result key_list(wh_store *base, lexc_arena *a, wh_api_key **out, size_t *n,
                           lexc_error *err)
 {
-	conn *c = conn_get(store_of(base), err);
-	sqlite3_stmt *st = c != NULL ? stmt(c, STMT_KEY_ALL, err) : NULL;
+	conn *c = sq_conn_get(sq_store_of(base), err);
+	sqlite3_stmt *st = c != NULL ? sq_stmt(c, STMT_KEY_ALL, err) : NULL;
 	wh_api_key *keys =
-	        st != NULL ? collect(c, STMT_KEY_ALL, st, sizeof *keys, read_key_row, a, n, err)
+	        st != NULL ? sq_collect(c, STMT_KEY_ALL, st, sizeof *keys, read_key_row, a, n, err)
 	                   : NULL;
 	if (keys == NULL)
 		return WH_FAILED;
@@ -663,22 +641,22 @@ static wh_result key_list(wh_store *base, lexc_arena *a, wh_api_key **out, size_
 
 static wh_result key_revoke(wh_store *base, lexc_str id, int64_t now, lexc_error *err)
 {
-	sqlite_store *s = store_of(base);
+	sqlite_store *s = sq_store_of(base);
 	conn *c;
-	wh_result r = tx_begin(s, &c, err);
+	wh_result r = sq_tx_begin(s, &c, err);
 	if (r != WH_OK)
 		return r;
-	sqlite3_stmt *st = stmt(c, STMT_KEY_REVOKE, err);
+	sqlite3_stmt *st = sq_stmt(c, STMT_KEY_REVOKE, err);
 	if (st == NULL) {
 		r = WH_FAILED;
 	} else {
-		bind_str(st, 1, id);
+		sq_bind_str(st, 1, id);
 		sqlite3_bind_int64(st, 2, now);
-		r = run(c, STMT_KEY_REVOKE, st, WH_FAILED, err);
+		r = sq_run(c, STMT_KEY_REVOKE, st, WH_FAILED, err);
 		if (r == WH_OK && sqlite3_changes(c->db) == 0)
 			r = WH_NOT_FOUND;
 	}
-	return tx_end(s, c, r, err);
+	return sq_tx_end(s, c, r, err);
 }
 
 /* Secrets of an owner: a webhook (webhook_id) or a named secret (name). --- */
@@ -689,23 +667,23 @@ typedef struct owner {
 
 static void bind_owner(sqlite3_stmt *st, const owner *o)
 {
-	bind_str(st, 1, o->webhook_id);
-	bind_str(st, 2, o->name);
-	bind_str(st, 3, o->did);
+	sq_bind_str(st, 1, o->webhook_id);
+	sq_bind_str(st, 2, o->name);
+	sq_bind_str(st, 3, o->did);
 }
 
 static wh_result secret_insert(conn *c, const owner *o, const wh_new_secret *sec, lexc_error *err)
 {
-	sqlite3_stmt *st = stmt(c, STMT_SECRET_INSERT, err);
+	sqlite3_stmt *st = sq_stmt(c, STMT_SECRET_INSERT, err);
 	if (st == NULL)
 		return WH_FAILED;
-	bind_str(st, 1, sec->id);
-	bind_str(st, 2, o->did);
-	bind_str(st, 3, o->webhook_id);
-	bind_str(st, 4, o->name);
-	bind_blob(st, 5, sec->sealed.data, sec->sealed.len);
+	sq_bind_str(st, 1, sec->id);
+	sq_bind_str(st, 2, o->did);
+	sq_bind_str(st, 3, o->webhook_id);
+	sq_bind_str(st, 4, o->name);
+	sq_bind_blob(st, 5, sec->sealed.data, sec->sealed.len);
 	sqlite3_bind_int64(st, 6, sec->now);
-	return run(c, STMT_SECRET_INSERT, st, WH_FAILED, err);
+	return sq_run(c, STMT_SECRET_INSERT, st, WH_FAILED, err);
 }
 
 /* Rotation inside a transaction: purge what expired, refuse an eleventh
@@ -716,21 +694,21 @@ static wh_result rotate(conn *c, const owner *o, const wh_new_secret *sec, int64
                         lexc_error *err)
 {
 	int64_t now = sec->now;
-	sqlite3_stmt *st = stmt(c, STMT_SECRET_PURGE, err);
+	sqlite3_stmt *st = sq_stmt(c, STMT_SECRET_PURGE, err);
 	if (st == NULL)
 		return WH_FAILED;
 	bind_owner(st, o);
 	sqlite3_bind_int64(st, 4, now);
-	wh_result r = run(c, STMT_SECRET_PURGE, st, WH_FAILED, err);
+	wh_result r = sq_run(c, STMT_SECRET_PURGE, st, WH_FAILED, err);
 	if (r != WH_OK)
 		return r;
 
 	if (grace_ms > 0) {
-		if ((st = stmt(c, STMT_SECRET_RETIRED_COUNT, err)) == NULL)
+		if ((st = sq_stmt(c, STMT_SECRET_RETIRED_COUNT, err)) == NULL)
 			return WH_FAILED;
 		bind_owner(st, o);
 		sqlite3_bind_int64(st, 4, now);
-		int got = row(c, STMT_SECRET_RETIRED_COUNT, st, err);
+		int got = sq_row(c, STMT_SECRET_RETIRED_COUNT, st, err);
 		int64_t retired = got == 1 ? sqlite3_column_int64(st, 0) : 0;
 		sqlite3_reset(st);
 		if (got != 1)
@@ -739,11 +717,11 @@ static wh_result rotate(conn *c, const owner *o, const wh_new_secret *sec, int64
 			return WH_TOO_MANY_RETIRED;
 	}
 
-	if ((st = stmt(c, STMT_SECRET_CURRENT, err)) == NULL)
+	if ((st = sq_stmt(c, STMT_SECRET_CURRENT, err)) == NULL)
 		return WH_FAILED;
 	bind_owner(st, o);
-	int got = row(c, STMT_SECRET_CURRENT, st, err);
-	lexc_str current = got == 1 ? col_str(st, 0, a) : lexc_str_borrow(NULL);
+	int got = sq_row(c, STMT_SECRET_CURRENT, st, err);
+	lexc_str current = got == 1 ? sq_col_str(st, 0, a) : lexc_str_borrow(NULL);
 	sqlite3_reset(st);
 	if (got < 0)
 		return WH_FAILED;
@@ -751,14 +729,14 @@ static wh_result rotate(conn *c, const owner *o, const wh_new_secret *sec, int64
 	*retired_until = 0;
 	if (current.ptr != NULL) {
 		enum stmt_id id = grace_ms > 0 ? STMT_SECRET_RETIRE : STMT_SECRET_DELETE;
-		if ((st = stmt(c, id, err)) == NULL)
+		if ((st = sq_stmt(c, id, err)) == NULL)
 			return WH_FAILED;
-		bind_str(st, 1, current);
+		sq_bind_str(st, 1, current);
 		if (grace_ms > 0) {
 			sqlite3_bind_int64(st, 2, now + grace_ms);
 			*retired_until = now + grace_ms;
 		}
-		if ((r = run(c, id, st, WH_FAILED, err)) != WH_OK)
+		if ((r = sq_run(c, id, st, WH_FAILED, err)) != WH_OK)
 			return r;
 	}
 	return secret_insert(c, o, sec, err);
@@ -768,49 +746,49 @@ static wh_result rotate(conn *c, const owner *o, const wh_new_secret *sec, int64
 
 static int named_exists(conn *c, lexc_str did, lexc_str name, lexc_error *err)
 {
-	sqlite3_stmt *st = stmt(c, STMT_NAMED_EXISTS, err);
+	sqlite3_stmt *st = sq_stmt(c, STMT_NAMED_EXISTS, err);
 	if (st == NULL)
 		return -1;
-	bind_str(st, 1, did);
-	bind_str(st, 2, name);
-	return exists(c, STMT_NAMED_EXISTS, st, err);
+	sq_bind_str(st, 1, did);
+	sq_bind_str(st, 2, name);
+	return sq_exists(c, STMT_NAMED_EXISTS, st, err);
 }
 
 static wh_result secret_create(wh_store *base, lexc_str did, lexc_str name,
                                const wh_new_secret *sec, lexc_error *err)
 {
-	sqlite_store *s = store_of(base);
+	sqlite_store *s = sq_store_of(base);
 	conn *c;
-	wh_result r = tx_begin(s, &c, err);
+	wh_result r = sq_tx_begin(s, &c, err);
 	if (r != WH_OK)
 		return r;
 	int got = named_exists(c, did, name, err);
 	if (got != 0) {
 		r = got < 0 ? WH_FAILED : WH_ALREADY_EXISTS;
 	} else {
-		sqlite3_stmt *st = stmt(c, STMT_NAMED_INSERT, err);
+		sqlite3_stmt *st = sq_stmt(c, STMT_NAMED_INSERT, err);
 		if (st == NULL)
 			r = WH_FAILED;
 		else {
-			bind_str(st, 1, did);
-			bind_str(st, 2, name);
+			sq_bind_str(st, 1, did);
+			sq_bind_str(st, 2, name);
 			sqlite3_bind_int64(st, 3, sec->now);
-			r = run(c, STMT_NAMED_INSERT, st, WH_ALREADY_EXISTS, err);
+			r = sq_run(c, STMT_NAMED_INSERT, st, WH_ALREADY_EXISTS, err);
 		}
 		owner o = {lexc_str_borrow(NULL), name, did};
 		if (r == WH_OK)
 			r = secret_insert(c, &o, sec, err);
 	}
-	return tx_end(s, c, r, err);
+	return sq_tx_end(s, c, r, err);
 }
 
 static wh_result secret_rotate(wh_store *base, lexc_str did, lexc_str name,
                                const wh_new_secret *sec, int64_t grace_ms, int64_t *retired_until,
                                lexc_error *err)
 {
-	sqlite_store *s = store_of(base);
+	sqlite_store *s = sq_store_of(base);
 	conn *c;
-	wh_result r = tx_begin(s, &c, err);
+	wh_result r = sq_tx_begin(s, &c, err);
 	if (r != WH_OK)
 		return r;
 	lexc_arena a;
@@ -822,24 +800,24 @@ static wh_result secret_rotate(wh_store *base, lexc_str did, lexc_str name,
 		owner o = {lexc_str_borrow(NULL), name, did};
 		lexc_str retired_id;
 		r = rotate(c, &o, sec, grace_ms, &a, &retired_id, retired_until, err);
-		sqlite3_stmt *st = r == WH_OK ? stmt(c, STMT_NAMED_ROTATED, err) : NULL;
+		sqlite3_stmt *st = r == WH_OK ? sq_stmt(c, STMT_NAMED_ROTATED, err) : NULL;
 		if (r == WH_OK && st == NULL)
 			r = WH_FAILED;
 		if (r == WH_OK) {
-			bind_str(st, 1, did);
-			bind_str(st, 2, name);
+			sq_bind_str(st, 1, did);
+			sq_bind_str(st, 2, name);
 			sqlite3_bind_int64(st, 3, sec->now);
-			r = run(c, STMT_NAMED_ROTATED, st, WH_FAILED, err);
+			r = sq_run(c, STMT_NAMED_ROTATED, st, WH_FAILED, err);
 		}
 	}
 	lexc_arena_free(&a);
-	return tx_end(s, c, r, err);
+	return sq_tx_end(s, c, r, err);
 }
 
 static bool read_named_row(sqlite3_stmt *st, lexc_arena *a, void *item)
 {
 	wh_named_secret *x = item;
-	x->name = col_str(st, 0, a);
+	x->name = sq_col_str(st, 0, a);
 	x->created_at = sqlite3_column_int64(st, 1);
 	x->last_rotated_at = sqlite3_column_int64(st, 2);
 	return x->name.ptr != NULL;
@@ -848,13 +826,13 @@ static bool read_named_row(sqlite3_stmt *st, lexc_arena *a, void *item)
 static wh_result secret_list(wh_store *base, lexc_str did, lexc_arena *a, wh_named_secret **out,
                              size_t *n, lexc_error *err)
 {
-	conn *c = conn_get(store_of(base), err);
-	sqlite3_stmt *st = c != NULL ? stmt(c, STMT_NAMED_LIST, err) : NULL;
+	conn *c = sq_conn_get(sq_store_of(base), err);
+	sqlite3_stmt *st = c != NULL ? sq_stmt(c, STMT_NAMED_LIST, err) : NULL;
 	if (st == NULL)
 		return WH_FAILED;
-	bind_str(st, 1, did);
+	sq_bind_str(st, 1, did);
 	wh_named_secret *items =
-	        collect(c, STMT_NAMED_LIST, st, sizeof *items, read_named_row, a, n, err);
+	        sq_collect(c, STMT_NAMED_LIST, st, sizeof *items, read_named_row, a, n, err);
 	if (items == NULL)
 		return WH_FAILED;
 	*out = items;
@@ -865,32 +843,32 @@ static wh_result secret_list(wh_store *base, lexc_str did, lexc_arena *a, wh_nam
 static wh_result run_did_name(conn *c, enum stmt_id id, lexc_str did, lexc_str name,
                               lexc_error *err)
 {
-	sqlite3_stmt *st = stmt(c, id, err);
+	sqlite3_stmt *st = sq_stmt(c, id, err);
 	if (st == NULL)
 		return WH_FAILED;
-	bind_str(st, 1, did);
-	bind_str(st, 2, name);
-	return run(c, id, st, WH_FAILED, err);
+	sq_bind_str(st, 1, did);
+	sq_bind_str(st, 2, name);
+	return sq_run(c, id, st, WH_FAILED, err);
 }
 
 static wh_result secret_delete(wh_store *base, lexc_str did, lexc_str name, lexc_error *err)
 {
-	sqlite_store *s = store_of(base);
+	sqlite_store *s = sq_store_of(base);
 	conn *c;
-	wh_result r = tx_begin(s, &c, err);
+	wh_result r = sq_tx_begin(s, &c, err);
 	if (r != WH_OK)
 		return r;
 	int got = named_exists(c, did, name, err);
 	if (got != 1) {
 		r = got < 0 ? WH_FAILED : WH_NOT_FOUND;
 	} else {
-		sqlite3_stmt *st = stmt(c, STMT_NAMED_IN_USE, err);
+		sqlite3_stmt *st = sq_stmt(c, STMT_NAMED_IN_USE, err);
 		if (st == NULL) {
 			r = WH_FAILED;
 		} else {
-			bind_str(st, 1, did);
-			bind_str(st, 2, name);
-			got = exists(c, STMT_NAMED_IN_USE, st, err);
+			sq_bind_str(st, 1, did);
+			sq_bind_str(st, 2, name);
+			got = sq_exists(c, STMT_NAMED_IN_USE, st, err);
 			r = got < 0 ? WH_FAILED : got == 1 ? WH_SECRET_IN_USE : WH_OK;
 		}
 		if (r == WH_OK)
@@ -898,7 +876,7 @@ static wh_result secret_delete(wh_store *base, lexc_str did, lexc_str name, lexc
 		if (r == WH_OK)
 			r = run_did_name(c, STMT_NAMED_DELETE, did, name, err);
 	}
-	return tx_end(s, c, r, err);
+	return sq_tx_end(s, c, r, err);
 }
 
 /* Webhooks ------------------------------------------------------------------ */
@@ -906,19 +884,19 @@ static wh_result secret_delete(wh_store *base, lexc_str did, lexc_str name, lexc
 /* Whether another webhook of `did` than `except` has `url`: 1, 0, -1. */
 static int url_taken(conn *c, lexc_str did, lexc_str url, lexc_str except, lexc_error *err)
 {
-	sqlite3_stmt *st = stmt(c, STMT_WEBHOOK_URL_TAKEN, err);
+	sqlite3_stmt *st = sq_stmt(c, STMT_WEBHOOK_URL_TAKEN, err);
 	if (st == NULL)
 		return -1;
-	bind_str(st, 1, did);
-	bind_str(st, 2, url);
-	bind_str(st, 3, except.ptr != NULL ? except : LEXC_STR(""));
-	return exists(c, STMT_WEBHOOK_URL_TAKEN, st, err);
+	sq_bind_str(st, 1, did);
+	sq_bind_str(st, 2, url);
+	sq_bind_str(st, 3, except.ptr != NULL ? except : LEXC_STR(""));
+	return sq_exists(c, STMT_WEBHOOK_URL_TAKEN, st, err);
 }
 
 static wh_result webhook_create(wh_store *base, const wh_webhook *w, const wh_new_secret *sec,
                                 size_t max_per_did, lexc_error *err)
 {
-	sqlite_store *s = store_of(base);
+	sqlite_store *s = sq_store_of(base);
 	lexc_arena a;
 	lexc_arena_init(&a);
 	const void *rewrite, *mute;
@@ -929,7 +907,7 @@ static wh_result webhook_create(wh_store *base, const wh_webhook *w, const wh_ne
 		return WH_FAILED;
 	}
 	conn *c;
-	wh_result r = tx_begin(s, &c, err);
+	wh_result r = sq_tx_begin(s, &c, err);
 	if (r != WH_OK) {
 		lexc_arena_free(&a);
 		return r;
@@ -938,25 +916,25 @@ static wh_result webhook_create(wh_store *base, const wh_webhook *w, const wh_ne
 	r = got < 0 ? WH_FAILED : got == 1 ? WH_DUPLICATE : WH_OK;
 	/* Counts the webhook in, unless the DID has max_per_did already. */
 	sqlite3_stmt *st = NULL;
-	if (r == WH_OK && (st = stmt(c, STMT_WEBHOOK_COUNT_UP, err)) == NULL)
+	if (r == WH_OK && (st = sq_stmt(c, STMT_WEBHOOK_COUNT_UP, err)) == NULL)
 		r = WH_FAILED;
 	if (r == WH_OK) {
-		bind_str(st, 1, w->did);
+		sq_bind_str(st, 1, w->did);
 		sqlite3_bind_int64(st, 2, (int64_t)max_per_did);
-		r = run(c, STMT_WEBHOOK_COUNT_UP, st, WH_FAILED, err);
+		r = sq_run(c, STMT_WEBHOOK_COUNT_UP, st, WH_FAILED, err);
 		if (r == WH_OK && sqlite3_changes(c->db) == 0)
 			r = WH_TOO_MANY;
 	}
-	if (r == WH_OK && (st = stmt(c, STMT_WEBHOOK_INSERT, err)) == NULL)
+	if (r == WH_OK && (st = sq_stmt(c, STMT_WEBHOOK_INSERT, err)) == NULL)
 		r = WH_FAILED;
 	if (r == WH_OK) {
 		bind_webhook(st, w, rewrite, rewrite_len, mute, mute_len);
-		r = run(c, STMT_WEBHOOK_INSERT, st, WH_DUPLICATE, err);
+		r = sq_run(c, STMT_WEBHOOK_INSERT, st, WH_DUPLICATE, err);
 	}
 	owner o = {w->id, lexc_str_borrow(NULL), w->did};
 	if (r == WH_OK)
 		r = secret_insert(c, &o, sec, err);
-	r = tx_end(s, c, r, err);
+	r = sq_tx_end(s, c, r, err);
 	lexc_arena_free(&a);
 	return r;
 }
@@ -964,19 +942,19 @@ static wh_result webhook_create(wh_store *base, const wh_webhook *w, const wh_ne
 static wh_result webhook_get(wh_store *base, lexc_str did, lexc_str id, lexc_arena *a,
                              wh_webhook *out, lexc_error *err)
 {
-	conn *c = conn_get(store_of(base), err);
+	conn *c = sq_conn_get(sq_store_of(base), err);
 	return c != NULL ? load_webhook(c, did, id, a, out, err) : WH_FAILED;
 }
 
 static wh_result webhook_list(wh_store *base, lexc_str did, const wh_list_query *q, lexc_arena *a,
                               wh_webhook **out, size_t *n, bool *more, lexc_error *err)
 {
-	conn *c = conn_get(store_of(base), err);
-	sqlite3_stmt *st = c != NULL ? stmt(c, STMT_WEBHOOK_PAGE, err) : NULL;
+	conn *c = sq_conn_get(sq_store_of(base), err);
+	sqlite3_stmt *st = c != NULL ? sq_stmt(c, STMT_WEBHOOK_PAGE, err) : NULL;
 	if (st == NULL)
 		return WH_FAILED;
-	bind_str(st, 1, did);
-	bind_str(st, 2, q->after_id.ptr != NULL ? q->after_id : LEXC_STR(""));
+	sq_bind_str(st, 1, did);
+	sq_bind_str(st, 2, q->after_id.ptr != NULL ? q->after_id : LEXC_STR(""));
 	if (q->has_active)
 		sqlite3_bind_int(st, 3, q->active);
 	sqlite3_bind_int64(st, 4, q->event);
@@ -985,7 +963,7 @@ static wh_result webhook_list(wh_store *base, lexc_str did, const wh_list_query 
 	size_t count = 0;
 	int got = 0;
 	*more = false;
-	while (items != NULL && (got = row(c, STMT_WEBHOOK_PAGE, st, err)) == 1) {
+	while (items != NULL && (got = sq_row(c, STMT_WEBHOOK_PAGE, st, err)) == 1) {
 		if (count == q->limit) {
 			*more = true;
 			break;
@@ -1012,9 +990,9 @@ static wh_result webhook_update(wh_store *base, lexc_str did, lexc_str id,
                                 const wh_webhook_patch *p, lexc_arena *a, wh_webhook *out,
                                 lexc_error *err)
 {
-	sqlite_store *s = store_of(base);
+	sqlite_store *s = sq_store_of(base);
 	conn *c;
-	wh_result r = tx_begin(s, &c, err);
+	wh_result r = sq_tx_begin(s, &c, err);
 	if (r != WH_OK)
 		return r;
 	wh_webhook w;
@@ -1059,13 +1037,13 @@ static wh_result webhook_update(wh_store *base, lexc_str did, lexc_str id,
 		r = WH_FAILED;
 	}
 	sqlite3_stmt *st = NULL;
-	if (r == WH_OK && (st = stmt(c, STMT_WEBHOOK_UPDATE, err)) == NULL)
+	if (r == WH_OK && (st = sq_stmt(c, STMT_WEBHOOK_UPDATE, err)) == NULL)
 		r = WH_FAILED;
 	if (r == WH_OK) {
 		bind_webhook(st, &w, rewrite, rewrite_len, mute, mute_len);
-		r = run(c, STMT_WEBHOOK_UPDATE, st, WH_DUPLICATE, err);
+		r = sq_run(c, STMT_WEBHOOK_UPDATE, st, WH_DUPLICATE, err);
 	}
-	r = tx_end(s, c, r, err);
+	r = sq_tx_end(s, c, r, err);
 	if (r == WH_OK)
 		*out = w;
 	return r;
@@ -1073,9 +1051,9 @@ static wh_result webhook_update(wh_store *base, lexc_str did, lexc_str id,
 
 static wh_result webhook_delete(wh_store *base, lexc_str did, lexc_str id, lexc_error *err)
 {
-	sqlite_store *s = store_of(base);
+	sqlite_store *s = sq_store_of(base);
 	conn *c;
-	wh_result r = tx_begin(s, &c, err);
+	wh_result r = sq_tx_begin(s, &c, err);
 	if (r != WH_OK)
 		return r;
 	r = run_did_name(c, STMT_WEBHOOK_DELETE_SECRETS, did, id, err);
@@ -1084,13 +1062,13 @@ static wh_result webhook_delete(wh_store *base, lexc_str did, lexc_str id, lexc_
 	if (r == WH_OK && sqlite3_changes(c->db) == 0)
 		r = WH_NOT_FOUND;
 	sqlite3_stmt *st = NULL;
-	if (r == WH_OK && (st = stmt(c, STMT_WEBHOOK_COUNT_DOWN, err)) == NULL)
+	if (r == WH_OK && (st = sq_stmt(c, STMT_WEBHOOK_COUNT_DOWN, err)) == NULL)
 		r = WH_FAILED;
 	if (r == WH_OK) {
-		bind_str(st, 1, did);
-		r = run(c, STMT_WEBHOOK_COUNT_DOWN, st, WH_FAILED, err);
+		sq_bind_str(st, 1, did);
+		r = sq_run(c, STMT_WEBHOOK_COUNT_DOWN, st, WH_FAILED, err);
 	}
-	return tx_end(s, c, r, err);
+	return sq_tx_end(s, c, r, err);
 }
 
 /* The webhook's status and binding inside a transaction. */
@@ -1104,9 +1082,9 @@ static wh_result load_state(conn *c, lexc_str did, lexc_str id, lexc_arena *a, w
 static wh_result webhook_set_status(wh_store *base, lexc_str did, lexc_str id, wh_status status,
                                     int64_t now, lexc_error *err)
 {
-	sqlite_store *s = store_of(base);
+	sqlite_store *s = sq_store_of(base);
 	conn *c;
-	wh_result r = tx_begin(s, &c, err);
+	wh_result r = sq_tx_begin(s, &c, err);
 	if (r != WH_OK)
 		return r;
 	lexc_arena a;
@@ -1114,25 +1092,51 @@ static wh_result webhook_set_status(wh_store *base, lexc_str did, lexc_str id, w
 	wh_webhook w;
 	r = load_state(c, did, id, &a, &w, err);
 	sqlite3_stmt *st = NULL;
-	if (r == WH_OK && (st = stmt(c, STMT_WEBHOOK_SET_STATUS, err)) == NULL)
+	if (r == WH_OK && (st = sq_stmt(c, STMT_WEBHOOK_SET_STATUS, err)) == NULL)
 		r = WH_FAILED;
 	if (r == WH_OK) {
-		bind_str(st, 1, did);
-		bind_str(st, 2, id);
+		sq_bind_str(st, 1, did);
+		sq_bind_str(st, 2, id);
 		sqlite3_bind_int(st, 3, (int)status);
 		sqlite3_bind_int64(st, 4, now);
-		r = run(c, STMT_WEBHOOK_SET_STATUS, st, WH_FAILED, err);
+		r = sq_run(c, STMT_WEBHOOK_SET_STATUS, st, WH_FAILED, err);
 	}
 	lexc_arena_free(&a);
-	return tx_end(s, c, r, err);
+	return sq_tx_end(s, c, r, err);
+}
+
+static wh_result webhook_set_format(wh_store *base, lexc_str did, lexc_str id, wh_format format,
+                                    int64_t now, lexc_error *err)
+{
+	sqlite_store *s = sq_store_of(base);
+	conn *c;
+	wh_result r = sq_tx_begin(s, &c, err);
+	if (r != WH_OK)
+		return r;
+	lexc_arena a;
+	lexc_arena_init(&a);
+	wh_webhook w;
+	r = load_state(c, did, id, &a, &w, err);
+	lexc_arena_free(&a);
+	sqlite3_stmt *st = r == WH_OK ? sq_stmt(c, STMT_WEBHOOK_SET_FORMAT, err) : NULL;
+	if (r == WH_OK && st == NULL)
+		r = WH_FAILED;
+	if (r == WH_OK) {
+		sq_bind_str(st, 1, did);
+		sq_bind_str(st, 2, id);
+		sqlite3_bind_int(st, 3, (int)format);
+		sqlite3_bind_int64(st, 4, now);
+		r = sq_run(c, STMT_WEBHOOK_SET_FORMAT, st, WH_FAILED, err);
+	}
+	return sq_tx_end(s, c, r, err);
 }
 
 static wh_result webhook_bind(wh_store *base, lexc_str did, lexc_str id, lexc_str name, int64_t now,
                               lexc_error *err)
 {
-	sqlite_store *s = store_of(base);
+	sqlite_store *s = sq_store_of(base);
 	conn *c;
-	wh_result r = tx_begin(s, &c, err);
+	wh_result r = sq_tx_begin(s, &c, err);
 	if (r != WH_OK)
 		return r;
 	lexc_arena a;
@@ -1144,26 +1148,26 @@ static wh_result webhook_bind(wh_store *base, lexc_str did, lexc_str id, lexc_st
 		r = got < 0 ? WH_FAILED : got == 0 ? WH_SECRET_NOT_FOUND : WH_OK;
 	}
 	sqlite3_stmt *st = NULL;
-	if (r == WH_OK && (st = stmt(c, STMT_WEBHOOK_BIND, err)) == NULL)
+	if (r == WH_OK && (st = sq_stmt(c, STMT_WEBHOOK_BIND, err)) == NULL)
 		r = WH_FAILED;
 	if (r == WH_OK) {
-		bind_str(st, 1, did);
-		bind_str(st, 2, id);
-		bind_str(st, 3, name);
+		sq_bind_str(st, 1, did);
+		sq_bind_str(st, 2, id);
+		sq_bind_str(st, 3, name);
 		sqlite3_bind_int64(st, 4, now);
-		r = run(c, STMT_WEBHOOK_BIND, st, WH_SECRET_NOT_FOUND, err);
+		r = sq_run(c, STMT_WEBHOOK_BIND, st, WH_SECRET_NOT_FOUND, err);
 	}
 	lexc_arena_free(&a);
-	return tx_end(s, c, r, err);
+	return sq_tx_end(s, c, r, err);
 }
 
 static wh_result webhook_rotate(wh_store *base, lexc_str did, lexc_str id, const wh_new_secret *sec,
                                 int64_t grace_ms, lexc_arena *a, lexc_str *retired_id,
                                 int64_t *retired_until, lexc_error *err)
 {
-	sqlite_store *s = store_of(base);
+	sqlite_store *s = sq_store_of(base);
 	conn *c;
-	wh_result r = tx_begin(s, &c, err);
+	wh_result r = sq_tx_begin(s, &c, err);
 	if (r != WH_OK)
 		return r;
 	wh_webhook w;
@@ -1174,28 +1178,24 @@ static wh_result webhook_rotate(wh_store *base, lexc_str did, lexc_str id, const
 		owner o = {id, lexc_str_borrow(NULL), did};
 		r = rotate(c, &o, sec, grace_ms, a, retired_id, retired_until, err);
 	}
-	return tx_end(s, c, r, err);
+	return sq_tx_end(s, c, r, err);
 }
 
 static wh_result webhook_secrets(wh_store *base, lexc_str did, lexc_str id, int64_t now,
                                  bool with_values, lexc_arena *a, wh_secret **out, size_t *n,
                                  bool *named, lexc_error *err)
 {
-	conn *c = conn_get(store_of(base), err);
+	conn *c = sq_conn_get(sq_store_of(base), err);
 	if (c == NULL)
 		return WH_FAILED;
 	/* One read transaction: the binding and the secrets are of one moment. */
-	sqlite3_stmt *st = stmt(c, STMT_BEGIN_READ, err);
-	if (st == NULL || sqlite3_step(st) != SQLITE_DONE) {
-		if (st != NULL)
-			sqlite3_reset(st);
-		return failed(err, "BEGIN_READ", c->db);
-	}
-	sqlite3_reset(st);
+	if (sq_read_begin(c, err) != WH_OK)
+		return WH_FAILED;
+	sqlite3_stmt *st;
 	wh_webhook w;
 	wh_result r = load_webhook(c, did, id, a, &w, err);
 	*named = r == WH_OK && w.secret_name.ptr != NULL;
-	if (r == WH_OK && (st = stmt(c, STMT_SECRETS_VALID, err)) == NULL)
+	if (r == WH_OK && (st = sq_stmt(c, STMT_SECRETS_VALID, err)) == NULL)
 		r = WH_FAILED;
 	size_t count = 0;
 	wh_secret *items = NULL;
@@ -1207,9 +1207,9 @@ static wh_result webhook_secrets(wh_store *base, lexc_str did, lexc_str id, int6
 		items = lexc_arena_calloc(a, WH_MAX_RETIRED + 1, sizeof *items);
 		int got = 0;
 		while (items != NULL && count < WH_MAX_RETIRED + 1 &&
-		       (got = row(c, STMT_SECRETS_VALID, st, err)) == 1) {
+		       (got = sq_row(c, STMT_SECRETS_VALID, st, err)) == 1) {
 			wh_secret *x = &items[count++];
-			x->id = col_str(st, 0, a);
+			x->id = sq_col_str(st, 0, a);
 			x->created_at = sqlite3_column_int64(st, 1);
 			x->expires_at = sqlite3_column_int64(st, 2);
 			if (with_values) {
@@ -1227,10 +1227,7 @@ static wh_result webhook_secrets(wh_store *base, lexc_str did, lexc_str id, int6
 			r = WH_FAILED;
 		}
 	}
-	if ((st = stmt(c, STMT_COMMIT, err)) != NULL) {
-		sqlite3_step(st);
-		sqlite3_reset(st);
-	}
+	sq_read_end(c);
 	if (r != WH_OK)
 		return r;
 	*out = items;
@@ -1242,7 +1239,7 @@ static wh_result webhook_secrets(wh_store *base, lexc_str did, lexc_str id, int6
 
 static void store_close(wh_store *base)
 {
-	sqlite_store *s = store_of(base);
+	sqlite_store *s = sq_store_of(base);
 	if (s == NULL)
 		return;
 	pthread_key_delete(s->key);
@@ -1275,6 +1272,15 @@ static const wh_store_ops sqlite_ops = {
         .webhook_bind = webhook_bind,
         .webhook_rotate = webhook_rotate,
         .webhook_secrets = webhook_secrets,
+        .webhook_set_format = webhook_set_format,
+        .events_publish = sq_events_publish,
+        .outbox_recover = sq_outbox_recover,
+        .outbox_claim = sq_outbox_claim,
+        .outbox_next_due = sq_outbox_next_due,
+        .outbox_depth = sq_outbox_depth,
+        .outbox_complete = sq_outbox_complete,
+        .attempt_list = sq_attempt_list,
+        .redeliver = sq_redeliver,
 };
 
 /* Applies the migrations the database lacks, each in its own transaction
@@ -1290,7 +1296,7 @@ static bool migrate(sqlite_store *s, conn *c, lexc_error *err)
 	size_t known = sizeof migrations / sizeof migrations[0];
 	for (size_t i = 0; i < known; i++) {
 		conn *tc;
-		if (tx_begin(s, &tc, err) != WH_OK)
+		if (sq_tx_begin(s, &tc, err) != WH_OK)
 			return false;
 		(void)tc; /* this thread's connection: c */
 		sqlite3_stmt *st = NULL;
@@ -1301,7 +1307,7 @@ static bool migrate(sqlite_store *s, conn *c, lexc_error *err)
 		int have = ok ? sqlite3_column_int(st, 0) : 0;
 		sqlite3_finalize(st);
 		if (!ok) {
-			failed(err, "schema_migrations", c->db);
+			sq_failed(err, "schema_migrations", c->db);
 		} else if (have > migrations[known - 1].version) {
 			lexc_error_set(
 			        err, LEXC_INTERNAL_SERVER_ERROR,
@@ -1322,11 +1328,11 @@ static bool migrate(sqlite_store *s, conn *c, lexc_error *err)
 				sqlite3_bind_int64(st, 3, wh_now_ms());
 				ok = sqlite3_step(st) == SQLITE_DONE;
 				if (!ok)
-					failed(err, "schema_migrations", c->db);
+					sq_failed(err, "schema_migrations", c->db);
 			}
 			sqlite3_finalize(st);
 		}
-		if (tx_end(s, c, ok ? WH_OK : WH_FAILED, err) != WH_OK || !ok)
+		if (sq_tx_end(s, c, ok ? WH_OK : WH_FAILED, err) != WH_OK || !ok)
 			return false;
 	}
 	return true;
@@ -1368,7 +1374,7 @@ wh_store *wh_store_sqlite_open(const char *path, wh_sync sync, lexc_error *err)
 		lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR, "no thread key");
 		return NULL;
 	}
-	conn *c = conn_get(s, err);
+	conn *c = sq_conn_get(s, err);
 	if (c == NULL || !migrate(s, c, err)) {
 		store_close(&s->base);
 		return NULL;
