@@ -3,13 +3,19 @@
  * and the key file live there. */
 #include "config.h"
 
+#include "delivery.h"
 #include "handlers.h"
 #include "options.h"
 #include "webhookd.h"
 
+#include <curl/curl.h>
+#include <microhttpd.h>
+
 #include <lexc/format.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +43,14 @@ static void usage(FILE *out)
 	        "  --handler-threads N    threads running handlers (default 16)\n"
 	        "  --sync normal|full     commit durability (default normal; doc/webhookd.md)\n"
 	        "  --access-log FILE|-    one line per request (default: none)\n"
+	        "delivery:\n"
+	        "  --concurrency N        transfers in flight (default 128)\n"
+	        "  --per-webhook N        of them to one webhook (default 16)\n"
+	        "  --retry-schedule LIST  delays before each attempt (default\n"
+	        "                         0,5s,5m,30m,2h,5h,10h,10h; each jittered by 20%%)\n"
+	        "  --connect-timeout D    (default 5s)   --timeout D  whole attempt (default 15s)\n"
+	        "  --disable-after D      disable a webhook failing only this long (default 5d)\n"
+	        "  --metrics-listen H:P   serve GET /metrics (Prometheus) there (default: off)\n"
 	        "See webhookd(8).\n",
 	        WH_DEFAULT_PORT, WH_DEFAULT_MAX_WEBHOOKS, WH_DEFAULT_GRACE, WH_GRACE_LIMIT);
 }
@@ -167,6 +181,67 @@ static int key_revoke(const wh_options *o)
 	return 1;
 }
 
+/* GET /metrics on its own listen address, so it needs no API key: the
+ * operator decides who reaches that address. */
+static enum MHD_Result metrics_answer(void *cls, struct MHD_Connection *c, const char *url,
+                                      const char *method, const char *version,
+                                      const char *upload, size_t *upload_size, void **state)
+{
+	(void)version;
+	(void)upload;
+	(void)upload_size;
+	(void)state;
+	wh_service *svc = cls;
+	char *text = NULL;
+	size_t len = 0, cap = 0;
+	unsigned status = MHD_HTTP_OK;
+	if (strcmp(method, "GET") != 0 || strcmp(url, "/metrics") != 0) {
+		status = MHD_HTTP_NOT_FOUND;
+	} else if (!wh_deliverer_metrics(svc->deliverer, &text, &len, &cap)) {
+		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		len = 0;
+	}
+	struct MHD_Response *r =
+	        MHD_create_response_from_buffer(len, text != NULL ? text : (char *)"",
+	                                        text != NULL ? MHD_RESPMEM_MUST_FREE
+	                                                     : MHD_RESPMEM_PERSISTENT);
+	if (r == NULL) {
+		free(text);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", "text/plain; version=0.0.4");
+	enum MHD_Result ok = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+static struct MHD_Daemon *metrics_start(const wh_options *o, wh_service *svc)
+{
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof ss);
+	struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	if (inet_pton(AF_INET, o->metrics_host, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons(o->metrics_port);
+	} else if (inet_pton(AF_INET6, o->metrics_host, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons(o->metrics_port);
+		flags |= MHD_USE_IPv6;
+	} else {
+		fprintf(stderr, "webhookd: metrics-listen: %s is not an IP address\n",
+		        o->metrics_host);
+		return NULL;
+	}
+	struct MHD_Daemon *d = MHD_start_daemon(flags, o->metrics_port, NULL, NULL, metrics_answer,
+	                                        svc, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_END);
+	if (d == NULL)
+		fprintf(stderr, "webhookd: cannot listen on %s:%u for metrics\n", o->metrics_host,
+		        o->metrics_port);
+	return d;
+}
+
 static int serve(const wh_options *o)
 {
 	if (!data_dir_ready(o->data_dir))
@@ -215,7 +290,16 @@ static int serve(const wh_options *o)
 	cfg.version = "webhookd " PACKAGE_VERSION;
 
 	int rc = 1;
-	lexc_server *server = lexc_server_new(&cfg, lexc_methods, lexc_methods_count, &err);
+	struct MHD_Daemon *metrics = NULL;
+	lexc_server *server = NULL;
+	svc.deliverer = wh_deliverer_start(&svc, &o->delivery, &err);
+	if (svc.deliverer == NULL) {
+		fprintf(stderr, "webhookd: delivery: %s\n", err.message);
+		goto done;
+	}
+	if (o->metrics_host[0] != '\0' && (metrics = metrics_start(o, &svc)) == NULL)
+		goto done;
+	server = lexc_server_new(&cfg, lexc_methods, lexc_methods_count, &err);
 	if (server == NULL) {
 		fprintf(stderr, "webhookd: %s\n", err.message);
 	} else {
@@ -231,6 +315,10 @@ static int serve(const wh_options *o)
 			fprintf(stderr, "webhookd: %s: %s\n", lexc_status_name(st), err.message);
 		lexc_server_free(server);
 	}
+done:
+	if (metrics != NULL)
+		MHD_stop_daemon(metrics);
+	wh_deliverer_stop(svc.deliverer);
 	if (access != NULL && access != stdout)
 		fclose(access);
 	store->ops->close(store);
@@ -243,6 +331,10 @@ int main(int argc, char **argv)
 	/* Every file webhookd makes (database, WAL, key file) is its owner's
 	 * only. */
 	umask(077);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+		fprintf(stderr, "webhookd: libcurl does not initialise\n");
+		return 1;
+	}
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(argc < 2 ? stderr : stdout);

@@ -240,6 +240,12 @@ static bool check_resolved(const wh_netpolicy *p, bool http, int family, const v
 	return true;
 }
 
+bool wh_connect_allowed(const wh_netpolicy *p, bool http, int family, const unsigned char *addr,
+                        char *why, size_t why_size)
+{
+	return check_resolved(p, http, family, addr, why, why_size);
+}
+
 #ifdef WEBHOOKD_TEST_HOOKS
 /* Tests must never touch the network: WEBHOOKD_TEST_RESOLVE is the whole
  * resolver, "name=addr,name=addr,..." (a name once per address). */

@@ -39,6 +39,12 @@ typedef struct wh_netpolicy {
 bool wh_address_allowed(const wh_netpolicy *p, int family, const unsigned char *addr,
                         const char **why);
 
+/* The connect-time check of delivery: whether webhookd may connect to
+ * `addr` (family AF_INET: 4 bytes, AF_INET6: 16) for a URL of scheme http
+ * (`http`) or https. false with the reason in `why`. */
+bool wh_connect_allowed(const wh_netpolicy *p, bool http, int family, const unsigned char *addr,
+                        char *why, size_t why_size);
+
 /* Checks `url` as above, resolving its host (getaddrinfo; blocking).
  * false with a message for the client in `why` (at most why_size bytes). */
 bool wh_url_check(const wh_netpolicy *p, lexc_str url, char *why, size_t why_size);

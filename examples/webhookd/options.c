@@ -24,6 +24,13 @@ typedef enum setting {
 	S_ACCESS_LOG,
 	S_DID,
 	S_OPERATOR,
+	S_CONCURRENCY,
+	S_PER_WEBHOOK,
+	S_RETRY_SCHEDULE,
+	S_CONNECT_TIMEOUT,
+	S_TIMEOUT,
+	S_DISABLE_AFTER,
+	S_METRICS_LISTEN,
 } setting;
 
 static const struct {
@@ -44,6 +51,13 @@ static const struct {
         {"access-log", S_ACCESS_LOG, true},
         {"did", S_DID, true},
         {"operator", S_OPERATOR, false},
+        {"concurrency", S_CONCURRENCY, true},
+        {"per-webhook", S_PER_WEBHOOK, true},
+        {"retry-schedule", S_RETRY_SCHEDULE, true},
+        {"connect-timeout", S_CONNECT_TIMEOUT, true},
+        {"timeout", S_TIMEOUT, true},
+        {"disable-after", S_DISABLE_AFTER, true},
+        {"metrics-listen", S_METRICS_LISTEN, true},
 };
 
 static bool number(const char *s, long long min, long long max, long long *out)
@@ -59,8 +73,8 @@ static bool number(const char *s, long long min, long long max, long long *out)
 	return true;
 }
 
-/* "HOST:PORT", "[V6]:PORT" or ":PORT". */
-static bool parse_listen(wh_options *o, const char *v)
+/* "HOST:PORT", "[V6]:PORT" or ":PORT" into host (of size host_size). */
+static bool parse_host_port(const char *v, char *host, size_t host_size, uint16_t *port_out)
 {
 	const char *colon = strrchr(v, ':');
 	long long port;
@@ -76,11 +90,23 @@ static bool parse_listen(wh_options *o, const char *v)
 		h = "127.0.0.1";
 		n = strlen(h);
 	}
-	if (n >= sizeof o->host)
+	if (n >= host_size)
 		return false;
-	memcpy(o->host, h, n);
-	o->host[n] = '\0';
-	o->port = (uint16_t)port;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	*port_out = (uint16_t)port;
+	return true;
+}
+
+/* One duration ("15s", "500ms", "5d"; bare: seconds) in ms. */
+static bool duration(const char *v, int64_t min, int64_t max, int64_t *out)
+{
+	int64_t ms[WH_SCHEDULE_MAX];
+	size_t n;
+	if (strchr(v, ',') != NULL || !wh_schedule_parse(v, ms, &n) || n != 1 || ms[0] < min ||
+	    ms[0] > max)
+		return false;
+	*out = ms[0];
 	return true;
 }
 
@@ -100,7 +126,7 @@ static bool apply(wh_options *o, setting id, const char *v, bool from_file, cons
 		o->data_dir = v;
 		return true;
 	case S_LISTEN:
-		if (parse_listen(o, v))
+		if (parse_host_port(v, o->host, sizeof o->host, &o->port))
 			return true;
 		snprintf(err, size, "%s: listen must be HOST:PORT, not '%s'", where, v);
 		return false;
@@ -163,6 +189,45 @@ static bool apply(wh_options *o, setting id, const char *v, bool from_file, cons
 	case S_OPERATOR:
 		o->operator_key = true;
 		return true;
+	case S_CONCURRENCY:
+	case S_PER_WEBHOOK:
+		if (number(v, 1, 4096, &n)) {
+			if (id == S_CONCURRENCY)
+				o->delivery.concurrency = (size_t)n;
+			else
+				o->delivery.per_webhook = (size_t)n;
+			return true;
+		}
+		snprintf(err, size, "%s: %s must be 1..4096", where,
+		         id == S_CONCURRENCY ? "concurrency" : "per-webhook");
+		return false;
+	case S_RETRY_SCHEDULE:
+		if (wh_schedule_parse(v, o->delivery.schedule, &o->delivery.n_schedule))
+			return true;
+		snprintf(err, size,
+		         "%s: retry-schedule must be up to %d delays like 0,5s,5m,30m,2h, not '%s'",
+		         where, WH_SCHEDULE_MAX, v);
+		return false;
+	case S_CONNECT_TIMEOUT:
+	case S_TIMEOUT:
+		if (duration(v, 1, 600000,
+		             id == S_TIMEOUT ? &o->delivery.timeout_ms
+		                             : &o->delivery.connect_timeout_ms))
+			return true;
+		snprintf(err, size, "%s: %s must be a duration from 1ms to 10m, like 5s", where,
+		         id == S_TIMEOUT ? "timeout" : "connect-timeout");
+		return false;
+	case S_DISABLE_AFTER:
+		if (duration(v, 0, 365LL * 86400000, &o->delivery.disable_after_ms))
+			return true;
+		snprintf(err, size, "%s: disable-after must be a duration up to 365d (0: never)",
+		         where);
+		return false;
+	case S_METRICS_LISTEN:
+		if (parse_host_port(v, o->metrics_host, sizeof o->metrics_host, &o->metrics_port))
+			return true;
+		snprintf(err, size, "%s: metrics-listen must be HOST:PORT, not '%s'", where, v);
+		return false;
 	}
 	return false;
 }
@@ -245,6 +310,7 @@ bool wh_options_parse(wh_options *o, int argc, char **argv, int first, char *err
 	strcpy(o->host, "127.0.0.1");
 	o->port = WH_DEFAULT_PORT;
 	o->limits = (wh_limits){WH_DEFAULT_MAX_WEBHOOKS, WH_DEFAULT_GRACE, WH_GRACE_LIMIT};
+	wh_delivery_config_default(&o->delivery);
 
 	for (int i = first; i < argc; i++) {
 		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)

@@ -3,6 +3,7 @@
 #ifndef WEBHOOKD_OPTIONS_H
 #define WEBHOOKD_OPTIONS_H
 
+#include "delivery.h"
 #include "webhookd.h"
 
 #include <stdbool.h>
@@ -22,6 +23,9 @@ typedef struct wh_options {
 	unsigned threads, handler_threads; /* 0: the server's defaults */
 	wh_sync sync;
 	const char *access_log; /* NULL: none; "-": standard output */
+	wh_delivery_config delivery;
+	char metrics_host[64]; /* metrics-listen; "" (default): no metrics */
+	uint16_t metrics_port;
 	/* key create */
 	const char *did;
 	bool operator_key;

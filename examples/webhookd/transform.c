@@ -62,8 +62,8 @@ static bool replace_all(lexc_arena *a, sbuf *src, sbuf *spare, lexc_str from, le
 		return true;
 	size_t n = 0;
 	const char *end = src->p + src->len;
-	for (const char *p = src->p, *q;
-	     (size_t)(end - p) >= from.len && (q = memmem(p, (size_t)(end - p), from.ptr, from.len));
+	for (const char *p = src->p, *q; (size_t)(end - p) >= from.len &&
+	                                 (q = memmem(p, (size_t)(end - p), from.ptr, from.len));
 	     p = q + from.len)
 		n++;
 	if (n == 0)
@@ -119,12 +119,15 @@ static lexc_str done(sbuf *s, bool ok)
 lexc_str wh_event_content(lexc_arena *a, const wh_webhook *w, wh_style style,
                           const wh_event_view *e)
 {
+	if ((e->type & (WH_EVENT_CHAT | WH_EVENT_FOLLOW | WH_EVENT_MENTION | WH_EVENT_LIVESTREAM |
+	                WH_EVENT_STREAM_RECEIVED | WH_EVENT_PING)) == 0 ||
+	    (e->type & (e->type - 1)) != 0)
+		return (lexc_str){NULL, 0};
 	sbuf s = {0}, spare = {0};
 	lexc_str prefix = str_or_empty(w->prefix), suffix = str_or_empty(w->suffix);
 	lexc_str handle = str_or_empty(e->author.handle);
-	bool ok = true;
 	/* An empty text still gets a buffer, so that "" is not the null string. */
-	ok = sbuf_reserve(a, &s, 0);
+	bool ok = sbuf_reserve(a, &s, 0);
 	switch (e->type) {
 	case WH_EVENT_CHAT:
 	case WH_EVENT_FOLLOW:
@@ -150,15 +153,18 @@ lexc_str wh_event_content(lexc_arena *a, const wh_webhook *w, wh_style style,
 		ok = ok && apply(a, &s, &spare, w->rewrite, w->n_rewrite);
 		return done(&s, ok);
 	case WH_EVENT_LIVESTREAM:
-	case WH_EVENT_STREAM_RECEIVED: {
+	case WH_EVENT_STREAM_RECEIVED:
+	case WH_EVENT_PING: {
 		/* send-livestream.go, send-stream-received.go: the rules on the
 		 * core text only, then the wrapping; no anti-ping. */
 		if (e->type == WH_EVENT_LIVESTREAM)
 			ok = ok && sbuf_add(a, &s, LEXC_STR("\xF0\x9F\x94\xB4 LIVE ")) &&
 			     sbuf_add(a, &s, str_or_empty(e->title));
-		else
+		else if (e->type == WH_EVENT_STREAM_RECEIVED)
 			ok = ok && sbuf_add(a, &s, LEXC_STR("stream.received ")) &&
 			     sbuf_add(a, &s, str_or_empty(e->author.did));
+		else
+			ok = ok && sbuf_add(a, &s, LEXC_STR("webhookd test ping"));
 		ok = ok && apply(a, &s, &spare, w->rewrite, w->n_rewrite);
 		sbuf out = {0};
 		ok = ok && sbuf_reserve(a, &out, 0) && sbuf_add(a, &out, prefix) &&
@@ -175,7 +181,8 @@ lexc_str wh_event_content(lexc_arena *a, const wh_webhook *w, wh_style style,
 static size_t next_lower(const char *s, size_t len, int32_t *cp)
 {
 	utf8proc_int32_t c;
-	utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &c);
+	utf8proc_ssize_t n =
+	        utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &c);
 	if (n <= 0) {
 		c = 0xFFFD;
 		n = 1;
@@ -252,7 +259,8 @@ static bool eat(const char *s, size_t n, size_t *i, const char *lit)
 static bool eat_run(const char *s, size_t n, size_t *i, bool token)
 {
 	size_t start = *i;
-	while (*i < n && (token ? is_alnum(s[*i]) || s[*i] == '-' || s[*i] == '_' : is_digit(s[*i])))
+	while (*i < n &&
+	       (token ? is_alnum(s[*i]) || s[*i] == '-' || s[*i] == '_' : is_digit(s[*i])))
 		(*i)++;
 	return *i > start;
 }
@@ -300,12 +308,13 @@ bool wh_is_discord_url(lexc_str url)
  * and in user info (validUserinfo). */
 static bool go_host_byte(char c)
 {
-	return (unsigned char)c >= 0x80 || is_alnum(c) || strchr("-_.~!$&'()*+,;=:[]<>\"", c) != NULL;
+	return (unsigned char)c >= 0x80 || is_alnum(c) ||
+	       (c != '\0' && strchr("-_.~!$&'()*+,;=:[]<>\"", c) != NULL);
 }
 
 static bool go_userinfo_byte(char c)
 {
-	return is_alnum(c) || strchr("-._:~!$&'()*+,;=%@", c) != NULL;
+	return is_alnum(c) || (c != '\0' && strchr("-._:~!$&'()*+,;=%@", c) != NULL);
 }
 
 /* Go's validOptionalPort: "" or ":" and digits. */
@@ -425,12 +434,23 @@ static bool add_query_escaped(lexc_arena *a, sbuf *b, lexc_str s)
 	return true;
 }
 
+lexc_str wh_blob_url(lexc_arena *a, lexc_str pds, lexc_str did, lexc_str cid)
+{
+	sbuf b = {0};
+	bool ok = sbuf_reserve(a, &b, 0) && sbuf_add(a, &b, str_or_empty(pds)) &&
+	          sbuf_add(a, &b, LEXC_STR("/xrpc/com.atproto.sync.getBlob?cid=")) &&
+	          add_query_escaped(a, &b, str_or_empty(cid)) &&
+	          sbuf_add(a, &b, LEXC_STR("&did=")) && add_query_escaped(a, &b, str_or_empty(did));
+	return done(&b, ok);
+}
+
 /* A key and string value, left out when empty (Go's omitempty). */
 static bool put(lexc_json_writer *jw, const char *key, lexc_str v)
 {
 	if (v.len == 0)
 		return true;
-	return lexc_json_write_key(jw, key, strlen(key)) && lexc_json_write_string(jw, v.ptr, v.len);
+	return lexc_json_write_key(jw, key, strlen(key)) &&
+	       lexc_json_write_string(jw, v.ptr, v.len);
 }
 
 /* send-livestream.go's one embed: title, url, color, image, in
@@ -439,7 +459,7 @@ static bool put_live_embed(lexc_json_writer *jw, lexc_arena *a, const wh_event_v
 {
 	uint32_t color = e->has_color ? e->color & 0xFFFFFF : 0xf8baca;
 	lexc_str host, link = {NULL, 0};
-	sbuf title = {0}, image = {0};
+	sbuf title = {0};
 	bool ok = sbuf_add(a, &title, LEXC_STR("@")) &&
 	          sbuf_add(a, &title, str_or_empty(e->author.handle)) &&
 	          sbuf_add(a, &title, LEXC_STR(" is LIVE"));
@@ -448,12 +468,6 @@ static bool put_live_embed(lexc_json_writer *jw, lexc_arena *a, const wh_event_v
 		link = e->url;
 	}
 	ok = ok && sbuf_add(a, &title, LEXC_STR("!"));
-	if (ok && e->thumb_cid.ptr != NULL)
-		ok = sbuf_add(a, &image, str_or_empty(e->pds)) &&
-		     sbuf_add(a, &image, LEXC_STR("/xrpc/com.atproto.sync.getBlob?cid=")) &&
-		     add_query_escaped(a, &image, e->thumb_cid) &&
-		     sbuf_add(a, &image, LEXC_STR("&did=")) &&
-		     add_query_escaped(a, &image, str_or_empty(e->author.did));
 	if (!ok)
 		return false;
 	ok = lexc_json_write_key(jw, "embeds", 6) && lexc_json_write_array_start(jw) &&
@@ -461,9 +475,9 @@ static bool put_live_embed(lexc_json_writer *jw, lexc_arena *a, const wh_event_v
 	     put(jw, "url", link);
 	if (ok && color != 0) /* omitempty: black is left out, as in Go */
 		ok = lexc_json_write_key(jw, "color", 5) && lexc_json_write_integer(jw, color);
-	if (ok && image.len != 0)
+	if (ok && e->thumbnail.ptr != NULL)
 		ok = lexc_json_write_key(jw, "image", 5) && lexc_json_write_object_start(jw) &&
-		     put(jw, "url", (lexc_str){image.p, image.len}) && lexc_json_write_object_end(jw);
+		     put(jw, "url", e->thumbnail) && lexc_json_write_object_end(jw);
 	return ok && lexc_json_write_object_end(jw) && lexc_json_write_array_end(jw);
 }
 
@@ -491,13 +505,14 @@ bool wh_discord_payload(lexc_json_writer *jw, lexc_arena *a, const wh_webhook *w
 		     sbuf_add(a, &user, str_or_empty(e->author.handle));
 		avatar = str_or_empty(e->author.avatar);
 		break;
-	default: /* stream.received: content only */
+	default: /* stream.received, ping: content only */
 		break;
 	}
 	if (!ok)
 		return false;
-	ok = lexc_json_write_object_start(jw) && put(jw, "username", (lexc_str){user.p, user.len}) &&
-	     put(jw, "avatar_url", avatar) && put(jw, "content", content);
+	ok = lexc_json_write_object_start(jw) &&
+	     put(jw, "username", (lexc_str){user.p, user.len}) && put(jw, "avatar_url", avatar) &&
+	     put(jw, "content", content);
 	if (ok && e->type == WH_EVENT_LIVESTREAM)
 		ok = put_live_embed(jw, a, e);
 	return ok && lexc_json_write_object_end(jw);

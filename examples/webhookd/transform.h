@@ -14,6 +14,8 @@
  *                    anti-ping (Streamplace's own; the title is the owner's).
  *   stream.received: prefix + rules("stream.received " + streamer DID) +
  *                    suffix (Streamplace's own).
+ *   ping:            prefix + rules("webhookd test ping") + suffix (ours,
+ *                    shaped like stream.received: the owner's own test).
  *   follow:          rules(anti-ping(prefix + "@<handle> followed you" +
  *                    suffix)) (ours: Streamplace sends no follow; the
  *                    handle is a stranger's, so it is treated like chat).
@@ -40,10 +42,11 @@
 enum { WH_CONTENT_MAX = 1 << 20 };
 
 /* Streamplace's streamplaceFormat flag (newer than the lexicon webhookd
- * serves, so not in wh_webhook; callers pass WH_STYLE_DEFAULT for now).
- * Default: a chat is posted under the chatter's "@handle" and avatar.
- * Streamplace: under "[Streamplace]" with the webhook's own avatar, the
- * handle inline. Only chat, follow and mention depend on it. */
+ * serves, so not in wh_webhook; callers pass WH_STYLE_DEFAULT for now; not
+ * wh_format, which picks Discord or Standard Webhooks bodies). Default: a
+ * chat is posted under the chatter's "@handle" and avatar. Streamplace:
+ * under "[Streamplace]" with the webhook's own avatar, the handle inline.
+ * Only chat, follow and mention depend on it. */
 typedef enum wh_style {
 	WH_STYLE_DEFAULT = 0,
 	WH_STYLE_STREAMPLACE = 1,
@@ -62,12 +65,11 @@ typedef struct wh_event_view {
 	wh_person author;
 	lexc_str text; /* chat, mention: the message text */
 	/* livestream: the record's title and url (null: no url, so the embed
-	 * has no link and its title ends "is LIVE!"); pds: the streamer's PDS
-	 * base URL and thumb_cid the thumbnail blob's CID (null: no image),
-	 * for Streamplace's <pds>/xrpc/com.atproto.sync.getBlob?cid=&did= link;
-	 * color: the chat profile's colour as 0xRRGGBB, has_color false for
-	 * Streamplace's default 0xf8baca. */
-	lexc_str title, url, pds, thumb_cid;
+	 * has no link and its title ends "is LIVE!"); thumbnail: the image
+	 * URL (null: no image; Streamplace's is wh_blob_url() of the thumb
+	 * blob); color: the chat profile's colour as 0xRRGGBB, has_color false
+	 * for Streamplace's default 0xf8baca. */
+	lexc_str title, url, thumbnail;
 	bool has_color;
 	uint32_t color;
 } wh_event_view;
@@ -97,17 +99,25 @@ bool wh_event_muted(const wh_webhook *w, const wh_event_view *e);
  * /github take other bodies), no byte outside printable ASCII. */
 bool wh_is_discord_url(lexc_str url);
 
+/* Arena: Streamplace's link to a blob, as send-livestream.go makes the
+ * thumbnail's: <pds>/xrpc/com.atproto.sync.getBlob?cid=<cid>&did=<did>,
+ * both escaped as Go's url.Values.Encode() does. The null string when the
+ * arena fails. */
+lexc_str wh_blob_url(lexc_arena *a, lexc_str pds, lexc_str did, lexc_str cid);
+
 /* Writes Discord's execute-webhook JSON for `e` into `jw`, as Streamplace
  * marshals discordtypes.Payload: members in the order username,
  * avatar_url, content, embeds, each left out when empty (Go's omitempty).
  * chat, follow, mention: username "@<handle>" and the person's avatar, or
  * "[Streamplace]" and no avatar in WH_STYLE_STREAMPLACE. livestream:
  * "@<handle>", avatar, and one embed {title "@<handle> is LIVE on
- * <host>!", url, color, image}. stream.received: content only. Strings are
- * escaped as lexc_json_write_string() does, not with Go's \u003c, \u003e,
- * \u0026 for < > &: the same JSON values. The caller checks
- * wh_event_muted() first. Scratch text goes to `a`. False when the content
- * fails (wh_event_content) or the writer fails. */
+ * <host>!", url, color, image {url: thumbnail}}. stream.received, ping:
+ * content only. Strings are escaped as lexc_json_write_string() does, not
+ * with Go's \u003c, \u003e, \u0026 for < > &: the same JSON values. The
+ * caller checks wh_event_muted() first. Scratch text goes to `a`; the JSON
+ * stays the writer's (lexc_json_writer_take() hands it over). False
+ * when the content fails (wh_event_content) or the writer fails (also on
+ * text that is not UTF-8). */
 bool wh_discord_payload(lexc_json_writer *jw, lexc_arena *a, const wh_webhook *w, wh_style style,
                         const wh_event_view *e);
 

@@ -3,6 +3,9 @@
 
 #include "view.h"
 
+#include <lexc/utf8.h>
+#include <string.h>
+
 #include <string.h>
 
 lexc_str wh_call_did(lexc_call *call)
@@ -186,5 +189,60 @@ lexc_status wh_view_state(lexc_call *call, lexc_str id, dev_lexc_webhookd_defs__
 	if (w.secret_name.ptr != NULL)
 		dev_lexc_webhookd_defs__webhookState__set_secretName(out, w.secret_name);
 	dev_lexc_webhookd_defs__webhookState__set_secrets(out, wh_view_secrets(a, secrets, n), n);
+	dev_lexc_webhookd_defs__webhookState__set_format(out,
+	                                                 lexc_str_borrow(wh_format_name(w.format)));
 	return LEXC_OK;
+}
+
+/* Text from a receiver as a lexicon string: invalid UTF-8 becomes U+FFFD
+ * and the result stays within `max` bytes. */
+static lexc_str valid_text(lexc_arena *a, lexc_str s, size_t max)
+{
+	if (s.len <= max && lexc_utf8_valid(s.ptr, s.len))
+		return s;
+	char *out = lexc_arena_alloc(a, max + 1);
+	size_t o = 0, i = 0;
+	while (out != NULL && i < s.len) {
+		size_t ok = lexc_utf8_check(s.ptr + i, s.len - i); /* the valid run */
+		size_t take = ok < max - o ? ok : lexc_utf8_prefix(s.ptr + i, s.len - i, max - o);
+		memcpy(out + o, s.ptr + i, take);
+		o += take;
+		i += take;
+		if (take < ok || i >= s.len || max - o < 3)
+			break;
+		memcpy(out + o, "\xEF\xBF\xBD", 3); /* U+FFFD for the invalid byte */
+		o += 3;
+		i++;
+	}
+	if (out == NULL)
+		return lexc_str_borrow(NULL);
+	out[o] = '\0';
+	return (lexc_str){out, o};
+}
+
+void wh_view_attempt(lexc_arena *a, const wh_attempt_row *r, dev_lexc_webhookd_defs__attempt *out)
+{
+	out->id = lexc_str_printf(a, "%lld", (long long)r->seq);
+	out->webhookId = r->webhook_id;
+	out->eventId = r->event_id;
+	out->messageId = r->message_id;
+	out->attempt = r->number;
+	out->createdAt = wh_datetime(a, r->created_at);
+	out->durationMs = r->duration_ms;
+	out->outcome = lexc_str_borrow(wh_outcome_name(r->outcome));
+	if (r->status != 0)
+		dev_lexc_webhookd_defs__attempt__set_status(out, r->status);
+	if (r->error_class.ptr != NULL)
+		dev_lexc_webhookd_defs__attempt__set_errorClass(out, r->error_class);
+	if (r->error.ptr != NULL)
+		dev_lexc_webhookd_defs__attempt__set_error(out, valid_text(a, r->error, 1000));
+	if (r->next_at != 0)
+		dev_lexc_webhookd_defs__attempt__set_nextAttemptAt(out, wh_datetime(a, r->next_at));
+	if (r->headers.ptr != NULL && r->headers.len > 0)
+		dev_lexc_webhookd_defs__attempt__set_responseHeaders(out,
+		                                                     valid_text(a, r->headers, 8192));
+	if (r->body.ptr != NULL && r->body.len > 0)
+		dev_lexc_webhookd_defs__attempt__set_responseBody(out, valid_text(a, r->body, 20000));
+	if (r->truncated)
+		dev_lexc_webhookd_defs__attempt__set_responseTruncated(out, true);
 }

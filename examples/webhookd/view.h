@@ -48,4 +48,8 @@ dev_lexc_webhookd_defs__secretMeta *wh_view_secrets(lexc_arena *a, const wh_secr
  * signs, its valid secrets) as it is now; answers the error if it fails. */
 lexc_status wh_view_state(lexc_call *call, lexc_str id, dev_lexc_webhookd_defs__webhookState *out);
 
+/* An attempt of the log (dev.lexc.webhookd.defs#attempt); the receiver's
+ * text with invalid UTF-8 replaced. */
+void wh_view_attempt(lexc_arena *a, const wh_attempt_row *r, dev_lexc_webhookd_defs__attempt *out);
+
 #endif /* WEBHOOKD_VIEW_H */

@@ -27,6 +27,10 @@
  */
 #include "handlers.h"
 
+#include "view.h"
+
+#include <stdlib.h>
+
 #include "dev/lexc/webhookd/listAttempts.h"
 #include "dev/lexc/webhookd/defs.h"
 
@@ -35,8 +39,46 @@ dev_lexc_webhookd_listAttempts__handle(lexc_call *call,
                                        const dev_lexc_webhookd_listAttempts__params *params,
                                        dev_lexc_webhookd_listAttempts__output *output)
 {
-	(void)params;
-	(void)output;
-	return lexc_call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED,
-	                      "dev.lexc.webhookd.listAttempts is not implemented yet");
+	wh_service *svc = wh_service_of(call);
+	lexc_arena *a = lexc_call_arena(call);
+	lexc_str did = wh_call_did(call);
+	lexc_str webhook = params->has_webhookId ? params->webhookId : lexc_str_borrow(NULL);
+	lexc_str event = params->has_eventId ? params->eventId : lexc_str_borrow(NULL);
+	if (webhook.ptr == NULL && event.ptr == NULL)
+		return lexc_call_fail(call, LEXC_INVALID_REQUEST, "give webhookId or eventId");
+	/* The cursor is the log position of the last attempt shown, sealed to
+	 * the caller like listWebhooks' cursors. */
+	int64_t before = 0;
+	if (params->has_cursor) {
+		lexc_str pos;
+		char digits[24];
+		if (!wh_cursor_parse(svc->keys, did, params->cursor, a, &pos) || pos.len == 0 ||
+		    pos.len >= sizeof digits)
+			return dev_lexc_webhookd_listAttempts__error_InvalidCursor(call,
+			                                                           "invalid cursor");
+		memcpy(digits, pos.ptr, pos.len);
+		digits[pos.len] = '\0';
+		before = strtoll(digits, NULL, 10);
+	}
+	wh_attempt_row *rows;
+	size_t n;
+	bool more;
+	lexc_error err;
+	lexc_error_clear(&err);
+	wh_result r = svc->store->ops->attempt_list(svc->store, did, webhook, event, before,
+	                                            (size_t)params->limit, a, &rows, &n, &more, &err);
+	if (r != WH_OK)
+		return wh_fail(call, r, &err, "WebhookNotFound");
+	dev_lexc_webhookd_defs__attempt *items = lexc_arena_calloc(a, n ? n : 1, sizeof *items);
+	if (items == NULL)
+		return lexc_call_fail(call, LEXC_NO_MEMORY, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		wh_view_attempt(a, &rows[i], &items[i]);
+	dev_lexc_webhookd_listAttempts__output__set_attempts(output, items, n);
+	if (more)
+		dev_lexc_webhookd_listAttempts__output__set_cursor(
+		        output, wh_cursor_make(svc->keys, did,
+		                               lexc_str_printf(a, "%lld", (long long)rows[n - 1].seq),
+		                               a));
+	return LEXC_OK;
 }

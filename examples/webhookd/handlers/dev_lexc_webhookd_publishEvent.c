@@ -29,6 +29,8 @@
  */
 #include "handlers.h"
 
+#include "publish.h"
+
 #include "dev/lexc/webhookd/publishEvent.h"
 #include "dev/lexc/webhookd/defs.h"
 
@@ -37,8 +39,7 @@ dev_lexc_webhookd_publishEvent__handle(lexc_call *call,
                                        const dev_lexc_webhookd_publishEvent__input *input,
                                        dev_lexc_webhookd_publishEvent__output *output)
 {
-	(void)input;
-	(void)output;
-	return lexc_call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED,
-	                      "dev.lexc.webhookd.publishEvent is not implemented yet");
+	wh_event_arg ev = {input->did, input->type, &input->data, input->has_eventId,
+	                   input->eventId};
+	return wh_publish(call, &ev, 1, NULL, output);
 }

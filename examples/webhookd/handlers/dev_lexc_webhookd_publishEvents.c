@@ -24,6 +24,8 @@
  */
 #include "handlers.h"
 
+#include "publish.h"
+
 #include "dev/lexc/webhookd/publishEvents.h"
 #include "dev/lexc/webhookd/defs.h"
 
@@ -32,8 +34,18 @@ dev_lexc_webhookd_publishEvents__handle(lexc_call *call,
                                         const dev_lexc_webhookd_publishEvents__input *input,
                                         dev_lexc_webhookd_publishEvents__output *output)
 {
-	(void)input;
-	(void)output;
-	return lexc_call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED,
-	                      "dev.lexc.webhookd.publishEvents is not implemented yet");
+	lexc_arena *a = lexc_call_arena(call);
+	wh_event_arg *ev = lexc_arena_calloc(a, input->n_events, sizeof *ev);
+	dev_lexc_webhookd_defs__publishResult *out =
+	        lexc_arena_calloc(a, input->n_events, sizeof *out);
+	if (ev == NULL || out == NULL)
+		return lexc_call_fail(call, LEXC_NO_MEMORY, "out of memory");
+	for (size_t i = 0; i < input->n_events; i++) {
+		const dev_lexc_webhookd_defs__eventInput *e = &input->events[i];
+		ev[i] = (wh_event_arg){e->did, e->type, &e->data, e->has_eventId, e->eventId};
+	}
+	lexc_status st = wh_publish(call, ev, input->n_events, "$.events", out);
+	if (st == LEXC_OK)
+		dev_lexc_webhookd_publishEvents__output__set_results(output, out, input->n_events);
+	return st;
 }

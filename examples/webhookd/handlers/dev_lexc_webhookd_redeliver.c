@@ -25,14 +25,26 @@
  */
 #include "handlers.h"
 
+#include "delivery.h"
+#include "view.h"
+
 #include "dev/lexc/webhookd/redeliver.h"
 
 lexc_status dev_lexc_webhookd_redeliver__handle(lexc_call *call,
                                                 const dev_lexc_webhookd_redeliver__input *input,
                                                 dev_lexc_webhookd_redeliver__output *output)
 {
-	(void)input;
-	(void)output;
-	return lexc_call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED,
-	                      "dev.lexc.webhookd.redeliver is not implemented yet");
+	wh_service *svc = wh_service_of(call);
+	lexc_error err;
+	lexc_error_clear(&err);
+	wh_result r = svc->store->ops->redeliver(svc->store, wh_call_did(call), input->eventId,
+	                                         input->webhookId, wh_now_ms(),
+	                                         lexc_call_arena(call), &output->messageId, &err);
+	if (r == WH_NOT_FOUND)
+		return dev_lexc_webhookd_redeliver__error_DeliveryNotFound(
+		        call, "no delivery of this event to this webhook");
+	if (r != WH_OK)
+		return wh_fail(call, r, &err, "WebhookNotFound");
+	wh_deliverer_wake(svc->deliverer);
+	return LEXC_OK;
 }

@@ -24,6 +24,8 @@
  */
 #include "handlers.h"
 
+#include "publish.h"
+
 #include "dev/lexc/webhookd/sendTestPing.h"
 
 lexc_status
@@ -31,8 +33,5 @@ dev_lexc_webhookd_sendTestPing__handle(lexc_call *call,
                                        const dev_lexc_webhookd_sendTestPing__input *input,
                                        dev_lexc_webhookd_sendTestPing__output *output)
 {
-	(void)input;
-	(void)output;
-	return lexc_call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED,
-	                      "dev.lexc.webhookd.sendTestPing is not implemented yet");
+	return wh_publish_ping(call, input->id, &output->eventId, &output->messageId);
 }

@@ -27,6 +27,8 @@
  */
 #include "handlers.h"
 
+#include "view.h"
+
 #include "dev/lexc/webhookd/setWebhookFormat.h"
 #include "dev/lexc/webhookd/defs.h"
 
@@ -35,8 +37,15 @@ dev_lexc_webhookd_setWebhookFormat__handle(lexc_call *call,
                                            const dev_lexc_webhookd_setWebhookFormat__input *input,
                                            dev_lexc_webhookd_setWebhookFormat__output *output)
 {
-	(void)input;
-	(void)output;
-	return lexc_call_fail(call, LEXC_METHOD_NOT_IMPLEMENTED,
-	                      "dev.lexc.webhookd.setWebhookFormat is not implemented yet");
+	wh_service *svc = wh_service_of(call);
+	wh_format format = lexc_str_eq_cstr(input->format, "standard")  ? WH_FORMAT_STANDARD
+	                   : lexc_str_eq_cstr(input->format, "discord") ? WH_FORMAT_DISCORD
+	                                                                : WH_FORMAT_AUTO;
+	lexc_error err;
+	lexc_error_clear(&err);
+	wh_result r = svc->store->ops->webhook_set_format(svc->store, wh_call_did(call), input->id,
+	                                                  format, wh_now_ms(), &err);
+	if (r != WH_OK)
+		return wh_fail(call, r, &err, "WebhookNotFound");
+	return wh_view_state(call, input->id, output->state);
 }

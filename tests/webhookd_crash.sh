@@ -1,0 +1,75 @@
+#!/bin/sh
+# At-least-once under crashes: 10,000 events published while webhookd is
+# killed with SIGKILL at random moments (at least 10 times) and restarted;
+# the receiver must see every event at least once. Prints the duplicates
+# (deliveries seen more than once: in flight when webhookd died).
+set -eu
+. "$LEXC_SRCDIR/tests/webhookd_lib.sh"
+need_node
+
+events=${WEBHOOKD_CRASH_EVENTS:-10000}
+kills=${WEBHOOKD_CRASH_KILLS:-12}
+tmp=$(mktemp -d)
+pid=
+rpid=
+ppid_=
+trap 'for p in $pid $rpid $ppid_; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$tmp"' EXIT
+data="$tmp/data"
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$LEXC_BUILDDIR/tests/webhook_receiver" --port 0 --port-file "$tmp/recv.port" \
+	--log "$tmp/recv.log" --threads 0 >"$tmp/recv.out" 2>&1 &
+rpid=$!
+for _ in $(seq 1 200); do
+	[ -s "$tmp/recv.port" ] && break
+	sleep 0.05
+done
+[ -s "$tmp/recv.port" ] || fail "the receiver did not start"
+rport=$(cat "$tmp/recv.port")
+
+key_user=$(wh_key "$data" did:plc:alice)
+key_op=$(wh_key "$data" did:web:host.example.com --operator)
+args="--allow-net 127.0.0.0/8 --retry-schedule 0,200ms,500ms,1s,1s,1s,1s,1s,1s,1s"
+n=0
+start() {
+	n=$((n + 1))
+	# shellcheck disable=SC2086
+	wh_serve "$tmp/server$n.err" "$data" $args
+	echo "$base" >"$tmp/base.new"
+	mv "$tmp/base.new" "$tmp/base"
+}
+start
+out=$(curl -s -H "Authorization: Bearer $key_user" -H 'content-type: application/json' \
+	-d "{\"url\":\"http://127.0.0.1:$rport/ok\",\"events\":[\"chat\"],\"active\":true}" \
+	"$base/xrpc/place.stream.server.createWebhook")
+case "$out" in *'"id"'*) ;; *) fail "createWebhook: $out" ;; esac
+
+node "$LEXC_SRCDIR/tests/webhookd_crash.mjs" "$tmp" "$key_op" "$events" 100 &
+ppid_=$!
+killed=0
+# Kill at random moments while publishing goes on, then until every kill
+# has happened.
+while [ "$killed" -lt "$kills" ]; do
+	sleep "0.$(shuf -i 10-90 -n 1)"
+	kill -9 "$pid"
+	wait "$pid" 2>/dev/null || true
+	pid=
+	killed=$((killed + 1))
+	start
+done
+wait "$ppid_" || fail "the publisher failed"
+ppid_=
+echo "ok   $killed SIGKILLs while publishing ($(cat "$tmp/published") batches sent again)"
+
+# Every event reaches the receiver at least once.
+want=$events
+for _ in $(seq 1 600); do
+	got=$(grep -o '"body":"{\\"type\\":\\"chat\\"[^}]*crash [0-9]*' "$tmp/recv.log" |
+		sed 's/.*crash //' | sort -un | wc -l)
+	[ "$got" -ge "$want" ] && break
+	sleep 0.1
+done
+total=$(grep -c '"status":200' "$tmp/recv.log" || true)
+[ "$got" -ge "$want" ] || fail "the receiver saw $got of $want events"
+echo "ok   the receiver saw all $want events; $((total - want)) duplicate deliveries (at-least-once)"
+stop_server
