@@ -1,13 +1,14 @@
 // The publisher of tests/webhookd_crash.sh:
-//   node webhookd_crash.mjs TMP KEY_OPERATOR EVENTS BATCH
+//   node webhookd_crash.mjs TMP KEY_OPERATOR EVENTS BATCH PAUSE_MS
 // Publishes EVENTS chat events (eventId crash-N, text "crash N") in
-// publishEvents batches of BATCH while the shell kills and restarts
+// publishEvents batches of BATCH, PAUSE_MS apart (so that publishing lasts
+// long enough for many kills), while the shell kills and restarts
 // webhookd; a batch that fails (connection refused or reset) is sent again,
 // with the same event ids, to whatever address TMP/base holds then. Writes
 // TMP/published when every batch has been accepted.
 import fs from 'node:fs'
 
-const [tmp, key, total, size] = process.argv.slice(2)
+const [tmp, key, total, size, pause] = process.argv.slice(2)
 const events = Number(total)
 const batch = Number(size)
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
@@ -29,6 +30,7 @@ for (let first = 0; first < events; first += batch) {
       })
       if (res.status === 200) {
         await res.text()
+        await sleep(Number(pause))
         break
       }
       console.log(`publishEvents: ${res.status} ${await res.text()}`)
