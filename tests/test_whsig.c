@@ -32,7 +32,8 @@ static whsig_result verify(const whsig_key *keys, size_t n, const char *sig, con
 {
 	char ts[24];
 	snprintf(ts, sizeof ts, "%lld", (long long)sw1_ts);
-	return whsig_verify(keys, n, S(sw1_id), S(ts), S(sig), S(body), now, WHSIG_DEFAULT_TOLERANCE);
+	return whsig_verify(keys, n, S(sw1_id), S(ts), S(sig), S(body), now,
+	                    WHSIG_DEFAULT_TOLERANCE);
 }
 
 START_TEST(vector_sw1)
@@ -52,8 +53,9 @@ START_TEST(vector_sw2)
 	whsig_key k = key_of("whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD");
 	const char *body = "{\"email\":\"test@example.com\",\"username\":\"test_user\"}";
 	char out[WHSIG_SIGNATURE_LEN + 1];
-	ck_assert_int_eq(whsig_sign(&k, S("msg_27UH4WbU6Z5A5EzD8u03UvzRbpk"), 1649367553, S(body), out),
-	                 WHSIG_OK);
+	ck_assert_int_eq(
+	        whsig_sign(&k, S("msg_27UH4WbU6Z5A5EzD8u03UvzRbpk"), 1649367553, S(body), out),
+	        WHSIG_OK);
 	ck_assert_str_eq(out, "v1,tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPenDe+bTa3Kkw=");
 }
 END_TEST
@@ -86,7 +88,8 @@ START_TEST(multi_signature_headers)
 {
 	whsig_key k = key_of(sw1_secret);
 	char h[400];
-	snprintf(h, sizeof h, "%s v1a,hnO3f9T8Ytu9HwrXslvumlUpqtNVqkhqw== v2,abc %s", bad_sig, sw1_sig);
+	snprintf(h, sizeof h, "%s v1a,hnO3f9T8Ytu9HwrXslvumlUpqtNVqkhqw== v2,abc %s", bad_sig,
+	         sw1_sig);
 	ck_assert_int_eq(verify(&k, 1, h, sw1_body, sw1_ts), WHSIG_OK);
 	ck_assert_int_eq(verify(&k, 1, bad_sig, sw1_body, sw1_ts), WHSIG_NO_MATCH);
 	ck_assert_int_eq(verify(&k, 1, "v1a,abc v2,xyz", sw1_body, sw1_ts), WHSIG_NO_V1_SIGNATURE);
@@ -108,16 +111,18 @@ START_TEST(rotation_keys)
 	ck_assert_int_eq(verify(keys, 1, sw1_sig, sw1_body, sw1_ts), WHSIG_NO_MATCH);
 	char h[200];
 	size_t len;
-	ck_assert_int_eq(whsig_sign_header(keys, 2, S(sw1_id), sw1_ts, S(sw1_body), h, sizeof h, &len),
-	                 WHSIG_OK);
+	ck_assert_int_eq(
+	        whsig_sign_header(keys, 2, S(sw1_id), sw1_ts, S(sw1_body), h, sizeof h, &len),
+	        WHSIG_OK);
 	ck_assert_uint_eq(len, 2 * WHSIG_SIGNATURE_LEN + 1);
 	ck_assert_str_eq(h + WHSIG_SIGNATURE_LEN + 1, sw1_sig); /* current first, then old */
 	ck_assert_int_eq(verify(&keys[0], 1, h, sw1_body, sw1_ts), WHSIG_OK);
 	ck_assert_int_eq(verify(&keys[1], 1, h, sw1_body, sw1_ts), WHSIG_OK);
 	ck_assert_int_eq(whsig_sign_header(keys, 2, S(sw1_id), sw1_ts, S(sw1_body), h, 60, &len),
 	                 WHSIG_TOO_SMALL);
-	ck_assert_int_eq(whsig_sign_header(keys, 0, S(sw1_id), sw1_ts, S(sw1_body), h, sizeof h, &len),
-	                 WHSIG_NO_KEYS);
+	ck_assert_int_eq(
+	        whsig_sign_header(keys, 0, S(sw1_id), sw1_ts, S(sw1_body), h, sizeof h, &len),
+	        WHSIG_NO_KEYS);
 }
 END_TEST
 
@@ -146,17 +151,18 @@ END_TEST
 START_TEST(bad_headers)
 {
 	whsig_key k = key_of(sw1_secret);
-	const char *ts[] = {"", "-1614265330", " 1614265330", "1614265330x", "1e9",
-	                    "99999999999999999999"};
-	const whsig_result want[] = {WHSIG_MISSING_TIMESTAMP, WHSIG_BAD_TIMESTAMP, WHSIG_BAD_TIMESTAMP,
-	                             WHSIG_BAD_TIMESTAMP,     WHSIG_BAD_TIMESTAMP, WHSIG_BAD_TIMESTAMP};
+	const char *ts[] = {"",    "-1614265330",         " 1614265330", "1614265330x",
+	                    "1e9", "99999999999999999999"};
+	const whsig_result want[] = {WHSIG_MISSING_TIMESTAMP, WHSIG_BAD_TIMESTAMP,
+	                             WHSIG_BAD_TIMESTAMP,     WHSIG_BAD_TIMESTAMP,
+	                             WHSIG_BAD_TIMESTAMP,     WHSIG_BAD_TIMESTAMP};
 	for (size_t i = 0; i < sizeof ts / sizeof ts[0]; i++)
 		ck_assert_int_eq(whsig_verify(&k, 1, S(sw1_id), S(ts[i]), S(sw1_sig), S(sw1_body),
 		                              sw1_ts, 300),
 		                 want[i]);
-	ck_assert_int_eq(whsig_verify(&k, 1, S(""), S("1614265330"), S(sw1_sig), S(sw1_body), sw1_ts,
-	                              300),
-	                 WHSIG_MISSING_ID);
+	ck_assert_int_eq(
+	        whsig_verify(&k, 1, S(""), S("1614265330"), S(sw1_sig), S(sw1_body), sw1_ts, 300),
+	        WHSIG_MISSING_ID);
 	ck_assert_int_eq(whsig_verify(&k, 1, S("msg.1"), S("1614265330"), S(sw1_sig), S(sw1_body),
 	                              sw1_ts, 300),
 	                 WHSIG_BAD_ID);

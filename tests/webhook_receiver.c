@@ -180,10 +180,10 @@ static void write_stats(void)
 	fprintf(f,
 	        "{\"requests\":%llu,\"latency_samples\":%llu,\"p50_ms\":%lld,\"p99_ms\":%lld,"
 	        "\"max_ms\":%lld,\"first_ms\":%lld,\"last_ms\":%lld}\n",
-	        (unsigned long long)atomic_load(&requests), (unsigned long long)atomic_load(&samples),
-	        (long long)percentile(0.5), (long long)percentile(0.99),
-	        (long long)atomic_load(&latency_max), (long long)atomic_load(&first_ms),
-	        (long long)atomic_load(&last_ms));
+	        (unsigned long long)atomic_load(&requests),
+	        (unsigned long long)atomic_load(&samples), (long long)percentile(0.5),
+	        (long long)percentile(0.99), (long long)atomic_load(&latency_max),
+	        (long long)atomic_load(&first_ms), (long long)atomic_load(&last_ms));
 	fclose(f);
 	rename(tmp, stats_path);
 }
@@ -359,7 +359,8 @@ int main(int argc, char **argv)
 	        flags, (uint16_t)want_port, NULL, NULL, answer, NULL, MHD_OPTION_SOCK_ADDR, &sa,
 	        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_CONNECTION_LIMIT, 4096u,
 	        MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-	        threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, threads, MHD_OPTION_END);
+	        threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, threads,
+	        MHD_OPTION_END);
 	if (d == NULL) {
 		fprintf(stderr, "webhook_receiver: cannot listen\n");
 		return 1;

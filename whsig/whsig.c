@@ -153,7 +153,8 @@ whsig_result whsig_sign_header(const whsig_key *keys, size_t n, const char *id, 
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
 			out[o++] = ' ';
-		whsig_result r = whsig_sign(&keys[i], id, id_len, timestamp, body, body_len, out + o);
+		whsig_result r =
+		        whsig_sign(&keys[i], id, id_len, timestamp, body, body_len, out + o);
 		if (r != WHSIG_OK)
 			return r;
 		o += WHSIG_SIGNATURE_LEN;

@@ -30,7 +30,7 @@
 #include <sys/socket.h>
 
 enum {
-	HEADERS_KEEP = 8192,  /* bytes of response header lines kept */
+	HEADERS_KEEP = 8192,     /* bytes of response header lines kept */
 	RESPONSE_READ = 1 << 20, /* bytes of a response read before giving up on it */
 	HOOK_BUCKETS = 1024,
 	CLAIM_BATCH = 256,
@@ -38,8 +38,8 @@ enum {
 
 void wh_delivery_config_default(wh_delivery_config *c)
 {
-	static const int64_t svix[] = {0,           5000,         300000,       1800000,
-	                               7200000,     18000000,     36000000,     36000000};
+	static const int64_t svix[] = {0,       5000,     300000,   1800000,
+	                               7200000, 18000000, 36000000, 36000000};
 	memset(c, 0, sizeof *c);
 	c->concurrency = 128;
 	c->per_webhook = 16;
@@ -85,11 +85,18 @@ bool wh_schedule_parse(const char *s, int64_t *out, size_t *n)
 typedef struct hook {
 	struct hook *next; /* bucket chain */
 	char *id;
-	size_t refs;     /* slots that point here */
-	size_t inflight; /* of them, transfers running */
+	size_t refs;              /* slots that point here */
+	size_t inflight;          /* of them, transfers running */
 	struct slot *head, *tail; /* queued, waiting for a free transfer */
 	bool listed;              /* on the ready list */
 	struct hook *ready_next;
+	/* Its signing keys, fetched and opened once, kept while the store's
+	 * generation is unchanged and no retired key has expired. */
+	bool cached;
+	uint64_t generation;
+	int64_t valid_until; /* ms; 0: until the generation moves */
+	whsig_key keys[WH_MAX_RETIRED + 1];
+	size_t n_keys;
 } hook;
 
 typedef struct slot {
@@ -190,6 +197,7 @@ static void hook_release(wh_deliverer *d, hook *h)
 			*pp = h->next;
 			break;
 		}
+	OPENSSL_cleanse(h->keys, sizeof h->keys);
 	free(h->id);
 	free(h);
 }
@@ -226,7 +234,8 @@ static size_t on_body(char *p, size_t size, size_t n, void *user)
 	slot *s = user;
 	size_t len = size * n;
 	if (s->resp_len < sizeof s->resp) {
-		size_t take = len < sizeof s->resp - s->resp_len ? len : sizeof s->resp - s->resp_len;
+		size_t take =
+		        len < sizeof s->resp - s->resp_len ? len : sizeof s->resp - s->resp_len;
 		memcpy(s->resp + s->resp_len, p, take);
 		s->resp_len += take;
 	}
@@ -283,8 +292,8 @@ static curl_socket_t on_open_socket(void *user, curlsocktype purpose, struct cur
 		bytes = (const unsigned char *)&((struct sockaddr_in *)&a->addr)->sin_addr;
 	else if (a->family == AF_INET6)
 		bytes = (const unsigned char *)&((struct sockaddr_in6 *)&a->addr)->sin6_addr;
-	if (bytes == NULL || !wh_connect_allowed(s->net, s->http, a->family, bytes, s->why,
-	                                         sizeof s->why)) {
+	if (bytes == NULL ||
+	    !wh_connect_allowed(s->net, s->http, a->family, bytes, s->why, sizeof s->why)) {
 		if (bytes == NULL)
 			snprintf(s->why, sizeof s->why, "not an internet address");
 		s->blocked = true;
@@ -316,8 +325,8 @@ static bool test_resolve(slot *s, const char *url)
 		const char *eq = memchr(e, '=', len);
 		if (eq != NULL && (size_t)(eq - e) == hl && strncasecmp(e, host, hl) == 0) {
 			char entry[300];
-			snprintf(entry, sizeof entry, "%s:%s:%.*s", host, port,
-			         (int)(len - hl - 1), eq + 1);
+			snprintf(entry, sizeof entry, "%s:%s:%.*s", host, port, (int)(len - hl - 1),
+			         eq + 1);
 			s->resolve = curl_slist_append(s->resolve, entry);
 		}
 		e = end != NULL ? end + 1 : NULL;
@@ -333,17 +342,23 @@ static bool test_resolve(slot *s, const char *url)
 /* The secrets that sign now, as keys: current first, then the retired
  * ones inside their grace. Fetched per attempt, so a rotation or a revoke
  * takes effect on the very next attempt. */
-static bool signing_keys(wh_deliverer *d, slot *s, whsig_key *keys, size_t *n, lexc_error *err)
+static bool fetch_keys(wh_deliverer *d, slot *s, whsig_key *keys, size_t *n, int64_t *valid_until,
+                       lexc_error *err)
 {
 	wh_service *svc = d->svc;
 	wh_secret *secrets;
 	size_t count;
 	bool named;
 	*n = 0;
+	*valid_until = 0;
 	if (svc->store->ops->webhook_secrets(svc->store, s->job.did, s->job.webhook_id, wh_now_ms(),
 	                                     true, &s->arena, &secrets, &count, &named,
 	                                     err) != WH_OK)
 		return false;
+	for (size_t i = 0; i < count; i++)
+		if (secrets[i].expires_at != 0 &&
+		    (*valid_until == 0 || secrets[i].expires_at < *valid_until))
+			*valid_until = secrets[i].expires_at;
 	for (size_t i = 0; i < count && *n < WH_MAX_RETIRED + 1; i++) {
 		lexc_str plain;
 		if (!wh_open(svc->keys, s->job.did, secrets[i].id, secrets[i].sealed, &s->arena,
@@ -361,6 +376,29 @@ static bool signing_keys(wh_deliverer *d, slot *s, whsig_key *keys, size_t *n, l
 		lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR, "the webhook has no valid secret");
 		return false;
 	}
+	return true;
+}
+
+/* The keys that sign now: the hook's cache while it holds, else fetched
+ * (and cached). A rotation or revoke moves the store's generation, so it
+ * takes effect on the very next attempt; a retired key's expiry ends the
+ * cache at that moment. */
+static bool signing_keys(wh_deliverer *d, slot *s, whsig_key *keys, size_t *n, lexc_error *err)
+{
+	hook *h = s->hook;
+	wh_store *st = d->svc->store;
+	uint64_t gen = st->ops->generation(st);
+	int64_t now = wh_now_ms();
+	if (!h->cached || h->generation != gen || (h->valid_until != 0 && now >= h->valid_until)) {
+		h->cached = false;
+		OPENSSL_cleanse(h->keys, sizeof h->keys);
+		if (!fetch_keys(d, s, h->keys, &h->n_keys, &h->valid_until, err))
+			return false;
+		h->cached = true;
+		h->generation = gen;
+	}
+	memcpy(keys, h->keys, h->n_keys * sizeof *keys);
+	*n = h->n_keys;
 	return true;
 }
 
@@ -529,12 +567,13 @@ static void classify(wh_deliverer *d, slot *s, CURLcode rc, const lexc_error *st
 			status = 0;
 			if (s->blocked) {
 				at->error_class = LEXC_STR("blocked");
-				at->error = lexc_str_printf(&s->arena, "refused at connect time: %s",
-				                            s->why);
+				at->error = lexc_str_printf(&s->arena,
+				                            "refused at connect time: %s", s->why);
 			} else {
 				at->error_class = lexc_str_borrow(error_class(rc));
 				at->error = lexc_str_copy(&s->arena,
-				                          s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc));
+				                          s->errbuf[0] ? s->errbuf
+				                                       : curl_easy_strerror(rc));
 				backoff = rc == CURLE_OPERATION_TIMEDOUT;
 			}
 		}
@@ -548,14 +587,16 @@ static void classify(wh_deliverer *d, slot *s, CURLcode rc, const lexc_error *st
 		at->error_class = LEXC_STR("http");
 		if (status == 410) {
 			at->outcome = WH_OUTCOME_DISABLED;
-			at->error = LEXC_STR("410 Gone: the receiver asked for the webhook to be disabled");
+			at->error = LEXC_STR(
+			        "410 Gone: the receiver asked for the webhook to be disabled");
 			return;
 		}
 		backoff = status == 429 || status == 502 || status == 503 || status == 504;
-		at->error = status >= 300 && status < 400
-		                    ? lexc_str_printf(&s->arena, "HTTP %ld: redirects are not followed",
-		                                      status)
-		                    : lexc_str_printf(&s->arena, "HTTP %ld", status);
+		at->error =
+		        status >= 300 && status < 400
+		                ? lexc_str_printf(&s->arena, "HTTP %ld: redirects are not followed",
+		                                  status)
+		                : lexc_str_printf(&s->arena, "HTTP %ld", status);
 	}
 	at->outcome = next_try(d, s, made, backoff, now, &at->next_at);
 }
@@ -604,7 +645,8 @@ static void record(wh_deliverer *d)
 	for (size_t i = 0; i < d->n_done; i++) {
 		wh_attempt *at = &d->done[i];
 		atomic_fetch_add(&d->outcomes[at->outcome], 1);
-		if (at->outcome == WH_OUTCOME_RETRY && (d->next_due == 0 || at->next_at < d->next_due))
+		if (at->outcome == WH_OUTCOME_RETRY &&
+		    (d->next_due == 0 || at->next_at < d->next_due))
 			d->next_due = at->next_at;
 		if (d->done_slots[i]->started_ms != 0 && !d->done_slots[i]->decided) {
 			size_t b = 0;
@@ -637,16 +679,17 @@ static void prepare(wh_deliverer *d, slot *s, const wh_job *j)
 	lexc_error err;
 	lexc_error_clear(&err);
 	wh_store *st = d->svc->store;
-	wh_result r = st->ops->webhook_get(st, s->job.did, s->job.webhook_id, &s->arena, &s->webhook,
-	                                   &err);
+	wh_result r = st->ops->webhook_get(st, s->job.did, s->job.webhook_id, &s->arena,
+	                                   &s->webhook, &err);
 	bool muted = false;
 	if (r == WH_NOT_FOUND || (r == WH_OK && s->webhook.status == WH_STATUS_ARCHIVED) ||
 	    (r == WH_OK && s->webhook.status != WH_STATUS_ACTIVE && j->type != WH_EVENT_PING)) {
 		s->decided = true;
 		s->early = WH_OUTCOME_CANCELLED;
-		s->early_error = r == WH_NOT_FOUND ? LEXC_STR("the webhook is deleted")
-		                                   : lexc_str_printf(&s->arena, "the webhook is %s",
-		                                                     wh_status_name(s->webhook.status));
+		s->early_error = r == WH_NOT_FOUND
+		                         ? LEXC_STR("the webhook is deleted")
+		                         : lexc_str_printf(&s->arena, "the webhook is %s",
+		                                           wh_status_name(s->webhook.status));
 	} else if (r != WH_OK ||
 	           !wh_payload_build(&s->arena, &s->webhook, s->job.body, &s->body, &muted, &err)) {
 		/* Ours, not the receiver's: counted as a failed attempt, retried. */
@@ -803,16 +846,18 @@ static void *run(void *arg)
 wh_deliverer *wh_deliverer_start(wh_service *svc, const wh_delivery_config *c, lexc_error *err)
 {
 	if (c->concurrency == 0 || c->per_webhook == 0 || c->n_schedule == 0) {
-		lexc_error_set(err, LEXC_INVALID_REQUEST, "concurrency, per-webhook and schedule "
-		                                          "must not be empty");
+		lexc_error_set(err, LEXC_INVALID_REQUEST,
+		               "concurrency, per-webhook and schedule "
+		               "must not be empty");
 		return NULL;
 	}
 	int64_t recovered = 0;
 	if (svc->store->ops->outbox_recover(svc->store, wh_now_ms(), &recovered, err) != WH_OK)
 		return NULL;
 	if (recovered > 0)
-		fprintf(stderr, "webhookd: %lld deliveries were in flight when the last process "
-		                "stopped; sending them again\n",
+		fprintf(stderr,
+		        "webhookd: %lld deliveries were in flight when the last process "
+		        "stopped; sending them again\n",
 		        (long long)recovered);
 	wh_deliverer *d = calloc(1, sizeof *d);
 	if (d == NULL) {
@@ -899,8 +944,8 @@ static bool append(char **out, size_t *len, size_t *cap, const char *fmt, ...)
 	for (;;) {
 		va_list ap;
 		va_start(ap, fmt);
-		int n = vsnprintf(*out != NULL ? *out + *len : NULL, *out != NULL ? *cap - *len : 0, fmt,
-		                  ap);
+		int n = vsnprintf(*out != NULL ? *out + *len : NULL, *out != NULL ? *cap - *len : 0,
+		                  fmt, ap);
 		va_end(ap);
 		if (n < 0)
 			return false;
@@ -924,30 +969,32 @@ bool wh_deliverer_metrics(wh_deliverer *d, char **out, size_t *len, size_t *cap)
 	lexc_error_clear(&err);
 	if (d->svc->store->ops->outbox_depth(d->svc->store, &waiting, &err) != WH_OK)
 		waiting = -1;
-	bool ok = append(out, len, cap,
-	                 "# HELP webhookd_outbox_waiting Deliveries due or scheduled, not yet "
-	                 "claimed.\n# TYPE webhookd_outbox_waiting gauge\n"
-	                 "webhookd_outbox_waiting %lld\n"
-	                 "# HELP webhookd_outbox_claimed Deliveries this process holds (queued or in "
-	                 "flight).\n# TYPE webhookd_outbox_claimed gauge\n"
-	                 "webhookd_outbox_claimed %lld\n"
-	                 "# HELP webhookd_inflight Transfers in flight.\n"
-	                 "# TYPE webhookd_inflight gauge\nwebhookd_inflight %lld\n"
-	                 "# HELP webhookd_store_errors_total Store operations of delivery that "
-	                 "failed.\n# TYPE webhookd_store_errors_total counter\n"
-	                 "webhookd_store_errors_total %llu\n"
-	                 "# HELP webhookd_attempts_total Delivery attempts by outcome.\n"
-	                 "# TYPE webhookd_attempts_total counter\n",
-	                 (long long)waiting, (long long)atomic_load(&d->claimed),
-	                 (long long)atomic_load(&d->inflight),
-	                 (unsigned long long)atomic_load(&d->store_errors));
+	bool ok =
+	        append(out, len, cap,
+	               "# HELP webhookd_outbox_waiting Deliveries due or scheduled, not yet "
+	               "claimed.\n# TYPE webhookd_outbox_waiting gauge\n"
+	               "webhookd_outbox_waiting %lld\n"
+	               "# HELP webhookd_outbox_claimed Deliveries this process holds (queued or in "
+	               "flight).\n# TYPE webhookd_outbox_claimed gauge\n"
+	               "webhookd_outbox_claimed %lld\n"
+	               "# HELP webhookd_inflight Transfers in flight.\n"
+	               "# TYPE webhookd_inflight gauge\nwebhookd_inflight %lld\n"
+	               "# HELP webhookd_store_errors_total Store operations of delivery that "
+	               "failed.\n# TYPE webhookd_store_errors_total counter\n"
+	               "webhookd_store_errors_total %llu\n"
+	               "# HELP webhookd_attempts_total Delivery attempts by outcome.\n"
+	               "# TYPE webhookd_attempts_total counter\n",
+	               (long long)waiting, (long long)atomic_load(&d->claimed),
+	               (long long)atomic_load(&d->inflight),
+	               (unsigned long long)atomic_load(&d->store_errors));
 	for (int o = 0; ok && o < N_OUTCOMES; o++)
 		ok = append(out, len, cap, "webhookd_attempts_total{outcome=\"%s\"} %llu\n",
 		            wh_outcome_name((wh_outcome)o),
 		            (unsigned long long)atomic_load(&d->outcomes[o]));
-	ok = ok && append(out, len, cap,
-	                  "# HELP webhookd_attempt_duration_seconds Time from sending an attempt to "
-	                  "its outcome.\n# TYPE webhookd_attempt_duration_seconds histogram\n");
+	ok = ok &&
+	     append(out, len, cap,
+	            "# HELP webhookd_attempt_duration_seconds Time from sending an attempt to "
+	            "its outcome.\n# TYPE webhookd_attempt_duration_seconds histogram\n");
 	uint64_t cum = 0;
 	for (size_t b = 0; ok && b <= N_BUCKETS; b++) {
 		cum += atomic_load(&d->latency[b]);

@@ -25,17 +25,18 @@ enum {
 };
 
 typedef struct wh_delivery_config {
-	size_t concurrency;          /* transfers in flight; default 128 */
-	size_t per_webhook;          /* of them to one webhook; default 16 */
-	int64_t connect_timeout_ms;  /* default 5000 */
-	int64_t timeout_ms;          /* whole attempt; default 15000 */
+	size_t concurrency;         /* transfers in flight; default 128 */
+	size_t per_webhook;         /* of them to one webhook; default 16 */
+	int64_t connect_timeout_ms; /* default 5000 */
+	int64_t timeout_ms;         /* whole attempt; default 15000 */
 	/* Delay before each attempt (ms): schedule[0] before the first (0:
 	 * at once), schedule[i] after the i-th failure; n_schedule attempts in
 	 * all. Default Svix's: 0, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
 	 * Each delay is jittered by ±20%. */
 	int64_t schedule[WH_SCHEDULE_MAX];
 	size_t n_schedule;
-	int64_t disable_after_ms; /* a webhook failing only this long is disabled; default 5 d; 0 never */
+	int64_t disable_after_ms; /* a webhook failing only this long is disabled; default 5 d; 0
+	                             never */
 } wh_delivery_config;
 
 /* The defaults above. */

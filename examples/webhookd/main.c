@@ -184,8 +184,8 @@ static int key_revoke(const wh_options *o)
 /* GET /metrics on its own listen address, so it needs no API key: the
  * operator decides who reaches that address. */
 static enum MHD_Result metrics_answer(void *cls, struct MHD_Connection *c, const char *url,
-                                      const char *method, const char *version,
-                                      const char *upload, size_t *upload_size, void **state)
+                                      const char *method, const char *version, const char *upload,
+                                      size_t *upload_size, void **state)
 {
 	(void)version;
 	(void)upload;
@@ -201,10 +201,9 @@ static enum MHD_Result metrics_answer(void *cls, struct MHD_Connection *c, const
 		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 		len = 0;
 	}
-	struct MHD_Response *r =
-	        MHD_create_response_from_buffer(len, text != NULL ? text : (char *)"",
-	                                        text != NULL ? MHD_RESPMEM_MUST_FREE
-	                                                     : MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+	        len, text != NULL ? text : (char *)"",
+	        text != NULL ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (r == NULL) {
 		free(text);
 		return MHD_NO;
@@ -352,8 +351,11 @@ int main(int argc, char **argv)
 	}
 	const char *cmd = o.n_args > 0 ? o.args[0] : "";
 	const char *sub = o.n_args > 1 ? o.args[1] : "";
-	if (strcmp(cmd, "serve") == 0 && o.n_args == 1)
-		return serve(&o);
+	if (strcmp(cmd, "serve") == 0 && o.n_args == 1) {
+		int rc = serve(&o);
+		curl_global_cleanup();
+		return rc;
+	}
 	if (strcmp(cmd, "key") == 0 && strcmp(sub, "create") == 0 && o.n_args == 2)
 		return key_create(&o);
 	if (strcmp(cmd, "key") == 0 && strcmp(sub, "list") == 0 && o.n_args == 2)

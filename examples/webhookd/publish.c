@@ -10,8 +10,8 @@
 enum { DEDUP_MS = 24 * 3600 * 1000 };
 
 static const struct {
-	const char *type;  /* the event's type */
-	const char *def;   /* its data's $type */
+	const char *type; /* the event's type */
+	const char *def;  /* its data's $type */
 	uint32_t bit;
 } kinds[] = {
         {"chat", "dev.lexc.webhookd.defs#chat", WH_EVENT_CHAT},
@@ -108,18 +108,20 @@ lexc_status wh_publish(lexc_call *call, const wh_event_arg *ev, size_t n, const 
 	int64_t now = wh_now_ms();
 	for (size_t i = 0; i < n; i++) {
 		size_t k = 0;
-		while (k < sizeof kinds / sizeof kinds[0] && !lexc_str_eq_cstr(ev[i].type, kinds[k].type))
+		while (k < sizeof kinds / sizeof kinds[0] &&
+		       !lexc_str_eq_cstr(ev[i].type, kinds[k].type))
 			k++;
 		char where[48] = "";
 		if (path != NULL)
 			snprintf(where, sizeof where, "%s[%zu]", path, i);
 		if (k == sizeof kinds / sizeof kinds[0] ||
 		    !lexc_str_eq_cstr(ev[i].data->type, kinds[k].def))
-			return lexc_call_fail(call, LEXC_INVALID_REQUEST,
-			                      "%s$.data: an event of type %.*s takes a %s, not %.*s",
-			                      where, (int)ev[i].type.len, ev[i].type.ptr,
-			                      k < sizeof kinds / sizeof kinds[0] ? kinds[k].def : "known type",
-			                      (int)ev[i].data->type.len, ev[i].data->type.ptr);
+			return lexc_call_fail(
+			        call, LEXC_INVALID_REQUEST,
+			        "%s$.data: an event of type %.*s takes a %s, not %.*s", where,
+			        (int)ev[i].type.len, ev[i].type.ptr,
+			        k < sizeof kinds / sizeof kinds[0] ? kinds[k].def : "known type",
+			        (int)ev[i].data->type.len, ev[i].data->type.ptr);
 		lexc_union data;
 		lexc_error err;
 		lexc_error_clear(&err);
@@ -145,8 +147,7 @@ lexc_status wh_publish(lexc_call *call, const wh_event_arg *ev, size_t n, const 
 	return LEXC_OK;
 }
 
-lexc_status wh_publish_ping(lexc_call *call, lexc_str id, lexc_str *event_id,
-                            lexc_str *message_id)
+lexc_status wh_publish_ping(lexc_call *call, lexc_str id, lexc_str *event_id, lexc_str *message_id)
 {
 	lexc_arena *a = lexc_call_arena(call);
 	int64_t now = wh_now_ms();

@@ -23,7 +23,6 @@ lexc_status wh_publish(lexc_call *call, const wh_event_arg *ev, size_t n, const 
 
 /* Publishes a ping to the caller's webhook `id`, due now: its event id and
  * webhook-id into *event_id and *message_id. Answers errors itself. */
-lexc_status wh_publish_ping(lexc_call *call, lexc_str id, lexc_str *event_id,
-                            lexc_str *message_id);
+lexc_status wh_publish_ping(lexc_call *call, lexc_str id, lexc_str *event_id, lexc_str *message_id);
 
 #endif /* WEBHOOKD_PUBLISH_H */

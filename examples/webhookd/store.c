@@ -84,7 +84,7 @@ const char *wh_format_name(wh_format f)
 
 const char *wh_outcome_name(wh_outcome o)
 {
-	static const char *const names[] = {"success", "retry",  "failed",
+	static const char *const names[] = {"success",  "retry", "failed",
 	                                    "disabled", "muted", "cancelled"};
 	return (unsigned)o < sizeof names / sizeof names[0] ? names[o] : NULL;
 }

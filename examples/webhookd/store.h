@@ -172,8 +172,8 @@ typedef struct wh_event_in {
 } wh_event_in;
 
 typedef struct wh_publish_out {
-	int64_t webhooks; /* deliveries it fans out to (of the first publish) */
-	bool duplicate;   /* the id was published within the dedup window */
+	int64_t webhooks;    /* deliveries it fans out to (of the first publish) */
+	bool duplicate;      /* the id was published within the dedup window */
 	lexc_str message_id; /* only_webhook: the delivery's webhook-id */
 } wh_publish_out;
 
@@ -182,10 +182,10 @@ typedef struct wh_job {
 	int64_t delivery;    /* the delivery's row */
 	lexc_str message_id; /* the webhook-id header */
 	lexc_str event_id;
-	uint32_t type;  /* WH_EVENT_* bit */
-	lexc_str body;  /* dev.lexc.webhookd.defs#event JSON */
+	uint32_t type; /* WH_EVENT_* bit */
+	lexc_str body; /* dev.lexc.webhookd.defs#event JSON */
 	lexc_str webhook_id, did;
-	int64_t tries;  /* attempts made in this series */
+	int64_t tries; /* attempts made in this series */
 } wh_job;
 
 /* What an attempt came to (dev.lexc.webhookd.defs#attempt's outcome). */
@@ -203,17 +203,17 @@ const char *wh_outcome_name(wh_outcome o); /* "success", "retry", ... */
 typedef struct wh_attempt {
 	int64_t delivery;
 	lexc_str webhook_id;
-	int64_t started_at;  /* ms */
+	int64_t started_at; /* ms */
 	int64_t duration_ms;
-	int status;          /* HTTP status; 0: no response */
+	int status;           /* HTTP status; 0: no response */
 	lexc_str error_class; /* "dns", "connect", ...; null on success */
 	lexc_str error;
-	lexc_str headers;    /* the response's header lines */
+	lexc_str headers; /* the response's header lines */
 	const void *body;
 	size_t body_len;
-	bool truncated;      /* the body was longer than what is kept */
-	wh_outcome outcome;  /* the store may turn a failure into DISABLED */
-	int64_t next_at;     /* WH_OUTCOME_RETRY: ms */
+	bool truncated;     /* the body was longer than what is kept */
+	wh_outcome outcome; /* the store may turn a failure into DISABLED */
+	int64_t next_at;    /* WH_OUTCOME_RETRY: ms */
 } wh_attempt;
 
 /* An attempt as the log keeps it. */
@@ -235,6 +235,12 @@ typedef struct wh_store wh_store;
  * WH_FAILED (never a secret). */
 typedef struct wh_store_ops {
 	void (*close)(wh_store *s);
+	/* A number that changes whenever a webhook or a secret changes (any
+	 * write but the outbox's own bookkeeping), so that delivery may cache
+	 * signing keys and know when to fetch them again. This process's
+	 * writes only: a store shared by several processes must return a
+	 * value that also moves for the others' (or a fresh one each call). */
+	uint64_t (*generation)(wh_store *s);
 
 	/* API keys. hash: SHA-256 of the key. */
 	wh_result (*key_create)(wh_store *s, const wh_api_key *key, const unsigned char hash[32],

@@ -269,7 +269,7 @@ void sq_bind_blob(sqlite3_stmt *st, int i, const void *p, size_t n)
  * `on_constraint`; anything else (or an injected failure in test builds)
  * is WH_FAILED. */
 wh_result sq_run(conn *c, enum stmt_id id, sqlite3_stmt *st, wh_result on_constraint,
-                     lexc_error *err)
+                 lexc_error *err)
 {
 	if (wh_test_fail(statements[id].name)) {
 		sqlite3_reset(st);
@@ -328,6 +328,11 @@ wh_result sq_tx_begin(sqlite_store *s, conn **out, lexc_error *err)
 /* Commits if r is WH_OK, else rolls back; the result of the whole. */
 wh_result sq_tx_end(sqlite_store *s, conn *c, wh_result r, lexc_error *err)
 {
+	return sq_tx_finish(s, c, r, true, err);
+}
+
+wh_result sq_tx_finish(sqlite_store *s, conn *c, wh_result r, bool changes_config, lexc_error *err)
+{
 	if (r == WH_OK) {
 		sqlite3_stmt *st = sq_stmt(c, STMT_COMMIT, err);
 		r = st != NULL ? sq_run(c, STMT_COMMIT, st, WH_FAILED, err) : WH_FAILED;
@@ -341,6 +346,8 @@ wh_result sq_tx_end(sqlite_store *s, conn *c, wh_result r, lexc_error *err)
 		if (st != NULL)
 			sqlite3_reset(st);
 	}
+	if (r == WH_OK && changes_config)
+		atomic_fetch_add(&s->generation, 1);
 	pthread_mutex_unlock(&s->write_lock);
 	return r;
 }
@@ -542,8 +549,8 @@ static int sq_exists(conn *c, enum stmt_id id, sqlite3_stmt *st, lexc_error *err
  * `size`-byte items; the count into *n. NULL (err set) if the query or the
  * arena failed. */
 static void *sq_collect(conn *c, enum stmt_id id, sqlite3_stmt *st, size_t size,
-                     bool (*read)(sqlite3_stmt *, lexc_arena *, void *), lexc_arena *a, size_t *n,
-                     lexc_error *err)
+                        bool (*read)(sqlite3_stmt *, lexc_arena *, void *), lexc_arena *a,
+                        size_t *n, lexc_error *err)
 {
 	size_t cap = 8, count = 0;
 	unsigned char *items = lexc_arena_alloc(a, cap * size);
@@ -1253,8 +1260,14 @@ static void store_close(wh_store *base)
 	free(s);
 }
 
+static uint64_t store_generation(wh_store *base)
+{
+	return atomic_load(&sq_store_of(base)->generation);
+}
+
 static const wh_store_ops sqlite_ops = {
         .close = store_close,
+        .generation = store_generation,
         .key_create = key_create,
         .key_lookup = key_lookup,
         .key_list = key_list,

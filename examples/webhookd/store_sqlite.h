@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 
 /* The statements, by name: the name is what WEBHOOKD_TEST_FAIL names and
  * what an error message says. Owner-generic statements take (webhook_id,
@@ -18,7 +19,7 @@
 #define WEBHOOK_COLUMNS                                                                            \
 	"id, did, url, events, status, prefix, suffix, name, description, rewrite, mute_words,"    \
 	" created_at, updated_at, last_triggered, error_count, secret_name"
-#define MANAGEMENT_STATEMENTS(X)                                                                              \
+#define MANAGEMENT_STATEMENTS(X)                                                                   \
 	X(BEGIN_WRITE, "BEGIN IMMEDIATE")                                                          \
 	X(BEGIN_READ, "BEGIN")                                                                     \
 	X(COMMIT, "COMMIT")                                                                        \
@@ -60,10 +61,12 @@
 	X(WEBHOOK_URL_TAKEN, "SELECT 1 FROM webhooks WHERE did = ?1 AND url = ?2 AND id <> ?3")    \
 	X(WEBHOOK_INSERT, "INSERT INTO webhooks (" WEBHOOK_COLUMNS ") VALUES (?1, ?2, ?3, ?4,"     \
 	                  " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")               \
-	X(WEBHOOK_GET, "SELECT " WEBHOOK_COLUMNS ", format FROM webhooks WHERE did = ?1 AND id = ?2")      \
-	X(WEBHOOK_PAGE, "SELECT " WEBHOOK_COLUMNS ", format FROM webhooks WHERE did = ?1 AND id > ?2"      \
-	                " AND (?3 IS NULL OR (status = 0) = ?3)"                                   \
-	                " AND (?4 = 0 OR (events & ?4) <> 0) ORDER BY id LIMIT ?5")                \
+	X(WEBHOOK_GET,                                                                             \
+	  "SELECT " WEBHOOK_COLUMNS ", format FROM webhooks WHERE did = ?1 AND id = ?2")           \
+	X(WEBHOOK_PAGE,                                                                            \
+	  "SELECT " WEBHOOK_COLUMNS ", format FROM webhooks WHERE did = ?1 AND id > ?2"            \
+	  " AND (?3 IS NULL OR (status = 0) = ?3)"                                                 \
+	  " AND (?4 = 0 OR (events & ?4) <> 0) ORDER BY id LIMIT ?5")                              \
 	X(WEBHOOK_UPDATE, "UPDATE webhooks SET url = ?3, events = ?4, status = ?5, prefix = ?6,"   \
 	                  " suffix = ?7, name = ?8, description = ?9, rewrite = ?10,"              \
 	                  " mute_words = ?11, updated_at = ?13 WHERE did = ?2 AND id = ?1")        \
@@ -144,7 +147,6 @@ enum stmt_id {
 	        STMT_COUNT_
 };
 
-
 typedef struct sqlite_store sqlite_store;
 
 /* One thread's connection. */
@@ -163,8 +165,8 @@ struct sqlite_store {
 	pthread_mutex_t write_lock;
 	pthread_mutex_t list_lock; /* guards conns */
 	conn *conns;
+	atomic_uint_fast64_t generation; /* moved by every committed write but the outbox's */
 };
-
 
 /* The delivery half (store_sqlite_outbox.c): wh_store_ops members. */
 wh_result sq_events_publish(wh_store *s, const wh_event_in *ev, size_t n, int64_t now,
@@ -202,6 +204,9 @@ lexc_str sq_col_str(sqlite3_stmt *st, int i, lexc_arena *a);
  * is WH_OK, else rolls back, and returns the result of the whole. */
 wh_result sq_tx_begin(sqlite_store *s, conn **out, lexc_error *err);
 wh_result sq_tx_end(sqlite_store *s, conn *c, wh_result r, lexc_error *err);
+/* sq_tx_end for the outbox: the generation (wh_store_ops.generation)
+ * moves only when changes_config says webhooks or secrets changed. */
+wh_result sq_tx_finish(sqlite_store *s, conn *c, wh_result r, bool changes_config, lexc_error *err);
 /* A read transaction (a consistent snapshot); end it with sq_read_end. */
 wh_result sq_read_begin(conn *c, lexc_error *err);
 void sq_read_end(conn *c);

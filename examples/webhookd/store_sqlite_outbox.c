@@ -48,8 +48,8 @@ static wh_result run_seq(conn *c, enum stmt_id id, int64_t seq, lexc_error *err)
 }
 
 /* The one delivery of a ping to its webhook. */
-static wh_result fan_out_one(conn *c, const wh_event_in *e, int64_t seq, int64_t now,
-                             lexc_arena *a, wh_publish_out *out, lexc_error *err)
+static wh_result fan_out_one(conn *c, const wh_event_in *e, int64_t seq, int64_t now, lexc_arena *a,
+                             wh_publish_out *out, lexc_error *err)
 {
 	sqlite3_stmt *st = sq_stmt(c, STMT_WEBHOOK_STATUS, err);
 	if (st == NULL)
@@ -129,7 +129,7 @@ wh_result sq_events_publish(wh_store *base, const wh_event_in *ev, size_t n, int
 	wh_result r = sq_tx_begin(s, &c, err);
 	for (size_t i = 0; r == WH_OK && i < n; i++)
 		r = publish_one(c, &ev[i], now, dedup_ms, a, &out[i], err);
-	return sq_tx_end(s, c, r, err);
+	return sq_tx_finish(s, c, r, false, err);
 }
 
 /* Claiming --------------------------------------------------------------------- */
@@ -149,7 +149,7 @@ wh_result sq_outbox_recover(wh_store *base, int64_t now, int64_t *recovered, lex
 		r = sq_run(c, STMT_OUTBOX_RECOVER, st, WH_FAILED, err);
 		*recovered = r == WH_OK ? sqlite3_changes(c->db) : 0;
 	}
-	return sq_tx_end(s, c, r, err);
+	return sq_tx_finish(s, c, r, false, err);
 }
 
 /* Fills in the event half of a claimed job. */
@@ -214,7 +214,7 @@ wh_result sq_outbox_claim(wh_store *base, int64_t now, size_t max, lexc_arena *a
 	}
 	for (size_t i = 0; r == WH_OK && i < count; i++)
 		r = load_job(c, events[i], a, &jobs[i], err);
-	r = sq_tx_end(s, c, r, err);
+	r = sq_tx_finish(s, c, r, false, err);
 	if (r != WH_OK)
 		return r;
 	*out = jobs;
@@ -298,7 +298,8 @@ static wh_result webhook_after(conn *c, wh_attempt *at, int64_t now, int64_t dis
 			return WH_FAILED;
 		if (since != 0 && now - since >= disable_after_ms) {
 			at->outcome = WH_OUTCOME_DISABLED;
-			at->error = LEXC_STR("only failures for the configured window: webhook disabled");
+			at->error = LEXC_STR(
+			        "only failures for the configured window: webhook disabled");
 		}
 	}
 	if ((st = sq_stmt(c, STMT_WEBHOOK_FAILED, err)) == NULL)
@@ -317,9 +318,9 @@ static wh_result webhook_after(conn *c, wh_attempt *at, int64_t now, int64_t dis
 }
 
 static wh_result complete_one(conn *c, wh_attempt *at, int64_t now, int64_t disable_after_ms,
-                              lexc_error *err)
+                              bool webhook_done, lexc_error *err)
 {
-	wh_result r = webhook_after(c, at, now, disable_after_ms, err);
+	wh_result r = webhook_done ? WH_OK : webhook_after(c, at, now, disable_after_ms, err);
 	if (r != WH_OK)
 		return r;
 	sqlite3_stmt *st = sq_stmt(c, STMT_DELIVERY_DONE, err);
@@ -362,9 +363,27 @@ wh_result sq_outbox_complete(wh_store *base, wh_attempt *at, size_t n, int64_t n
 	sqlite_store *s = sq_store_of(base);
 	conn *c;
 	wh_result r = sq_tx_begin(s, &c, err);
-	for (size_t i = 0; r == WH_OK && i < n; i++)
-		r = complete_one(c, &at[i], now, disable_after_ms, err);
-	return sq_tx_end(s, c, r, err);
+	bool disabled = false;
+	/* One lastTriggered per webhook and batch is enough: the last
+	 * success of a batch is at `now` like the others. */
+	lexc_str succeeded[64];
+	size_t n_succeeded = 0;
+	for (size_t i = 0; r == WH_OK && i < n; i++) {
+		bool again = false;
+		if (at[i].outcome == WH_OUTCOME_SUCCESS) {
+			for (size_t k = 0; k < n_succeeded && !again; k++)
+				again = lexc_str_eq(succeeded[k], at[i].webhook_id);
+			if (!again && n_succeeded < sizeof succeeded / sizeof succeeded[0])
+				succeeded[n_succeeded++] = at[i].webhook_id;
+		} else {
+			for (size_t k = 0; k < n_succeeded; k++)
+				if (lexc_str_eq(succeeded[k], at[i].webhook_id))
+					succeeded[k--] = succeeded[--n_succeeded];
+		}
+		r = complete_one(c, &at[i], now, disable_after_ms, again, err);
+		disabled = disabled || at[i].outcome == WH_OUTCOME_DISABLED;
+	}
+	return sq_tx_finish(s, c, r, disabled, err);
 }
 
 /* The attempt log --------------------------------------------------------------- */
@@ -461,5 +480,5 @@ wh_result sq_redeliver(wh_store *base, lexc_str did, lexc_str event_id, lexc_str
 		sqlite3_bind_int64(st, 2, now);
 		r = sq_run(c, STMT_REDELIVER, st, WH_FAILED, err);
 	}
-	return sq_tx_end(s, c, r, err);
+	return sq_tx_finish(s, c, r, false, err);
 }

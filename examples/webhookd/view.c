@@ -239,10 +239,11 @@ void wh_view_attempt(lexc_arena *a, const wh_attempt_row *r, dev_lexc_webhookd_d
 	if (r->next_at != 0)
 		dev_lexc_webhookd_defs__attempt__set_nextAttemptAt(out, wh_datetime(a, r->next_at));
 	if (r->headers.ptr != NULL && r->headers.len > 0)
-		dev_lexc_webhookd_defs__attempt__set_responseHeaders(out,
-		                                                     valid_text(a, r->headers, 8192));
+		dev_lexc_webhookd_defs__attempt__set_responseHeaders(
+		        out, valid_text(a, r->headers, 8192));
 	if (r->body.ptr != NULL && r->body.len > 0)
-		dev_lexc_webhookd_defs__attempt__set_responseBody(out, valid_text(a, r->body, 20000));
+		dev_lexc_webhookd_defs__attempt__set_responseBody(out,
+		                                                  valid_text(a, r->body, 20000));
 	if (r->truncated)
 		dev_lexc_webhookd_defs__attempt__set_responseTruncated(out, true);
 }

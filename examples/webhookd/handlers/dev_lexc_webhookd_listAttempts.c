@@ -54,8 +54,8 @@ dev_lexc_webhookd_listAttempts__handle(lexc_call *call,
 		char digits[24];
 		if (!wh_cursor_parse(svc->keys, did, params->cursor, a, &pos) || pos.len == 0 ||
 		    pos.len >= sizeof digits)
-			return dev_lexc_webhookd_listAttempts__error_InvalidCursor(call,
-			                                                           "invalid cursor");
+			return dev_lexc_webhookd_listAttempts__error_InvalidCursor(
+			        call, "invalid cursor");
 		memcpy(digits, pos.ptr, pos.len);
 		digits[pos.len] = '\0';
 		before = strtoll(digits, NULL, 10);
@@ -65,8 +65,9 @@ dev_lexc_webhookd_listAttempts__handle(lexc_call *call,
 	bool more;
 	lexc_error err;
 	lexc_error_clear(&err);
-	wh_result r = svc->store->ops->attempt_list(svc->store, did, webhook, event, before,
-	                                            (size_t)params->limit, a, &rows, &n, &more, &err);
+	wh_result r =
+	        svc->store->ops->attempt_list(svc->store, did, webhook, event, before,
+	                                      (size_t)params->limit, a, &rows, &n, &more, &err);
 	if (r != WH_OK)
 		return wh_fail(call, r, &err, "WebhookNotFound");
 	dev_lexc_webhookd_defs__attempt *items = lexc_arena_calloc(a, n ? n : 1, sizeof *items);
@@ -77,8 +78,8 @@ dev_lexc_webhookd_listAttempts__handle(lexc_call *call,
 	dev_lexc_webhookd_listAttempts__output__set_attempts(output, items, n);
 	if (more)
 		dev_lexc_webhookd_listAttempts__output__set_cursor(
-		        output, wh_cursor_make(svc->keys, did,
-		                               lexc_str_printf(a, "%lld", (long long)rows[n - 1].seq),
-		                               a));
+		        output,
+		        wh_cursor_make(svc->keys, did,
+		                       lexc_str_printf(a, "%lld", (long long)rows[n - 1].seq), a));
 	return LEXC_OK;
 }
