@@ -423,6 +423,153 @@ START_TEST(injected_failures)
 }
 END_TEST
 
+/* The outbox: fan-out to active webhooks of the type, the idempotency
+ * window, claims that recover after a crash, outcomes and their effect on
+ * the webhook (errorCount, lastTriggered, the disable window), and a
+ * failed publish that writes nothing. */
+static wh_event_in event(lexc_str did, const char *id, uint32_t type)
+{
+	return (wh_event_in){
+	        .did = did, .id = lexc_str_copy(&a, id), .type = type, .body = LEXC_STR("{}")};
+}
+
+START_TEST(outbox)
+{
+	wh_webhook w1 = webhook(A, "https://x.test/1", 1), w2 = webhook(A, "https://x.test/2", 1),
+	           w3 = webhook(A, "https://x.test/3", 1), wb = webhook(B, "https://x.test/b", 1);
+	w1.status = w2.status = wb.status = WH_STATUS_ACTIVE;
+	w2.events = WH_EVENT_LIVESTREAM; /* not chat */
+	w3.status = WH_STATUS_SUSPENDED; /* not active */
+	ck_assert_int_eq(create(&w1, 50), WH_OK);
+	ck_assert_int_eq(create(&w2, 50), WH_OK);
+	ck_assert_int_eq(create(&w3, 50), WH_OK);
+	ck_assert_int_eq(create(&wb, 50), WH_OK);
+	const int64_t day = 86400000;
+
+	wh_event_in ev[2] = {event(A, "e1", WH_EVENT_CHAT), event(A, "e2", WH_EVENT_LIVESTREAM)};
+	wh_publish_out out[2];
+	ck_assert_int_eq(s->ops->events_publish(s, ev, 2, 1000, day, &a, out, &err), WH_OK);
+	ck_assert_int_eq(out[0].webhooks, 1); /* w1 only: w2 wants livestream, w3 is suspended */
+	ck_assert_int_eq(out[1].webhooks, 1);
+	ck_assert(!out[0].duplicate);
+	/* The same id within the window: a duplicate, nothing stored. */
+	ck_assert_int_eq(s->ops->events_publish(s, ev, 1, 2000, day, &a, out, &err), WH_OK);
+	ck_assert(out[0].duplicate);
+	ck_assert_int_eq(out[0].webhooks, 1);
+	int64_t depth;
+	ck_assert_int_eq(s->ops->outbox_depth(s, &depth, &err), WH_OK);
+	ck_assert_int_eq(depth, 2);
+
+	/* A failed publish of two writes neither. */
+	setenv("WEBHOOKD_TEST_FAIL", "DELIVERY_FANOUT", 1);
+	wh_event_in two[2] = {event(A, "f1", WH_EVENT_CHAT), event(A, "f2", WH_EVENT_CHAT)};
+	ck_assert_int_eq(s->ops->events_publish(s, two, 2, 3000, day, &a, out, &err), WH_FAILED);
+	unsetenv("WEBHOOKD_TEST_FAIL");
+	ck_assert_int_eq(s->ops->outbox_depth(s, &depth, &err), WH_OK);
+	ck_assert_int_eq(depth, 2);
+
+	/* Claimed deliveries are this process's; a restart makes them due. */
+	wh_job *jobs;
+	size_t n;
+	ck_assert_int_eq(s->ops->outbox_claim(s, 5000, 10, &a, &jobs, &n, &err), WH_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(s->ops->outbox_claim(s, 5000, 10, &a, &jobs, &n, &err), WH_OK);
+	ck_assert_uint_eq(n, 0);
+	int64_t recovered;
+	ck_assert_int_eq(s->ops->outbox_recover(s, 6000, &recovered, &err), WH_OK);
+	ck_assert_int_eq(recovered, 2);
+	ck_assert_int_eq(s->ops->outbox_claim(s, 6000, 10, &a, &jobs, &n, &err), WH_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert(jobs[0].did.ptr != NULL && lexc_str_eq(jobs[0].did, A));
+
+	/* The claim's order is the store's: name the two webhooks by job. */
+	lexc_str h0 = jobs[0].webhook_id, h1 = jobs[1].webhook_id;
+	ck_assert(!lexc_str_eq(h0, h1));
+	/* A retry comes back when due; a success resets errorCount. */
+	wh_attempt at = {.delivery = jobs[0].delivery,
+	                 .webhook_id = jobs[0].webhook_id,
+	                 .started_at = 6000,
+	                 .status = 500,
+	                 .error_class = LEXC_STR("http"),
+	                 .outcome = WH_OUTCOME_RETRY,
+	                 .next_at = 9000};
+	ck_assert_int_eq(s->ops->outbox_complete(s, &at, 1, 6000, 5 * day, &err), WH_OK);
+	wh_webhook got;
+	ck_assert_int_eq(s->ops->webhook_get(s, A, h0, &a, &got, &err), WH_OK);
+	ck_assert_int_eq(got.error_count, 1);
+	int64_t due;
+	ck_assert_int_eq(s->ops->outbox_next_due(s, &due, &err), WH_OK);
+	ck_assert_int_eq(due, 9000);
+	wh_job *again;
+	ck_assert_int_eq(s->ops->outbox_claim(s, 8999, 10, &a, &again, &n, &err), WH_OK);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(s->ops->outbox_claim(s, 9000, 10, &a, &again, &n, &err), WH_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(again[0].tries, 1);
+	at = (wh_attempt){.delivery = again[0].delivery,
+	                  .webhook_id = again[0].webhook_id,
+	                  .started_at = 9000,
+	                  .status = 200,
+	                  .outcome = WH_OUTCOME_SUCCESS};
+	ck_assert_int_eq(s->ops->outbox_complete(s, &at, 1, 9001, 5 * day, &err), WH_OK);
+	ck_assert_int_eq(s->ops->webhook_get(s, A, h0, &a, &got, &err), WH_OK);
+	ck_assert_int_eq(got.error_count, 0);
+	ck_assert_int_eq(got.last_triggered, 9001);
+
+	/* The log, newest first, by webhook; not another DID's. */
+	wh_attempt_row *rows;
+	bool more;
+	ck_assert_int_eq(s->ops->attempt_list(s, A, h0, lexc_str_borrow(NULL), 0, 10, &a, &rows, &n,
+	                                      &more, &err),
+	                 WH_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(rows[0].outcome, WH_OUTCOME_SUCCESS);
+	ck_assert_int_eq(rows[0].number, 2);
+	ck_assert_int_eq(rows[1].status, 500);
+	ck_assert_int_eq(s->ops->attempt_list(s, B, h0, lexc_str_borrow(NULL), 0, 10, &a, &rows, &n,
+	                                      &more, &err),
+	                 WH_OK);
+	ck_assert_uint_eq(n, 0);
+
+	/* Only failures for the window: the next failure disables it. */
+	uint64_t gen = s->ops->generation(s);
+	at = (wh_attempt){.delivery = jobs[1].delivery,
+	                  .webhook_id = jobs[1].webhook_id,
+	                  .started_at = 10000,
+	                  .status = 503,
+	                  .outcome = WH_OUTCOME_RETRY,
+	                  .next_at = 20000};
+	ck_assert_int_eq(s->ops->outbox_complete(s, &at, 1, 10000, 5 * day, &err), WH_OK);
+	ck_assert_int_eq(at.outcome, WH_OUTCOME_RETRY);
+	ck_assert_int_eq(s->ops->outbox_claim(s, 20000, 10, &a, &jobs, &n, &err), WH_OK);
+	ck_assert_uint_eq(n, 1);
+	at = (wh_attempt){.delivery = jobs[0].delivery,
+	                  .webhook_id = jobs[0].webhook_id,
+	                  .started_at = 10000 + 5 * day,
+	                  .status = 503,
+	                  .outcome = WH_OUTCOME_RETRY,
+	                  .next_at = 20000 + 5 * day};
+	ck_assert_int_eq(s->ops->outbox_complete(s, &at, 1, 10000 + 5 * day, 5 * day, &err), WH_OK);
+	ck_assert_int_eq(at.outcome, WH_OUTCOME_DISABLED);
+	ck_assert_int_eq(s->ops->webhook_get(s, A, h1, &a, &got, &err), WH_OK);
+	ck_assert_int_eq(got.status, WH_STATUS_SUSPENDED);
+	ck_assert_int_eq(got.error_count, 2);
+	ck_assert_uint_ne(s->ops->generation(s), gen); /* delivery must refetch */
+
+	/* After the window the id is free again. */
+	ev[0] = event(A, "e1", WH_EVENT_CHAT);
+	ck_assert_int_eq(s->ops->events_publish(s, ev, 1, 1000 + day, day, &a, out, &err), WH_OK);
+	ck_assert(!out[0].duplicate);
+
+	/* Deleting a webhook deletes its pending deliveries. */
+	ck_assert_int_eq(s->ops->outbox_depth(s, &depth, &err), WH_OK);
+	ck_assert_int_eq(s->ops->webhook_delete(s, A, w1.id, &err), WH_OK);
+	int64_t after;
+	ck_assert_int_eq(s->ops->outbox_depth(s, &after, &err), WH_OK);
+	ck_assert_int_lt(after, depth);
+}
+END_TEST
+
 START_TEST(reopen_and_migrations)
 {
 	wh_webhook w = webhook(A, "https://x.test/p", 1);
@@ -483,6 +630,7 @@ static Suite *store_suite(void)
 	tcase_add_test(t, pages);
 	tcase_add_test(t, limit_under_threads);
 	tcase_add_test(t, injected_failures);
+	tcase_add_test(t, outbox);
 	tcase_add_test(t, reopen_and_migrations);
 	suite_add_tcase(su, t);
 	return su;
