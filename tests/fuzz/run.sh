@@ -88,6 +88,16 @@ for u in https://hooks.example.test/a http://127.0.0.1:9/x 'https://[::ffff:10.0
 done
 targets="$targets fuzz_webhookd_url"
 
+# libwhsig's verify: the spec's vector and variations of its header.
+dir="$builddir/fuzz-corpus/fuzz_whsig_verify"
+mkdir -p "$dir"
+i=0
+for h in 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=' 'v1a,abc v2,x v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=' 'v1,' 'v1,g0hM9SsE'; do
+	i=$((i + 1))
+	printf 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\nmsg_p5jXN8AQM9LWM0D4loKWxJek\n1614265330\n%s\n{"test": 2432232314}' "$h" >"$dir/seed-$i"
+done
+targets="$targets fuzz_whsig_verify"
+
 # Decoders: a selector byte, then a record or input (see fuzz_decode.c).
 dir="$builddir/fuzz-corpus/fuzz_decode"
 mkdir -p "$dir"
