@@ -11,6 +11,7 @@ need_node
 # memory errors on the recovery paths, and memcheck is some 30 times slower.
 if [ -n "${LEXC_WRAPPER:-}" ]; then
 	events=${WEBHOOKD_CRASH_EVENTS:-1000}
+	kills=${WEBHOOKD_CRASH_KILLS:-3}
 else
 	events=${WEBHOOKD_CRASH_EVENTS:-10000}
 fi
