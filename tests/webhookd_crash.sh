@@ -15,7 +15,7 @@ if [ -n "${LEXC_WRAPPER:-}" ]; then
 else
 	events=${WEBHOOKD_CRASH_EVENTS:-10000}
 fi
-kills=${WEBHOOKD_CRASH_KILLS:-12}
+kills=${kills:-${WEBHOOKD_CRASH_KILLS:-12}}
 tmp=$(mktemp -d)
 pid=
 rpid=
