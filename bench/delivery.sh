@@ -25,6 +25,7 @@ tmp=$(mktemp -d)
 pids=""
 trap 'for p in $pids; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"' EXIT
 export LD_LIBRARY_PATH="$builddir/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+. "$srcdir/bench/lib.sh"
 
 receiver_start() { # receiver_start NAME: sets $rport, $rpid
 	"$receiver" --port 0 --port-file "$tmp/$1.port" --stats "$tmp/$1.stats" --threads 1 \
@@ -46,15 +47,8 @@ webhookd_start() { # webhookd_start NAME HOOKS: sets $base, $key
 	data="$tmp/$1-data"
 	"$webhookd" key create --data-dir "$data" --did did:plc:bench >"$tmp/user.key" 2>/dev/null
 	key=$("$webhookd" key create --data-dir "$data" --did did:web:op.example.com --operator 2>/dev/null)
-	"$webhookd" serve --data-dir "$data" --listen 127.0.0.1:0 --allow-net 127.0.0.0/8 \
-		--concurrency 256 --per-webhook 64 >/dev/null 2>"$tmp/$1.log" &
-	pids="$pids $!"
-	port=
-	for _ in $(seq 1 200); do
-		port=$(sed -n 's|^lexc: listening on http://[^ ]*:\([0-9]*\)/xrpc/$|\1|p' "$tmp/$1.log")
-		[ -n "$port" ] && break
-		sleep 0.05
-	done
+	bench_start "$tmp/$1.log" "$webhookd" serve --data-dir "$data" --listen 127.0.0.1:0 \
+		--allow-net 127.0.0.0/8 --concurrency 256 --per-webhook 64
 	base="http://127.0.0.1:$port"
 	for i in $(seq 1 "$2"); do
 		curl -sf -o /dev/null -H "Authorization: Bearer $(cat "$tmp/user.key")" \

@@ -20,21 +20,7 @@ tmp=$(mktemp -d)
 pids=""
 trap 'for p in $pids; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"' EXIT
 export LD_LIBRARY_PATH="$builddir/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-
-start() { # start LOG PROGRAM ARGS...: sets $port
-	log=$1
-	shift
-	"$@" >/dev/null 2>"$log" &
-	pids="$pids $!"
-	port=
-	for _ in $(seq 1 200); do
-		port=$(sed -n 's|^lexc: listening on http://[^ ]*:\([0-9]*\)/xrpc/$|\1|p' "$log")
-		[ -n "$port" ] && return 0
-		sleep 0.05
-	done
-	echo "$* did not start: $(cat "$log")" >&2
-	exit 1
-}
+. "$srcdir/bench/lib.sh"
 
 # wrk_row NAME WRK-ARGS...: one measured run as a table row.
 wrk_row() {
@@ -52,7 +38,7 @@ wrk_row() {
 echo "wrk -t1 -c$conns -d${seconds}s on 127.0.0.1; $(nproc) cores shared by server and wrk"
 printf '%-44s %12s %10s %10s\n' "server and method" "requests/s" p50 p99
 
-start "$tmp/hello.log" "$hello" --port 0 --threads "$(nproc)"
+bench_start "$tmp/hello.log" "$hello" --port 0 --threads "$(nproc)"
 hello_port=$port
 wrk -t1 -c"$conns" -d2s "http://127.0.0.1:$hello_port/xrpc/com.example.hello.greet?name=bench" >/dev/null
 wrk_row "hello: greet (in memory)" "http://127.0.0.1:$hello_port/xrpc/com.example.hello.greet?name=bench"
@@ -61,7 +47,7 @@ for sync in normal full; do
 	data="$tmp/data-$sync"
 	key=$("$webhookd" key create --data-dir "$data" --did did:plc:bench 2>/dev/null)
 	lkey=$("$webhookd" key create --data-dir "$data" --did did:plc:lister 2>/dev/null)
-	start "$tmp/webhookd-$sync.log" "$webhookd" serve --data-dir "$data" --listen 127.0.0.1:0 \
+	bench_start "$tmp/webhookd-$sync.log" "$webhookd" serve --data-dir "$data" --listen 127.0.0.1:0 \
 		--max-webhooks 1000000 --sync "$sync" --allow-net 127.0.0.0/8
 	wpid=$!
 	base="http://127.0.0.1:$port/xrpc"

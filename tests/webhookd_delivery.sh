@@ -17,15 +17,7 @@ trap 'for p in $pid $rpid; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$t
 data="$tmp/data"
 fail() { echo "FAIL: $*"; exit 1; }
 
-"$LEXC_BUILDDIR/tests/webhook_receiver" --port 0 --port-file "$tmp/recv.port" \
-	--log "$tmp/recv.log" --threads 0 >"$tmp/recv.out" 2>&1 &
-rpid=$!
-for _ in $(seq 1 200); do
-	[ -s "$tmp/recv.port" ] && break
-	sleep 0.05
-done
-[ -s "$tmp/recv.port" ] || fail "the receiver did not start: $(cat "$tmp/recv.out")"
-rport=$(cat "$tmp/recv.port")
+wh_receiver "$tmp"
 
 key_user=$(wh_key "$data" did:plc:alice)
 key_op=$(wh_key "$data" did:web:host.example.com --operator)

@@ -28,3 +28,22 @@ wh_serve() {
 	serve "$log" "$WEBHOOKD" serve --data-dir "$dir" --listen 127.0.0.1:0 "$@"
 	base="http://127.0.0.1:$port"
 }
+
+# wh_receiver DIR: starts tests/webhook_receiver on a free port of
+# 127.0.0.1 (a thread per connection), logging each request to
+# DIR/recv.log; sets $rpid and $rport, or fails the test.
+wh_receiver() {
+	rdir=$1
+	"$LEXC_BUILDDIR/tests/webhook_receiver" --port 0 --port-file "$rdir/recv.port" \
+		--log "$rdir/recv.log" --threads 0 >"$rdir/recv.out" 2>&1 &
+	rpid=$!
+	for _ in $(seq 1 200); do
+		[ -s "$rdir/recv.port" ] && break
+		sleep 0.05
+	done
+	if [ ! -s "$rdir/recv.port" ]; then
+		echo "FAIL: the receiver did not start: $(cat "$rdir/recv.out")"
+		exit 1
+	fi
+	rport=$(cat "$rdir/recv.port")
+}

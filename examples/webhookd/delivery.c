@@ -81,6 +81,14 @@ bool wh_schedule_parse(const char *s, int64_t *out, size_t *n)
 	return count > 0;
 }
 
+/* A webhook as loaded from the store, shared by the slots that deliver
+ * to it: freed when the last of them and its hook let go. */
+typedef struct webhook_snap {
+	size_t refs;
+	lexc_arena arena;
+	wh_webhook w;
+} webhook_snap;
+
 /* A webhook with deliveries in this process: its transfers and queue. */
 typedef struct hook {
 	struct hook *next; /* bucket chain */
@@ -97,13 +105,18 @@ typedef struct hook {
 	int64_t valid_until; /* ms; 0: until the generation moves */
 	whsig_key keys[WH_MAX_RETIRED + 1];
 	size_t n_keys;
+	/* Its row, kept while the store's generation is unchanged: a status,
+	 * URL or transform change moves the generation. */
+	webhook_snap *snap;
+	uint64_t snap_generation;
 } hook;
 
 typedef struct slot {
 	struct slot *next; /* free list or its hook's queue */
 	lexc_arena arena;  /* everything of this delivery; reset when recorded */
 	wh_job job;
-	wh_webhook webhook;
+	wh_webhook webhook; /* points into snap */
+	webhook_snap *snap;
 	hook *hook;
 	lexc_str body;
 	wh_outcome early; /* decided before sending (muted, cancelled) */
@@ -186,6 +199,45 @@ static hook *hook_get(wh_deliverer *d, lexc_str id)
 	return h;
 }
 
+static void snap_release(webhook_snap *p)
+{
+	if (p != NULL && --p->refs == 0) {
+		lexc_arena_free(&p->arena);
+		free(p);
+	}
+}
+
+/* The webhook of job j as the store has it now, with a reference for the
+ * caller: the hook's snapshot while the generation holds, else loaded. */
+static wh_result hook_webhook(wh_deliverer *d, hook *h, const wh_job *j, webhook_snap **out,
+                              lexc_error *err)
+{
+	wh_store *st = d->svc->store;
+	uint64_t gen = st->ops->generation(st); /* before the load: a write during it reloads */
+	if (h->snap == NULL || h->snap_generation != gen) {
+		webhook_snap *p = calloc(1, sizeof *p);
+		if (p == NULL) {
+			lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
+			return WH_FAILED;
+		}
+		lexc_arena_init(&p->arena);
+		wh_result r =
+		        st->ops->webhook_get(st, j->did, j->webhook_id, &p->arena, &p->w, err);
+		if (r != WH_OK) {
+			lexc_arena_free(&p->arena);
+			free(p);
+			return r;
+		}
+		p->refs = 1;
+		snap_release(h->snap);
+		h->snap = p;
+		h->snap_generation = gen;
+	}
+	h->snap->refs++;
+	*out = h->snap;
+	return WH_OK;
+}
+
 /* Drops a slot's reference; frees the hook when no slot points to it. */
 static void hook_release(wh_deliverer *d, hook *h)
 {
@@ -198,6 +250,7 @@ static void hook_release(wh_deliverer *d, hook *h)
 			break;
 		}
 	OPENSSL_cleanse(h->keys, sizeof h->keys);
+	snap_release(h->snap);
 	free(h->id);
 	free(h);
 }
@@ -608,6 +661,8 @@ static void slot_free(wh_deliverer *d, slot *s)
 	curl_slist_free_all(s->headers);
 	curl_slist_free_all(s->resolve);
 	s->headers = s->resolve = NULL;
+	snap_release(s->snap);
+	s->snap = NULL;
 	hook *h = s->hook;
 	s->hook = NULL;
 	lexc_arena_reset(&s->arena);
@@ -661,8 +716,8 @@ static void record(wh_deliverer *d)
 	d->n_done = 0;
 }
 
-/* Prepares a claimed job in slot s: its webhook and its body, or an
- * outcome without sending (muted, cancelled). */
+/* Prepares a claimed job in slot s, whose hook is set: its webhook and
+ * its body, or an outcome without sending (muted, cancelled). */
 static void prepare(wh_deliverer *d, slot *s, const wh_job *j)
 {
 	s->job = *j;
@@ -678,9 +733,13 @@ static void prepare(wh_deliverer *d, slot *s, const wh_job *j)
 	s->net = &d->svc->net;
 	lexc_error err;
 	lexc_error_clear(&err);
-	wh_store *st = d->svc->store;
-	wh_result r = st->ops->webhook_get(st, s->job.did, s->job.webhook_id, &s->arena,
-	                                   &s->webhook, &err);
+	wh_result r = WH_FAILED;
+	if (s->hook == NULL)
+		lexc_error_set(&err, LEXC_NO_MEMORY, "out of memory");
+	else
+		r = hook_webhook(d, s->hook, &s->job, &s->snap, &err);
+	if (r == WH_OK)
+		s->webhook = s->snap->w;
 	bool muted = false;
 	if (r == WH_NOT_FOUND || (r == WH_OK && s->webhook.status == WH_STATUS_ARCHIVED) ||
 	    (r == WH_OK && s->webhook.status != WH_STATUS_ACTIVE && j->type != WH_EVENT_PING)) {
@@ -725,6 +784,10 @@ static size_t claim(wh_deliverer *d, lexc_arena *a)
 		d->free_slots = s->next;
 		d->n_free--;
 		atomic_fetch_add(&d->claimed, 1);
+		hook *h = hook_get(d, jobs[i].webhook_id);
+		s->hook = h;
+		if (h != NULL)
+			h->refs++;
 		prepare(d, s, &jobs[i]);
 		if (s->decided && s->early == WH_OUTCOME_RETRY) {
 			int64_t made = s->job.tries + 1;
@@ -738,13 +801,6 @@ static size_t claim(wh_deliverer *d, lexc_arena *a)
 			finish(d, s, CURLE_OK, NULL);
 			continue;
 		}
-		hook *h = hook_get(d, s->job.webhook_id);
-		if (h == NULL) { /* out of memory: leave it claimed for the next start */
-			fprintf(stderr, "webhookd: out of memory\n");
-			continue;
-		}
-		s->hook = h;
-		h->refs++;
 		s->next = NULL;
 		if (h->tail != NULL)
 			h->tail->next = s;
@@ -920,12 +976,15 @@ void wh_deliverer_stop(wh_deliverer *d)
 		curl_easy_cleanup(s->easy);
 		curl_slist_free_all(s->headers);
 		curl_slist_free_all(s->resolve);
+		snap_release(s->snap);
 		lexc_arena_free(&s->arena);
 	}
 	curl_multi_cleanup(d->multi);
 	for (size_t b = 0; b < HOOK_BUCKETS; b++)
 		for (hook *h = d->hooks[b], *next; h != NULL; h = next) {
 			next = h->next;
+			OPENSSL_cleanse(h->keys, sizeof h->keys);
+			snap_release(h->snap);
 			free(h->id);
 			free(h);
 		}

@@ -9,55 +9,41 @@
 /* How long an eventId stays taken: Svix's one day. */
 enum { DEDUP_MS = 24 * 3600 * 1000 };
 
+#include <stddef.h>
+
+#define KIND_(type, name, bit)                                                                     \
+	{                                                                                          \
+		type, "dev.lexc.webhookd.defs#" #name, bit,                                        \
+		        dev_lexc_webhookd_defs__event__data__kind_##name,                          \
+		        offsetof(dev_lexc_webhookd_defs__##name, has_content)                      \
+	}
+
+/* The event types: the $type their data must have, the union variant that
+ * carries it in the #event envelope, and where its has_content flag is. */
 static const struct {
 	const char *type; /* the event's type */
 	const char *def;  /* its data's $type */
 	uint32_t bit;
+	int kind;
+	size_t has_content;
 } kinds[] = {
-        {"chat", "dev.lexc.webhookd.defs#chat", WH_EVENT_CHAT},
-        {"livestream", "dev.lexc.webhookd.defs#livestream", WH_EVENT_LIVESTREAM},
-        {"follow", "dev.lexc.webhookd.defs#follow", WH_EVENT_FOLLOW},
-        {"mention", "dev.lexc.webhookd.defs#mention", WH_EVENT_MENTION},
-        {"stream.received", "dev.lexc.webhookd.defs#streamReceived", WH_EVENT_STREAM_RECEIVED},
+        KIND_("chat", chat, WH_EVENT_CHAT),
+        KIND_("livestream", livestream, WH_EVENT_LIVESTREAM),
+        KIND_("follow", follow, WH_EVENT_FOLLOW),
+        KIND_("mention", mention, WH_EVENT_MENTION),
+        KIND_("stream.received", streamReceived, WH_EVENT_STREAM_RECEIVED),
 };
+#undef KIND_
 
-/* The stored form of the event: its data with `content` cleared (webhookd
- * sets it per webhook), in an #event envelope. */
-static bool set_data(lexc_union *u, uint32_t bit, void *value)
+/* The stored form of the event k: its data with `content` cleared
+ * (webhookd sets it per webhook), as the envelope's union variant. */
+static void set_data(lexc_union *u, size_t k, void *value)
 {
-	switch (bit) {
-	case WH_EVENT_CHAT: {
-		dev_lexc_webhookd_defs__chat *x = value;
-		x->has_content = false;
-		dev_lexc_webhookd_defs__event__data__set_chat(u, x);
-		return true;
-	}
-	case WH_EVENT_LIVESTREAM: {
-		dev_lexc_webhookd_defs__livestream *x = value;
-		x->has_content = false;
-		dev_lexc_webhookd_defs__event__data__set_livestream(u, x);
-		return true;
-	}
-	case WH_EVENT_FOLLOW: {
-		dev_lexc_webhookd_defs__follow *x = value;
-		x->has_content = false;
-		dev_lexc_webhookd_defs__event__data__set_follow(u, x);
-		return true;
-	}
-	case WH_EVENT_MENTION: {
-		dev_lexc_webhookd_defs__mention *x = value;
-		x->has_content = false;
-		dev_lexc_webhookd_defs__event__data__set_mention(u, x);
-		return true;
-	}
-	case WH_EVENT_STREAM_RECEIVED: {
-		dev_lexc_webhookd_defs__streamReceived *x = value;
-		x->has_content = false;
-		dev_lexc_webhookd_defs__event__data__set_streamReceived(u, x);
-		return true;
-	}
-	}
-	return false;
+	*(bool *)((char *)value + kinds[k].has_content) = false;
+	u->kind = kinds[k].kind;
+	u->value = value;
+	u->type = lexc_str_borrow(kinds[k].def);
+	u->raw = lexc_str_borrow(NULL);
 }
 
 static bool envelope(lexc_arena *a, lexc_str type, int64_t now, lexc_union *data, lexc_str *out,
@@ -127,8 +113,8 @@ lexc_status wh_publish(lexc_call *call, const wh_event_arg *ev, size_t n, const 
 		lexc_error_clear(&err);
 		in[i].did = ev[i].did;
 		in[i].type = kinds[k].bit;
-		if (!set_data(&data, kinds[k].bit, ev[i].data->value) ||
-		    !envelope(a, ev[i].type, now, &data, &in[i].body, &err))
+		set_data(&data, k, ev[i].data->value);
+		if (!envelope(a, ev[i].type, now, &data, &in[i].body, &err))
 			return lexc_call_fail(call, LEXC_INTERNAL_SERVER_ERROR, "%s", err.message);
 		if (ev[i].has_event_id)
 			in[i].id = ev[i].event_id;

@@ -1086,34 +1086,10 @@ static wh_result load_state(conn *c, lexc_str did, lexc_str id, lexc_arena *a, w
 	return r == WH_OK && w->status == WH_STATUS_ARCHIVED ? WH_ARCHIVED : r;
 }
 
-static wh_result webhook_set_status(wh_store *base, lexc_str did, lexc_str id, wh_status status,
-                                    int64_t now, lexc_error *err)
-{
-	sqlite_store *s = sq_store_of(base);
-	conn *c;
-	wh_result r = sq_tx_begin(s, &c, err);
-	if (r != WH_OK)
-		return r;
-	lexc_arena a;
-	lexc_arena_init(&a);
-	wh_webhook w;
-	r = load_state(c, did, id, &a, &w, err);
-	sqlite3_stmt *st = NULL;
-	if (r == WH_OK && (st = sq_stmt(c, STMT_WEBHOOK_SET_STATUS, err)) == NULL)
-		r = WH_FAILED;
-	if (r == WH_OK) {
-		sq_bind_str(st, 1, did);
-		sq_bind_str(st, 2, id);
-		sqlite3_bind_int(st, 3, (int)status);
-		sqlite3_bind_int64(st, 4, now);
-		r = sq_run(c, STMT_WEBHOOK_SET_STATUS, st, WH_FAILED, err);
-	}
-	lexc_arena_free(&a);
-	return sq_tx_end(s, c, r, err);
-}
-
-static wh_result webhook_set_format(wh_store *base, lexc_str did, lexc_str id, wh_format format,
-                                    int64_t now, lexc_error *err)
+/* Sets one integer column of a live webhook through statement `which`
+ * (?1 did, ?2 id, ?3 the value, ?4 now). WH_ARCHIVED for an archived one. */
+static wh_result set_column(wh_store *base, enum stmt_id which, lexc_str did, lexc_str id,
+                            int value, int64_t now, lexc_error *err)
 {
 	sqlite_store *s = sq_store_of(base);
 	conn *c;
@@ -1125,17 +1101,29 @@ static wh_result webhook_set_format(wh_store *base, lexc_str did, lexc_str id, w
 	wh_webhook w;
 	r = load_state(c, did, id, &a, &w, err);
 	lexc_arena_free(&a);
-	sqlite3_stmt *st = r == WH_OK ? sq_stmt(c, STMT_WEBHOOK_SET_FORMAT, err) : NULL;
+	sqlite3_stmt *st = r == WH_OK ? sq_stmt(c, which, err) : NULL;
 	if (r == WH_OK && st == NULL)
 		r = WH_FAILED;
 	if (r == WH_OK) {
 		sq_bind_str(st, 1, did);
 		sq_bind_str(st, 2, id);
-		sqlite3_bind_int(st, 3, (int)format);
+		sqlite3_bind_int(st, 3, value);
 		sqlite3_bind_int64(st, 4, now);
-		r = sq_run(c, STMT_WEBHOOK_SET_FORMAT, st, WH_FAILED, err);
+		r = sq_run(c, which, st, WH_FAILED, err);
 	}
 	return sq_tx_end(s, c, r, err);
+}
+
+static wh_result webhook_set_status(wh_store *base, lexc_str did, lexc_str id, wh_status status,
+                                    int64_t now, lexc_error *err)
+{
+	return set_column(base, STMT_WEBHOOK_SET_STATUS, did, id, (int)status, now, err);
+}
+
+static wh_result webhook_set_format(wh_store *base, lexc_str did, lexc_str id, wh_format format,
+                                    int64_t now, lexc_error *err)
+{
+	return set_column(base, STMT_WEBHOOK_SET_FORMAT, did, id, (int)format, now, err);
 }
 
 static wh_result webhook_bind(wh_store *base, lexc_str did, lexc_str id, lexc_str name, int64_t now,
