@@ -50,7 +50,11 @@ static int b64_value(unsigned char c)
 
 whsig_result whsig_key_decode(const char *secret, size_t len, whsig_key *key)
 {
+	if (key == NULL)
+		return WHSIG_BAD_SECRET;
 	memset(key, 0, sizeof *key);
+	if (secret == NULL)
+		return WHSIG_BAD_SECRET;
 	if (len >= 6 && memcmp(secret, "whsec_", 6) == 0) {
 		secret += 6;
 		len -= 6;
@@ -86,6 +90,11 @@ bad:
 	return WHSIG_BAD_SECRET;
 }
 
+static bool key_ok(const whsig_key *key)
+{
+	return key != NULL && key->len > 0 && key->len <= WHSIG_KEY_MAX;
+}
+
 static bool id_ok(const char *id, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
@@ -94,12 +103,11 @@ static bool id_ok(const char *id, size_t len)
 	return true;
 }
 
-/* The MAC of id "." timestamp "." body; timestamp as its decimal text. */
+/* The MAC of id "." timestamp "." body; timestamp as its decimal text.
+ * The caller has checked the key with key_ok(). */
 static bool mac(const whsig_key *key, const char *id, size_t id_len, const char *ts, size_t ts_len,
                 const void *body, size_t body_len, unsigned char out[32])
 {
-	if (key->len == 0)
-		return false;
 	EVP_MAC *m = EVP_MAC_fetch(NULL, "HMAC", NULL);
 	EVP_MAC_CTX *c = m != NULL ? EVP_MAC_CTX_new(m) : NULL;
 	char digest[] = "SHA256";
@@ -108,23 +116,43 @@ static bool mac(const whsig_key *key, const char *id, size_t id_len, const char 
 	        OSSL_PARAM_construct_end(),
 	};
 	size_t n = 0;
+	/* body may be NULL when body_len is 0: never hand that to OpenSSL. */
 	bool ok = c != NULL && EVP_MAC_init(c, key->bytes, key->len, params) &&
 	          EVP_MAC_update(c, (const unsigned char *)id, id_len) &&
 	          EVP_MAC_update(c, (const unsigned char *)".", 1) &&
 	          EVP_MAC_update(c, (const unsigned char *)ts, ts_len) &&
 	          EVP_MAC_update(c, (const unsigned char *)".", 1) &&
-	          EVP_MAC_update(c, body, body_len) && EVP_MAC_final(c, out, &n, 32) && n == 32;
+	          (body_len == 0 || EVP_MAC_update(c, body, body_len)) &&
+	          EVP_MAC_final(c, out, &n, 32) && n == 32;
 	EVP_MAC_CTX_free(c);
 	EVP_MAC_free(m);
+	return ok;
+}
+
+/* "v1," and the base64 of the MAC, NUL-terminated, into out. */
+static bool sign_text(const whsig_key *key, const char *id, size_t id_len, const char *ts,
+                      size_t ts_len, const void *body, size_t body_len,
+                      char out[WHSIG_SIGNATURE_LEN + 1])
+{
+	unsigned char m[32];
+	bool ok = mac(key, id, id_len, ts, ts_len, body, body_len, m);
+	if (ok) {
+		memcpy(out, "v1,", 3);
+		EVP_EncodeBlock((unsigned char *)out + 3, m, 32); /* 44 chars and a NUL */
+	}
+	OPENSSL_cleanse(m, sizeof m);
 	return ok;
 }
 
 whsig_result whsig_sign(const whsig_key *key, const char *id, size_t id_len, int64_t timestamp,
                         const void *body, size_t body_len, char out[WHSIG_SIGNATURE_LEN + 1])
 {
-	if (key->len == 0)
+	if (out == NULL)
+		return WHSIG_TOO_SMALL;
+	out[0] = '\0';
+	if (!key_ok(key))
 		return WHSIG_BAD_SECRET;
-	if (id_len == 0)
+	if (id == NULL || id_len == 0)
 		return WHSIG_MISSING_ID;
 	if (!id_ok(id, id_len))
 		return WHSIG_BAD_ID;
@@ -132,12 +160,10 @@ whsig_result whsig_sign(const whsig_key *key, const char *id, size_t id_len, int
 		return WHSIG_BAD_TIMESTAMP;
 	char ts[24];
 	int ts_len = snprintf(ts, sizeof ts, "%lld", (long long)timestamp);
-	unsigned char m[32];
-	if (!mac(key, id, id_len, ts, (size_t)ts_len, body, body_len, m))
-		return WHSIG_BAD_SECRET;
-	memcpy(out, "v1,", 3);
-	EVP_EncodeBlock((unsigned char *)out + 3, m, 32); /* 44 chars and a NUL */
-	OPENSSL_cleanse(m, sizeof m);
+	if (!sign_text(key, id, id_len, ts, (size_t)ts_len, body, body_len, out)) {
+		out[0] = '\0';
+		return WHSIG_BAD_SECRET; /* libcrypto failed: nothing better to say */
+	}
 	return WHSIG_OK;
 }
 
@@ -145,9 +171,15 @@ whsig_result whsig_sign_header(const whsig_key *keys, size_t n, const char *id, 
                                int64_t timestamp, const void *body, size_t body_len, char *out,
                                size_t cap, size_t *len)
 {
-	if (n == 0)
+	if (len != NULL)
+		*len = 0;
+	if (out != NULL && cap > 0)
+		out[0] = '\0';
+	if (n == 0 || keys == NULL)
 		return WHSIG_NO_KEYS;
-	if (cap < n * (WHSIG_SIGNATURE_LEN + 1))
+	/* n signatures, n - 1 spaces and a NUL: exactly n * 48 bytes. */
+	if (out == NULL || n > SIZE_MAX / (WHSIG_SIGNATURE_LEN + 1) ||
+	    cap < n * (WHSIG_SIGNATURE_LEN + 1))
 		return WHSIG_TOO_SMALL;
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -155,8 +187,10 @@ whsig_result whsig_sign_header(const whsig_key *keys, size_t n, const char *id, 
 			out[o++] = ' ';
 		whsig_result r =
 		        whsig_sign(&keys[i], id, id_len, timestamp, body, body_len, out + o);
-		if (r != WHSIG_OK)
+		if (r != WHSIG_OK) {
+			out[0] = '\0'; /* no half header */
 			return r;
+		}
 		o += WHSIG_SIGNATURE_LEN;
 	}
 	out[o] = '\0';
@@ -165,27 +199,41 @@ whsig_result whsig_sign_header(const whsig_key *keys, size_t n, const char *id, 
 	return WHSIG_OK;
 }
 
-/* Decodes 44 characters of standard base64 into 32 bytes; false if they
- * are not exactly that. */
-static bool decode_sig(const char *s, size_t len, unsigned char out[32])
+/* The timestamp's decimal digits, at most 19 of them (INT64_MAX has 19),
+ * into *out; false for anything else, or a value past INT64_MAX. */
+static bool parse_ts(const char *s, size_t len, int64_t *out)
 {
-	if (len != 44 || s[43] != '=' || s[42] == '=')
+	if (len > 19)
 		return false;
-	uint32_t acc = 0;
-	int bits = 0;
-	size_t o = 0;
-	for (size_t i = 0; i < 43; i++) {
-		int v = b64_value((unsigned char)s[i]);
-		if (v < 0)
+	uint64_t v = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
 			return false;
-		acc = (acc << 6) | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (unsigned char)(acc >> bits);
-		}
+		unsigned d = (unsigned)(s[i] - '0');
+		if (v > ((uint64_t)INT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
 	}
-	return o == 32;
+	*out = (int64_t)v;
+	return true;
+}
+
+/* The next space-separated entry of the header from *i that begins with
+ * "v1," (others are other versions, or not signatures): its offset and
+ * length, *i moved past it; false at the end. */
+static bool next_v1(const char *sig, size_t sig_len, size_t *i, size_t *start, size_t *len)
+{
+	while (*i < sig_len) {
+		while (*i < sig_len && sig[*i] == ' ')
+			(*i)++;
+		*start = *i;
+		while (*i < sig_len && sig[*i] != ' ')
+			(*i)++;
+		*len = *i - *start;
+		if (*len >= 3 && memcmp(sig + *start, "v1,", 3) == 0)
+			return true;
+	}
+	return false;
 }
 
 whsig_result whsig_verify(const whsig_key *keys, size_t n_keys, const char *id, size_t id_len,
@@ -193,7 +241,7 @@ whsig_result whsig_verify(const whsig_key *keys, size_t n_keys, const char *id, 
                           size_t sig_len, const void *body, size_t body_len, int64_t now,
                           int64_t tolerance)
 {
-	if (n_keys == 0)
+	if (n_keys == 0 || keys == NULL)
 		return WHSIG_NO_KEYS;
 	if (id == NULL || id_len == 0)
 		return WHSIG_MISSING_ID;
@@ -201,44 +249,36 @@ whsig_result whsig_verify(const whsig_key *keys, size_t n_keys, const char *id, 
 		return WHSIG_BAD_ID;
 	if (timestamp == NULL || ts_len == 0)
 		return WHSIG_MISSING_TIMESTAMP;
-	if (ts_len > 18)
+	int64_t ts;
+	if (!parse_ts(timestamp, ts_len, &ts))
 		return WHSIG_BAD_TIMESTAMP;
-	int64_t ts = 0;
-	for (size_t i = 0; i < ts_len; i++) {
-		if (timestamp[i] < '0' || timestamp[i] > '9')
-			return WHSIG_BAD_TIMESTAMP;
-		ts = ts * 10 + (timestamp[i] - '0');
-	}
-	if (now - ts > tolerance)
+	/* The distance in uint64_t: exact for any two int64_t, no overflow. */
+	uint64_t tol = tolerance > 0 ? (uint64_t)tolerance : 0;
+	if (now >= ts && (uint64_t)now - (uint64_t)ts > tol)
 		return WHSIG_TOO_OLD;
-	if (ts - now > tolerance)
+	if (ts > now && (uint64_t)ts - (uint64_t)now > tol)
 		return WHSIG_TOO_NEW;
 	if (signature == NULL || sig_len == 0)
 		return WHSIG_MISSING_SIGNATURE;
-	unsigned char want[32];
-	bool any_v1 = false, match = false;
-	for (size_t i = 0; i < sig_len;) {
-		while (i < sig_len && signature[i] == ' ')
-			i++;
-		size_t start = i;
-		while (i < sig_len && signature[i] != ' ')
-			i++;
-		size_t len = i - start;
-		if (len < 3 || memcmp(signature + start, "v1,", 3) != 0)
-			continue; /* another version, or not a signature */
-		any_v1 = true;
-		unsigned char got[32];
-		if (!decode_sig(signature + start + 3, len - 3, got))
-			continue;
-		for (size_t k = 0; k < n_keys; k++) {
-			if (!mac(&keys[k], id, id_len, timestamp, ts_len, body, body_len, want))
-				continue;
-			if (CRYPTO_memcmp(want, got, 32) == 0)
+	for (size_t k = 0; k < n_keys; k++)
+		if (!key_ok(&keys[k]))
+			return WHSIG_BAD_SECRET;
+	size_t i = 0, start, len;
+	if (!next_v1(signature, sig_len, &i, &start, &len))
+		return WHSIG_NO_V1_SIGNATURE; /* before any MAC is computed */
+	/* One MAC per key, whatever the header holds: each key's signature
+	 * text against every entry's text, as the reference libraries compare
+	 * strings. */
+	char want[WHSIG_SIGNATURE_LEN + 1];
+	bool match = false;
+	for (size_t k = 0; k < n_keys && !match; k++) {
+		if (!sign_text(&keys[k], id, id_len, timestamp, ts_len, body, body_len, want))
+			continue; /* libcrypto failed: this key cannot match */
+		for (i = 0; next_v1(signature, sig_len, &i, &start, &len);)
+			if (len == WHSIG_SIGNATURE_LEN &&
+			    CRYPTO_memcmp(want, signature + start, WHSIG_SIGNATURE_LEN) == 0)
 				match = true;
-		}
 	}
 	OPENSSL_cleanse(want, sizeof want);
-	if (match)
-		return WHSIG_OK;
-	return any_v1 ? WHSIG_NO_MATCH : WHSIG_NO_V1_SIGNATURE;
+	return match ? WHSIG_OK : WHSIG_NO_MATCH;
 }

@@ -64,31 +64,43 @@ const char *whsig_result_name(whsig_result r);
 const char *whsig_result_message(whsig_result r);
 
 /* Decodes a secret "whsec_<base64>" (the prefix is optional) into *key.
- * WHSIG_BAD_SECRET if it is empty, not standard base64, or decodes to more
- * than WHSIG_KEY_MAX bytes. */
+ * WHSIG_BAD_SECRET if it is empty or NULL, not standard base64, or decodes
+ * to more than WHSIG_KEY_MAX bytes. */
 whsig_result whsig_key_decode(const char *secret, size_t len, whsig_key *key);
 
 /* Writes the v1 signature of (id, timestamp, body) with `key` into `out`,
- * NUL-terminated. WHSIG_BAD_ID for an id with a '.', WHSIG_BAD_SECRET for
- * an empty key, WHSIG_BAD_TIMESTAMP for a negative timestamp. */
+ * NUL-terminated (empty on failure). body may be NULL when body_len is 0.
+ * In this order: WHSIG_TOO_SMALL for a NULL out, WHSIG_BAD_SECRET for a
+ * NULL key or a len of 0 or past WHSIG_KEY_MAX, WHSIG_MISSING_ID for an
+ * empty id, WHSIG_BAD_ID for an id with a '.' or a byte outside '!'..'~',
+ * WHSIG_BAD_TIMESTAMP for a negative timestamp. */
 whsig_result whsig_sign(const whsig_key *key, const char *id, size_t id_len, int64_t timestamp,
                         const void *body, size_t body_len, char out[WHSIG_SIGNATURE_LEN + 1]);
 
 /* The whole webhook-signature header for `n` keys in order (the current
- * one first), space-separated, NUL-terminated in out (cap bytes; at most
+ * one first), space-separated, NUL-terminated in out (cap bytes; exactly
  * n * (WHSIG_SIGNATURE_LEN + 1) are needed). Its length into *len (may be
- * NULL). Results as whsig_sign, WHSIG_NO_KEYS, WHSIG_TOO_SMALL. */
+ * NULL; 0 on failure). WHSIG_NO_KEYS, then WHSIG_TOO_SMALL, then the
+ * first key's failure as whsig_sign; on failure out is "" (if cap > 0). */
 whsig_result whsig_sign_header(const whsig_key *keys, size_t n, const char *id, size_t id_len,
                                int64_t timestamp, const void *body, size_t body_len, char *out,
                                size_t cap, size_t *len);
 
 /* Verifies a received message: the three header values as received, the
- * raw body, the keys the receiver accepts (any may match), the time now
- * (Unix seconds) and the tolerance in seconds (WHSIG_DEFAULT_TOLERANCE; a
- * timestamp exactly `tolerance` away passes, as in the reference
- * libraries). Entries of other versions (v1a, v2) are skipped; MACs are
- * compared in constant time. WHSIG_OK or the first reason it fails, in the
- * order of the list above. */
+ * raw body (may be NULL when body_len is 0), the keys the receiver accepts
+ * (any may match), the time now (Unix seconds) and the tolerance in
+ * seconds (WHSIG_DEFAULT_TOLERANCE; a timestamp exactly `tolerance` away
+ * passes, as in the reference libraries; a negative one is 0). The
+ * timestamp is 1 to 19 decimal digits, at most INT64_MAX, no sign or
+ * spaces. Costs one HMAC per key however many entries the header has:
+ * each key's "v1,<base64>" text is compared in constant time with every
+ * entry's; entries of other versions (v1a, v2) are skipped, and v1 ones
+ * other than "v1," and 44 base64 characters match nothing. WHSIG_OK or the
+ * first reason it fails, in this order: WHSIG_NO_KEYS, WHSIG_MISSING_ID,
+ * WHSIG_BAD_ID, WHSIG_MISSING_TIMESTAMP, WHSIG_BAD_TIMESTAMP,
+ * WHSIG_TOO_OLD, WHSIG_TOO_NEW, WHSIG_MISSING_SIGNATURE, WHSIG_BAD_SECRET
+ * (any key of len 0 or past WHSIG_KEY_MAX, even if another would match),
+ * WHSIG_NO_V1_SIGNATURE, WHSIG_NO_MATCH. */
 whsig_result whsig_verify(const whsig_key *keys, size_t n_keys, const char *id, size_t id_len,
                           const char *timestamp, size_t ts_len, const char *signature,
                           size_t sig_len, const void *body, size_t body_len, int64_t now,

@@ -1,6 +1,7 @@
 /* libFuzzer target for libwhsig (whsig/whsig.h): the secret decoder and
  * the receiver's verify never crash or read past what they are given, and
- * what whsig_sign makes, whsig_verify accepts. The input is
+ * what whsig_sign makes, whsig_verify accepts, alone or after the fuzzed
+ * header's entries. The input is
  * secret \n id \n timestamp \n signature-header \n body. */
 #include "whsig.h"
 
@@ -61,6 +62,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		REQUIRE(strlen(made) == WHSIG_SIGNATURE_LEN);
 		REQUIRE(whsig_verify(keys, n, id, il, "1700000000", 10, made, strlen(made), body,
 		                     bl, 1700000000, 300) == WHSIG_OK);
+		/* Still found after whatever the fuzzed header holds. */
+		char *both = malloc(gl + 1 + WHSIG_SIGNATURE_LEN);
+		if (both != NULL) {
+			if (gl)
+				memcpy(both, sig, gl);
+			both[gl] = ' ';
+			memcpy(both + gl + 1, made, WHSIG_SIGNATURE_LEN);
+			REQUIRE(whsig_verify(keys, n, id, il, "1700000000", 10, both,
+			                     gl + 1 + WHSIG_SIGNATURE_LEN, body, bl, 1700000000,
+			                     300) == WHSIG_OK);
+			free(both);
+		}
 	}
 done:
 	free(secret);
