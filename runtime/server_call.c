@@ -162,6 +162,16 @@ lexc_status lexc_call_fail(lexc_call *call, lexc_status code, const char *fmt, .
 	return st;
 }
 
+lexc_status lexc_call_fail_named(lexc_call *call, lexc_status code, const char *name,
+                                 const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	lexc_status st = call_failv(call, code, name, fmt, ap);
+	va_end(ap);
+	return st;
+}
+
 static bool declares(const lexc_method *m, const char *name)
 {
 	for (size_t i = 0; i < m->n_errors; i++)

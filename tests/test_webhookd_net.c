@@ -21,10 +21,10 @@ static void setup(void)
 	ck_assert_int_eq(setenv("WEBHOOKD_TEST_RESOLVE", resolve_env, 1), 0);
 }
 
-static wh_cidr cidr(const char *s)
+static lexc_cidr cidr(const char *s)
 {
-	wh_cidr c;
-	ck_assert_msg(wh_cidr_parse(s, &c), "cidr %s", s);
+	lexc_cidr c;
+	ck_assert_msg(lexc_cidr_parse(s, &c), "cidr %s", s);
 	return c;
 }
 
@@ -50,7 +50,7 @@ START_TEST(test_cidr_valid)
 	        {"::ffff:10.0.0.0/104", AF_INET6, 104, "::ffff:10.0.0.0"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		wh_cidr c = cidr(cases[i].in);
+		lexc_cidr c = cidr(cases[i].in);
 		ck_assert_int_eq(c.family, cases[i].family);
 		ck_assert_uint_eq(c.prefix, cases[i].prefix);
 		char text[INET6_ADDRSTRLEN];
@@ -90,11 +90,11 @@ START_TEST(test_cidr_invalid)
 	        "::1/128 ",
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		wh_cidr c = {.family = 99, .prefix = 7};
-		ck_assert_msg(!wh_cidr_parse(cases[i], &c), "accepted \"%s\"", cases[i]);
+		lexc_cidr c = {.family = 99, .prefix = 7};
+		ck_assert_msg(!lexc_cidr_parse(cases[i], &c), "accepted \"%s\"", cases[i]);
 		ck_assert_int_eq(c.family, 99); /* untouched on failure */
 	}
-	ck_assert(!wh_cidr_parse(NULL, &(wh_cidr){0}));
+	ck_assert(!lexc_cidr_parse(NULL, &(lexc_cidr){0}));
 }
 END_TEST
 
@@ -211,13 +211,13 @@ static const addr_case v6_cases[] = {
         {"e000::1", "reserved"},
 };
 
-static void check_addrs(const wh_netpolicy *p, int family, const addr_case *cases, size_t n)
+static void check_addrs(const lexc_netpolicy *p, int family, const addr_case *cases, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char a[16];
 		ck_assert_int_eq(inet_pton(family, cases[i].addr, a), 1);
 		const char *why = "unset";
-		bool ok = wh_address_allowed(p, family, a, &why);
+		bool ok = lexc_address_allowed(p, family, a, &why);
 		if (cases[i].why == NULL) {
 			ck_assert_msg(ok, "%s refused as %s", cases[i].addr, why);
 		} else {
@@ -231,7 +231,7 @@ static void check_addrs(const wh_netpolicy *p, int family, const addr_case *case
 
 START_TEST(test_ipv4_classes)
 {
-	wh_netpolicy none = {0};
+	lexc_netpolicy none = {0};
 	check_addrs(&none, AF_INET, v4_cases, sizeof v4_cases / sizeof v4_cases[0]);
 	check_addrs(NULL, AF_INET, v4_cases, sizeof v4_cases / sizeof v4_cases[0]);
 }
@@ -239,15 +239,15 @@ END_TEST
 
 START_TEST(test_ipv6_classes)
 {
-	wh_netpolicy none = {0};
+	lexc_netpolicy none = {0};
 	check_addrs(&none, AF_INET6, v6_cases, sizeof v6_cases / sizeof v6_cases[0]);
 }
 END_TEST
 
 START_TEST(test_allow_list)
 {
-	wh_cidr allow[] = {cidr("127.0.0.0/8"), cidr("fd00::/8"), cidr("::ffff:192.168.0.0/112")};
-	wh_netpolicy p = {allow, 3};
+	lexc_cidr allow[] = {cidr("127.0.0.0/8"), cidr("fd00::/8"), cidr("::ffff:192.168.0.0/112")};
+	lexc_netpolicy p = {allow, 3};
 	static const addr_case cases[] = {
 	        {"127.0.0.1", NULL},     {"127.9.9.9", NULL},
 	        {"192.168.3.4", NULL}, /* by the IPv4-mapped entry */
@@ -268,15 +268,15 @@ START_TEST(test_allow_list)
 	check_addrs(&p, AF_INET6, cases6, sizeof cases6 / sizeof cases6[0]);
 
 	/* The whole space allowed: the allow list wins over every class. */
-	wh_cidr all[] = {cidr("0.0.0.0/0"), cidr("::/0")};
-	wh_netpolicy open = {all, 2};
+	lexc_cidr all[] = {cidr("0.0.0.0/0"), cidr("::/0")};
+	lexc_netpolicy open = {all, 2};
 	unsigned char a[16];
 	ck_assert_int_eq(inet_pton(AF_INET, "255.255.255.255", a), 1);
-	ck_assert(wh_address_allowed(&open, AF_INET, a, NULL));
+	ck_assert(lexc_address_allowed(&open, AF_INET, a, NULL));
 	ck_assert_int_eq(inet_pton(AF_INET6, "ff02::1", a), 1);
-	ck_assert(wh_address_allowed(&open, AF_INET6, a, NULL));
+	ck_assert(lexc_address_allowed(&open, AF_INET6, a, NULL));
 	const char *why = NULL;
-	ck_assert(!wh_address_allowed(&open, AF_UNIX, a, &why));
+	ck_assert(!lexc_address_allowed(&open, AF_UNIX, a, &why));
 	ck_assert_ptr_nonnull(why);
 }
 END_TEST
@@ -287,7 +287,7 @@ typedef struct url_case {
 	const char *why;
 } url_case;
 
-static void check_urls(const wh_netpolicy *p, const url_case *cases, size_t n)
+static void check_urls(const lexc_netpolicy *p, const url_case *cases, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		char why[256];
@@ -513,8 +513,8 @@ END_TEST
 
 START_TEST(test_url_policy)
 {
-	wh_cidr allow[] = {cidr("127.0.0.0/8"), cidr("10.0.0.0/24")};
-	wh_netpolicy p = {allow, 2};
+	lexc_cidr allow[] = {cidr("127.0.0.0/8"), cidr("10.0.0.0/24")};
+	lexc_netpolicy p = {allow, 2};
 	static const url_case cases[] = {
 	        {"http://127.0.0.1:8080/hook", NULL},
 	        {"https://127.0.0.1/", NULL},
@@ -537,8 +537,8 @@ START_TEST(test_url_policy)
 	};
 	setup();
 	check_urls(&p, cases, sizeof cases / sizeof cases[0]);
-	wh_cidr lo[] = {cidr("127.0.0.0/8"), cidr("::1")};
-	wh_netpolicy lp = {lo, 2};
+	lexc_cidr lo[] = {cidr("127.0.0.0/8"), cidr("::1")};
+	lexc_netpolicy lp = {lo, 2};
 	static const url_case lo_cases[] = {
 	        {"http://localhost:8080/", NULL},
 	        {"https://a.localhost/", NULL},

@@ -125,7 +125,7 @@ typedef struct slot {
 	/* the transfer */
 	CURL *easy;
 	struct curl_slist *headers, *resolve;
-	const wh_netpolicy *net;
+	const lexc_netpolicy *net;
 	bool http;
 	bool blocked;
 	bool dns_refused;
@@ -346,7 +346,7 @@ static curl_socket_t on_open_socket(void *user, curlsocktype purpose, struct cur
 	else if (a->family == AF_INET6)
 		bytes = (const unsigned char *)&((struct sockaddr_in6 *)&a->addr)->sin6_addr;
 	if (bytes == NULL ||
-	    !wh_connect_allowed(s->net, s->http, a->family, bytes, s->why, sizeof s->why)) {
+	    !lexc_connect_allowed(s->net, s->http, a->family, bytes, s->why, sizeof s->why)) {
 		if (bytes == NULL)
 			snprintf(s->why, sizeof s->why, "not an internet address");
 		s->blocked = true;

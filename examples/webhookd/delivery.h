@@ -6,7 +6,7 @@
  * the moment it is sent, and records outcomes in batches. At most
  * `concurrency` transfers run at once, at most `per_webhook` of them to
  * one webhook; connections are reused. The address every connection goes
- * to is checked as it is opened (wh_connect_allowed), so a name that
+ * to is checked as it is opened (lexc_connect_allowed), so a name that
  * resolved to a public address when the webhook was created and resolves
  * elsewhere now is refused. Redirects are never followed and no proxy is
  * taken from the environment. */

@@ -136,7 +136,7 @@ static bool apply(wh_options *o, setting id, const char *v, bool from_file, cons
 			         WH_MAX_ALLOW_NET);
 			return false;
 		}
-		if (wh_cidr_parse(v, &o->allow[o->n_allow])) {
+		if (lexc_cidr_parse(v, &o->allow[o->n_allow])) {
 			o->n_allow++;
 			return true;
 		}

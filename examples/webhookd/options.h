@@ -17,7 +17,7 @@ typedef struct wh_options {
 	const char *data_dir;    /* default "./webhookd-data" */
 	char host[64];           /* default 127.0.0.1 */
 	uint16_t port;           /* default WH_DEFAULT_PORT */
-	wh_cidr allow[WH_MAX_ALLOW_NET];
+	lexc_cidr allow[WH_MAX_ALLOW_NET];
 	size_t n_allow;
 	wh_limits limits;
 	unsigned threads, handler_threads; /* 0: the server's defaults */

@@ -33,7 +33,7 @@ typedef struct wh_deliverer wh_deliverer; /* delivery.h */
 typedef struct wh_service {
 	wh_store *store;
 	wh_keyring *keys;
-	wh_netpolicy net;
+	lexc_netpolicy net;
 	wh_limits limits;
 	wh_deliverer *deliverer; /* woken after a publish; NULL: none (tests) */
 } wh_service;

@@ -140,6 +140,19 @@ lexc_status lexc_call_fail(lexc_call *call, lexc_status code, const char *fmt, .
 #endif
         ;
 
+/* Fails the call with the HTTP status of `code` and the XRPC error name
+ * `name` in place of the code's own: for an authentication hook whose
+ * scheme names its failures (401 "BadJwtSignature", as the reference
+ * @atproto/xrpc-server answers). `name` is copied; a name that is not
+ * ASCII without whitespace (or longer than 63 bytes) is replaced by the
+ * code's own. Returns `code`. */
+lexc_status lexc_call_fail_named(lexc_call *call, lexc_status code, const char *name,
+                                 const char *fmt, ...)
+#if defined(__GNUC__)
+        __attribute__((format(printf, 4, 5)))
+#endif
+        ;
+
 /* Fails the call with an error the lexicon declares: HTTP 400 with
  * "error": name. Generated code wraps this in one helper per declared error
  * (M__error_InvalidUrl). A name the method does not declare is a bug in the

@@ -39,9 +39,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const wh_cidr loopback = {.family = AF_INET, .addr = {127}, .prefix = 8};
-	const wh_netpolicy none = {NULL, 0}, local = {&loopback, 1};
-	const wh_netpolicy *policies[] = {&none, &local};
+	static const lexc_cidr loopback = {.family = AF_INET, .addr = {127}, .prefix = 8};
+	const lexc_netpolicy none = {NULL, 0}, local = {&loopback, 1};
+	const lexc_netpolicy *policies[] = {&none, &local};
 	lexc_str url = lexc_str_borrow_n((const char *)data, size);
 	for (size_t p = 0; p < 2; p++) {
 		char why[256];
@@ -67,8 +67,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = size < sizeof buf - 1 ? size : sizeof buf - 1;
 	memcpy(buf, data, n);
 	buf[n] = '\0';
-	wh_cidr c;
-	if (wh_cidr_parse(buf, &c))
+	lexc_cidr c;
+	if (lexc_cidr_parse(buf, &c))
 		REQUIRE((c.family == AF_INET && c.prefix <= 32) ||
 		        (c.family == AF_INET6 && c.prefix <= 128));
 	return 0;

@@ -1,0 +1,512 @@
+/* service_auth.c: verifying service JWTs with resolved DID keys
+ * (lexc/service_auth.h). Two caches under one mutex: resolved keys by
+ * "DID#fragment" (TTL, bounded, oldest out first) and the jtis of accepted
+ * tokens until they expire (bounded; full, it refuses tokens with a jti
+ * rather than forget one). */
+#include "config.h"
+
+#include "lexc/service_auth.h"
+
+#include <lexc/format.h>
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+typedef struct key_entry {
+	struct key_entry *next;          /* bucket chain */
+	struct key_entry *older, *newer; /* age list */
+	char *name;                      /* "DID#fragment" */
+	lexc_pubkey key;
+	int64_t expires_ms;
+} key_entry;
+
+typedef struct jti_entry {
+	struct jti_entry *next;
+	char *name;  /* "DID jti" */
+	int64_t exp; /* Unix seconds */
+} jti_entry;
+
+enum { KEY_BUCKETS = 4096, JTI_BUCKETS = 16384 };
+
+struct lexc_service_auth {
+	char *service_did;
+	char *plc_url;
+	char *ca_file;
+	int64_t ttl_ms;
+	size_t cache_max, replay_max;
+	int64_t skew, lifetime;
+	long timeout_ms;
+	size_t max_document;
+	lexc_netpolicy net;
+	lexc_cidr *allow;
+	int64_t (*now_ms)(void *);
+	void *now_user;
+	pthread_mutex_t mu;
+	key_entry *keys[KEY_BUCKETS];
+	key_entry *oldest, *newest;
+	size_t n_keys;
+	jti_entry *jtis[JTI_BUCKETS];
+	size_t n_jtis;
+	atomic_uint_fast64_t verified, refused, resolutions, resolution_failures, cache_hits,
+	        replays;
+};
+
+static int64_t now_ms(const lexc_service_auth *a)
+{
+	if (a->now_ms != NULL)
+		return a->now_ms(a->now_user);
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static unsigned hash(const char *s, size_t len, unsigned buckets)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h % buckets;
+}
+
+lexc_service_auth *lexc_service_auth_new(const lexc_service_auth_config *cfg, lexc_error *err)
+{
+	if (cfg == NULL || cfg->service_did == NULL ||
+	    !lexc_format_did(cfg->service_did, strlen(cfg->service_did), NULL)) {
+		lexc_error_set(err, LEXC_INVALID_REQUEST,
+		               "the service DID is missing or not a DID");
+		return NULL;
+	}
+	const char *plc = cfg->plc_url != NULL ? cfg->plc_url : LEXC_PLC_DEFAULT_URL;
+	if (strncasecmp(plc, "https://", 8) != 0 && strncasecmp(plc, "http://", 7) != 0) {
+		lexc_error_set(err, LEXC_INVALID_REQUEST, "the PLC directory URL must be http(s)");
+		return NULL;
+	}
+	lexc_service_auth *a = calloc(1, sizeof *a);
+	if (a == NULL) {
+		lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
+		return NULL;
+	}
+	a->service_did = strdup(cfg->service_did);
+	a->plc_url = strdup(plc);
+	a->ca_file = cfg->ca_file != NULL ? strdup(cfg->ca_file) : NULL;
+	a->ttl_ms = cfg->cache_ttl_ms > 0 ? cfg->cache_ttl_ms : 3600 * 1000;
+	a->cache_max = cfg->cache_max > 0 ? cfg->cache_max : 10000;
+	a->replay_max = cfg->replay_max > 0 ? cfg->replay_max : 100000;
+	a->skew = cfg->clock_skew_s > 0 ? cfg->clock_skew_s : 30;
+	a->lifetime = cfg->max_lifetime_s > 0 ? cfg->max_lifetime_s : 3600;
+	a->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 3000;
+	a->max_document = cfg->max_document > 0 ? cfg->max_document : 65536;
+	a->now_ms = cfg->now_ms;
+	a->now_user = cfg->now_user;
+	if (cfg->net != NULL && cfg->net->n_allow > 0) {
+		a->allow = calloc(cfg->net->n_allow, sizeof *a->allow);
+		if (a->allow != NULL) {
+			memcpy(a->allow, cfg->net->allow, cfg->net->n_allow * sizeof *a->allow);
+			a->net.allow = a->allow;
+			a->net.n_allow = cfg->net->n_allow;
+		}
+	}
+	pthread_mutex_init(&a->mu, NULL);
+	if (a->service_did == NULL || a->plc_url == NULL ||
+	    (cfg->ca_file != NULL && a->ca_file == NULL) ||
+	    (cfg->net != NULL && cfg->net->n_allow > 0 && a->allow == NULL)) {
+		lexc_service_auth_free(a);
+		lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
+		return NULL;
+	}
+	return a;
+}
+
+void lexc_service_auth_free(lexc_service_auth *a)
+{
+	if (a == NULL)
+		return;
+	for (key_entry *e = a->oldest, *next; e != NULL; e = next) {
+		next = e->newer;
+		lexc_pubkey_free(&e->key);
+		free(e->name);
+		free(e);
+	}
+	for (size_t b = 0; b < JTI_BUCKETS; b++)
+		for (jti_entry *e = a->jtis[b], *next; e != NULL; e = next) {
+			next = e->next;
+			free(e->name);
+			free(e);
+		}
+	pthread_mutex_destroy(&a->mu);
+	free(a->service_did);
+	free(a->plc_url);
+	free(a->ca_file);
+	free(a->allow);
+	free(a);
+}
+
+void lexc_service_auth_get_stats(lexc_service_auth *a, lexc_service_auth_stats *out)
+{
+	out->verified = atomic_load(&a->verified);
+	out->refused = atomic_load(&a->refused);
+	out->resolutions = atomic_load(&a->resolutions);
+	out->resolution_failures = atomic_load(&a->resolution_failures);
+	out->cache_hits = atomic_load(&a->cache_hits);
+	out->replays = atomic_load(&a->replays);
+}
+
+/* The key cache ------------------------------------------------------------------- */
+
+/* A second reference to k's OpenSSL key, for use outside the lock. */
+static bool pubkey_ref(const lexc_pubkey *k, lexc_pubkey *out)
+{
+	*out = *k;
+	return k->pkey != NULL && EVP_PKEY_up_ref((EVP_PKEY *)k->pkey) == 1;
+}
+
+static void unlink_key(lexc_service_auth *a, key_entry *e)
+{
+	key_entry **pp = &a->keys[hash(e->name, strlen(e->name), KEY_BUCKETS)];
+	while (*pp != e)
+		pp = &(*pp)->next;
+	*pp = e->next;
+	if (e->older != NULL)
+		e->older->newer = e->newer;
+	else
+		a->oldest = e->newer;
+	if (e->newer != NULL)
+		e->newer->older = e->older;
+	else
+		a->newest = e->older;
+	a->n_keys--;
+	lexc_pubkey_free(&e->key);
+	free(e->name);
+	free(e);
+}
+
+static bool cache_get(lexc_service_auth *a, const char *name, int64_t now, lexc_pubkey *out)
+{
+	bool hit = false;
+	pthread_mutex_lock(&a->mu);
+	for (key_entry *e = a->keys[hash(name, strlen(name), KEY_BUCKETS)]; e != NULL; e = e->next)
+		if (strcmp(e->name, name) == 0) {
+			if (e->expires_ms > now)
+				hit = pubkey_ref(&e->key, out);
+			else
+				unlink_key(a, e);
+			break;
+		}
+	pthread_mutex_unlock(&a->mu);
+	return hit;
+}
+
+/* Keeps a reference to k under name, replacing what was there. */
+static void cache_put(lexc_service_auth *a, const char *name, const lexc_pubkey *k, int64_t now)
+{
+	key_entry *n = calloc(1, sizeof *n);
+	if (n == NULL || (n->name = strdup(name)) == NULL || !pubkey_ref(k, &n->key)) {
+		if (n != NULL)
+			free(n->name);
+		free(n);
+		return; /* not cached: the next call resolves again */
+	}
+	n->expires_ms = now + a->ttl_ms;
+	unsigned b = hash(name, strlen(name), KEY_BUCKETS);
+	pthread_mutex_lock(&a->mu);
+	for (key_entry *e = a->keys[b]; e != NULL; e = e->next)
+		if (strcmp(e->name, name) == 0) {
+			unlink_key(a, e);
+			break;
+		}
+	while (a->n_keys >= a->cache_max && a->oldest != NULL)
+		unlink_key(a, a->oldest);
+	n->next = a->keys[b];
+	a->keys[b] = n;
+	n->older = a->newest;
+	if (a->newest != NULL)
+		a->newest->newer = n;
+	else
+		a->oldest = n;
+	a->newest = n;
+	a->n_keys++;
+	pthread_mutex_unlock(&a->mu);
+}
+
+/* Resolution ------------------------------------------------------------------------ */
+
+typedef struct fetch {
+	const lexc_service_auth *auth;
+	bool guarded; /* did:web: the SSRF guard applies */
+	char *body;
+	size_t len, cap;
+	bool too_big;
+	bool blocked;
+	char why[160];
+} fetch;
+
+static size_t on_data(char *p, size_t size, size_t n, void *user)
+{
+	fetch *f = user;
+	size_t add = size * n;
+	if (f->len + add > f->auth->max_document) {
+		f->too_big = true;
+		return 0; /* aborts the transfer */
+	}
+	if (f->len + add + 1 > f->cap) {
+		size_t cap = f->cap * 2 > f->len + add + 1 ? f->cap * 2 : f->len + add + 1;
+		char *b = realloc(f->body, cap);
+		if (b == NULL)
+			return 0;
+		f->body = b;
+		f->cap = cap;
+	}
+	memcpy(f->body + f->len, p, add);
+	f->len += add;
+	f->body[f->len] = '\0';
+	return add;
+}
+
+static curl_socket_t on_socket(void *user, curlsocktype purpose, struct curl_sockaddr *sa)
+{
+	fetch *f = user;
+	(void)purpose;
+	const unsigned char *bytes = NULL;
+	if (sa->family == AF_INET)
+		bytes = (const unsigned char *)&((struct sockaddr_in *)&sa->addr)->sin_addr;
+	else if (sa->family == AF_INET6)
+		bytes = (const unsigned char *)&((struct sockaddr_in6 *)&sa->addr)->sin6_addr;
+	if (f->guarded && (bytes == NULL || !lexc_connect_allowed(&f->auth->net, false, sa->family,
+	                                                          bytes, f->why, sizeof f->why))) {
+		f->blocked = true;
+		return CURL_SOCKET_BAD;
+	}
+	return socket(sa->family, sa->socktype | SOCK_CLOEXEC, sa->protocol);
+}
+
+/* Resolves did's document and its key `fragment`. On failure *unknown
+ * says whether the DID does not exist (404/410) rather than failed to
+ * resolve. */
+static bool resolve(lexc_service_auth *a, const char *did, size_t did_len, const char *fragment,
+                    lexc_arena *ar, lexc_pubkey *out, bool *unknown, const char **reason)
+{
+	*unknown = false;
+	atomic_fetch_add(&a->resolutions, 1);
+	char *url = lexc_did_resolution_url(ar, a->plc_url, did, did_len, reason);
+	if (url == NULL) {
+		*unknown = true;
+		return false;
+	}
+	fetch f = {.auth = a, .guarded = strncmp(did, "did:web:", 8) == 0};
+	CURL *e = curl_easy_init();
+	if (e == NULL) {
+		*reason = "out of memory";
+		return false;
+	}
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, f.guarded ? "https" : "http,https");
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(e, CURLOPT_PROXY, "");
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, a->timeout_ms);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, a->timeout_ms);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, &f);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_socket);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, &f);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "liblexc-auth/" PACKAGE_VERSION);
+	if (a->ca_file != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, a->ca_file);
+	CURLcode rc = curl_easy_perform(e);
+	long status = 0;
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(e);
+	bool ok = false;
+	if (f.blocked) {
+		*reason = "the issuer's did:web host is not an allowed address";
+	} else if (f.too_big) {
+		*reason = "the issuer's DID document is too large";
+	} else if (rc != CURLE_OK) {
+		*reason = "the issuer's DID could not be resolved";
+	} else if (status == 404 || status == 410) {
+		*unknown = true;
+		*reason = "the issuer's DID does not exist";
+	} else if (status != 200) {
+		*reason = "the issuer's DID could not be resolved";
+	} else {
+		ok = lexc_did_document_key(f.body != NULL ? f.body : "", f.len, did, did_len,
+		                           fragment, ar, out, reason);
+	}
+	free(f.body);
+	if (!ok)
+		atomic_fetch_add(&a->resolution_failures, 1);
+	return ok;
+}
+
+/* The replay cache ------------------------------------------------------------------- */
+
+static void purge_jtis(lexc_service_auth *a, int64_t now)
+{
+	for (size_t b = 0; b < JTI_BUCKETS; b++)
+		for (jti_entry **pp = &a->jtis[b]; *pp != NULL;) {
+			jti_entry *e = *pp;
+			if (e->exp < now) {
+				*pp = e->next;
+				free(e->name);
+				free(e);
+				a->n_jtis--;
+			} else {
+				pp = &e->next;
+			}
+		}
+}
+
+/* Records (iss, jti) until exp. false with a reason if it was seen before
+ * (and has not expired) or the cache is full of live tokens. */
+static bool remember_jti(lexc_service_auth *a, const lexc_jwt *t, int64_t now, const char **reason)
+{
+	char *name = malloc(t->iss_did.len + t->jti.len + 2);
+	if (name == NULL) {
+		*reason = "out of memory";
+		return false;
+	}
+	memcpy(name, t->iss_did.ptr, t->iss_did.len);
+	name[t->iss_did.len] = ' ';
+	memcpy(name + t->iss_did.len + 1, t->jti.ptr, t->jti.len);
+	name[t->iss_did.len + 1 + t->jti.len] = '\0';
+	unsigned b = hash(name, t->iss_did.len + 1 + t->jti.len, JTI_BUCKETS);
+	bool ok = true;
+	pthread_mutex_lock(&a->mu);
+	for (jti_entry *e = a->jtis[b]; e != NULL && ok; e = e->next)
+		if (strcmp(e->name, name) == 0 && e->exp >= now) {
+			ok = false;
+			*reason = "jwt replayed: this jti was used before";
+		}
+	if (ok && a->n_jtis >= a->replay_max)
+		purge_jtis(a, now);
+	if (ok && a->n_jtis >= a->replay_max) {
+		ok = false;
+		*reason = "too many live tokens to remember: try again later";
+	}
+	jti_entry *e = ok ? malloc(sizeof *e) : NULL;
+	if (ok && e == NULL) {
+		ok = false;
+		*reason = "out of memory";
+	}
+	if (ok) {
+		e->name = name;
+		e->exp = t->exp;
+		e->next = a->jtis[b];
+		a->jtis[b] = e;
+		a->n_jtis++;
+		name = NULL;
+	}
+	pthread_mutex_unlock(&a->mu);
+	free(name);
+	return ok;
+}
+
+/* Verification ------------------------------------------------------------------------ */
+
+static lexc_jwt_result refuse(lexc_service_auth *a, lexc_jwt_result r, const char **reason,
+                              const char *why)
+{
+	atomic_fetch_add(&a->refused, 1);
+	if (r == LEXC_JWT_BAD && why != NULL && strncmp(why, "jwt replayed", 12) == 0)
+		atomic_fetch_add(&a->replays, 1);
+	*reason = why;
+	return r;
+}
+
+lexc_jwt_result lexc_service_auth_verify(lexc_service_auth *a, const char *token, size_t len,
+                                         const char *lxm, lexc_arena *ar, lexc_service_caller *out,
+                                         const char **reason)
+{
+	const char *why = NULL;
+	lexc_jwt t;
+	lexc_jwt_result r = lexc_jwt_parse(token, len, ar, &t, &why);
+	int64_t now = now_ms(a);
+	lexc_jwt_policy p = {a->service_did, lxm, a->skew, a->lifetime};
+	if (r == LEXC_JWT_OK)
+		r = lexc_jwt_check_claims(&t, &p, now / 1000, &why);
+	if (r != LEXC_JWT_OK)
+		return refuse(a, r, reason, why);
+	if (lexc_curve_of_jwt_alg(t.alg.ptr, t.alg.len) == LEXC_CURVE_NONE)
+		return refuse(a, LEXC_JWT_BAD_SIGNATURE, reason,
+		              "could not verify jwt signature: alg");
+	/* The labeler's service key has its own name, as the reference has it. */
+	const char *fragment =
+	        lexc_str_eq_cstr(t.iss_service, "atproto_labeler") ? "atproto_label" : "atproto";
+	lexc_str name = lexc_str_printf(ar, "%.*s#%s", (int)t.iss_did.len, t.iss_did.ptr, fragment);
+	if (name.ptr == NULL)
+		return refuse(a, LEXC_JWT_BAD, reason, "out of memory");
+	lexc_pubkey key;
+	bool cached = cache_get(a, name.ptr, now, &key);
+	bool unknown = false;
+	if (cached) {
+		atomic_fetch_add(&a->cache_hits, 1);
+	} else if (resolve(a, t.iss_did.ptr, t.iss_did.len, fragment, ar, &key, &unknown, &why)) {
+		cache_put(a, name.ptr, &key, now);
+	} else {
+		return refuse(a, LEXC_JWT_BAD_ISS, reason, why);
+	}
+	r = lexc_jwt_verify_signature(&t, &key, &why);
+	if (r != LEXC_JWT_OK && cached) {
+		/* the key may have rotated since it was cached: once more, fresh */
+		lexc_pubkey fresh;
+		const char *rwhy = NULL;
+		if (resolve(a, t.iss_did.ptr, t.iss_did.len, fragment, ar, &fresh, &unknown,
+		            &rwhy)) {
+			cache_put(a, name.ptr, &fresh, now);
+			if (memcmp(fresh.point, key.point, sizeof key.point) != 0 ||
+			    fresh.curve != key.curve)
+				r = lexc_jwt_verify_signature(&t, &fresh, &why);
+			lexc_pubkey_free(&fresh);
+		}
+	}
+	lexc_pubkey_free(&key);
+	if (r != LEXC_JWT_OK)
+		return refuse(a, r, reason, why);
+	if (t.jti.ptr != NULL && !remember_jti(a, &t, now / 1000, &why))
+		return refuse(a, LEXC_JWT_BAD, reason, why);
+	out->did = lexc_arena_strndup(ar, t.iss_did.ptr, t.iss_did.len);
+	out->exp = t.exp;
+	if (out->did == NULL)
+		return refuse(a, LEXC_JWT_BAD, reason, "out of memory");
+	atomic_fetch_add(&a->verified, 1);
+	*reason = NULL;
+	return LEXC_JWT_OK;
+}
+
+lexc_status lexc_service_auth_hook(lexc_call *call, void *user)
+{
+	lexc_service_auth *a = user;
+	const char *h = lexc_call_header(call, "Authorization");
+	if (h == NULL)
+		return lexc_call_fail(call, LEXC_AUTHENTICATION_REQUIRED,
+		                      "a service token is required: Authorization: Bearer <jwt>");
+	if (strncasecmp(h, "Bearer ", 7) != 0)
+		return lexc_call_fail(call, LEXC_AUTHENTICATION_REQUIRED,
+		                      "the Authorization header must be: Bearer <jwt>");
+	const char *tok = h + 7;
+	while (*tok == ' ')
+		tok++;
+	size_t len = strlen(tok);
+	while (len > 0 && tok[len - 1] == ' ')
+		len--;
+	lexc_service_caller c;
+	const char *why = NULL;
+	lexc_jwt_result r = lexc_service_auth_verify(a, tok, len, lexc_call_nsid(call),
+	                                             lexc_call_arena(call), &c, &why);
+	if (r != LEXC_JWT_OK)
+		return lexc_call_fail_named(call, LEXC_AUTHENTICATION_REQUIRED,
+		                            lexc_jwt_result_name(r), "%s",
+		                            why != NULL ? why : "invalid token");
+	return lexc_call_set_caller(call, c.did, NULL);
+}
