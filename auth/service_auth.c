@@ -247,7 +247,8 @@ typedef struct fetch {
 	char *body;
 	size_t len, cap;
 	bool too_big;
-	bool blocked;
+	bool blocked;   /* an address was refused */
+	bool connected; /* an allowed one was tried */
 	char why[160];
 } fetch;
 
@@ -287,6 +288,7 @@ static curl_socket_t on_socket(void *user, curlsocktype purpose, struct curl_soc
 		f->blocked = true;
 		return CURL_SOCKET_BAD;
 	}
+	f->connected = true;
 	return socket(sa->family, sa->socktype | SOCK_CLOEXEC, sa->protocol);
 }
 
@@ -328,7 +330,9 @@ static bool resolve(lexc_service_auth *a, const char *did, size_t did_len, const
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_cleanup(e);
 	bool ok = false;
-	if (f.blocked) {
+	/* blocked is the reason only if no allowed address was tried
+	 * ("localhost" is ::1 and 127.0.0.1: one may be refused, one allowed) */
+	if (rc != CURLE_OK && f.blocked && !f.connected) {
 		*reason = "the issuer's did:web host is not an allowed address";
 	} else if (f.too_big) {
 		*reason = "the issuer's DID document is too large";

@@ -13,8 +13,9 @@ libsqlite3-dev libssl-dev sqlite3"
 # too and check it with clang-format-14, the one formatter they and
 # scripts/check-style.sh are pinned to (scripts/formatter.sh);
 # tests/check_symbols.sh runs nm (binutils); tests/ts_client.sh runs node
-# and npm (see deps_node_missing).
-DEPS_TEST="$DEPS_BUILD clang clang-format-14 binutils ca-certificates"
+# and npm (see deps_node_missing); tests/service_auth.sh makes a certificate
+# with openssl.
+DEPS_TEST="$DEPS_BUILD clang clang-format-14 binutils ca-certificates openssl"
 DEPS_CI="$DEPS_TEST libclang-rt-14-dev valgrind cppcheck git wrk"
 
 deps_missing() {

@@ -51,8 +51,13 @@ static void usage(FILE *out)
 	        "  --connect-timeout D    (default 5s)   --timeout D  whole attempt (default 15s)\n"
 	        "  --disable-after D      disable a webhook failing only this long (default 5d)\n"
 	        "  --metrics-listen H:P   serve GET /metrics (Prometheus) there (default: off)\n"
+	        "atproto service auth (API keys work as well):\n"
+	        "  --service-did DID      accept service JWTs whose aud is DID (default: off)\n"
+	        "  --plc-url URL          PLC directory for did:plc (default %s)\n"
+	        "  --did-ca-file FILE     extra trusted CAs (PEM) for did:web hosts\n"
 	        "See webhookd(8).\n",
-	        WH_DEFAULT_PORT, WH_DEFAULT_MAX_WEBHOOKS, WH_DEFAULT_GRACE, WH_GRACE_LIMIT);
+	        WH_DEFAULT_PORT, WH_DEFAULT_MAX_WEBHOOKS, WH_DEFAULT_GRACE, WH_GRACE_LIMIT,
+	        LEXC_PLC_DEFAULT_URL);
 }
 
 /* Creates the data directory (mode 0700) if it does not exist. */
@@ -291,6 +296,20 @@ static int serve(const wh_options *o)
 	int rc = 1;
 	struct MHD_Daemon *metrics = NULL;
 	lexc_server *server = NULL;
+	if (o->service_did != NULL) {
+		lexc_service_auth_config ac = {0};
+		ac.service_did = o->service_did;
+		ac.plc_url = o->plc_url;
+		ac.ca_file = o->did_ca_file;
+		ac.net = &svc.net; /* did:web goes through delivery's SSRF guard */
+		svc.service_auth = lexc_service_auth_new(&ac, &err);
+		if (svc.service_auth == NULL) {
+			fprintf(stderr, "webhookd: service auth: %s\n", err.message);
+			goto done;
+		}
+		fprintf(stderr, "webhookd: accepting service JWTs for %s (PLC %s)\n",
+		        o->service_did, o->plc_url != NULL ? o->plc_url : LEXC_PLC_DEFAULT_URL);
+	}
 	svc.deliverer = wh_deliverer_start(&svc, &o->delivery, &err);
 	if (svc.deliverer == NULL) {
 		fprintf(stderr, "webhookd: delivery: %s\n", err.message);
@@ -318,6 +337,7 @@ done:
 	if (metrics != NULL)
 		MHD_stop_daemon(metrics);
 	wh_deliverer_stop(svc.deliverer);
+	lexc_service_auth_free(svc.service_auth);
 	if (access != NULL && access != stdout)
 		fclose(access);
 	store->ops->close(store);

@@ -5,6 +5,8 @@
 
 #include "options.h"
 
+#include <lexc/format.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +33,9 @@ typedef enum setting {
 	S_TIMEOUT,
 	S_DISABLE_AFTER,
 	S_METRICS_LISTEN,
+	S_SERVICE_DID,
+	S_PLC_URL,
+	S_DID_CA_FILE,
 } setting;
 
 static const struct {
@@ -58,6 +63,9 @@ static const struct {
         {"timeout", S_TIMEOUT, true},
         {"disable-after", S_DISABLE_AFTER, true},
         {"metrics-listen", S_METRICS_LISTEN, true},
+        {"service-did", S_SERVICE_DID, true},
+        {"plc-url", S_PLC_URL, true},
+        {"did-ca-file", S_DID_CA_FILE, true},
 };
 
 static bool number(const char *s, long long min, long long max, long long *out)
@@ -228,6 +236,24 @@ static bool apply(wh_options *o, setting id, const char *v, bool from_file, cons
 			return true;
 		snprintf(err, size, "%s: metrics-listen must be HOST:PORT, not '%s'", where, v);
 		return false;
+	case S_SERVICE_DID:
+		if (lexc_format_did(v, strlen(v), NULL)) {
+			o->service_did = v;
+			return true;
+		}
+		snprintf(err, size, "%s: service-did must be a DID (did:web:example.com), not '%s'",
+		         where, v);
+		return false;
+	case S_PLC_URL:
+		if (strncmp(v, "https://", 8) == 0 || strncmp(v, "http://", 7) == 0) {
+			o->plc_url = v;
+			return true;
+		}
+		snprintf(err, size, "%s: plc-url must be an http(s) URL, not '%s'", where, v);
+		return false;
+	case S_DID_CA_FILE:
+		o->did_ca_file = v;
+		return true;
 	}
 	return false;
 }

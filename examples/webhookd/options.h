@@ -26,6 +26,10 @@ typedef struct wh_options {
 	wh_delivery_config delivery;
 	char metrics_host[64]; /* metrics-listen; "" (default): no metrics */
 	uint16_t metrics_port;
+	/* atproto service JWTs: on when service_did is set */
+	const char *service_did;
+	const char *plc_url;     /* NULL: the public PLC directory */
+	const char *did_ca_file; /* extra CAs for did:web, or NULL */
 	/* key create */
 	const char *did;
 	bool operator_key;

@@ -5,6 +5,7 @@
 
 #include <lexc/lexc.h>
 #include <lexc/server.h>
+#include <lexc/service_auth.h>
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -35,7 +36,8 @@ typedef struct wh_service {
 	wh_keyring *keys;
 	lexc_netpolicy net;
 	wh_limits limits;
-	wh_deliverer *deliverer; /* woken after a publish; NULL: none (tests) */
+	wh_deliverer *deliverer;         /* woken after a publish; NULL: none (tests) */
+	lexc_service_auth *service_auth; /* service JWTs; NULL: API keys only */
 } wh_service;
 
 /* The service of a call (its user pointer). */
@@ -51,10 +53,11 @@ typedef struct wh_caller {
 	char key_id[64];
 } wh_caller;
 
-/* Authenticates "Authorization: Bearer <key>" against the store's API
- * keys (SHA-256, compared in constant time). The lexc_auth_hook of
- * `webhookd serve`; user is the wh_service. The hook for atproto service
- * JWTs goes beside it (doc/webhookd.md). */
+/* Authenticates "Authorization: Bearer <credential>": an API key
+ * ("whk_...") against the store's keys (SHA-256, compared in constant
+ * time), anything else as an atproto service JWT when --service-did is
+ * set (liblexc-auth). The lexc_auth_hook of `webhookd serve`; user is the
+ * wh_service. Either way the caller is a DID, and objects belong to it. */
 lexc_status wh_auth_hook(lexc_call *call, void *user);
 
 /* Now, in milliseconds since the Unix epoch. The clock every rule uses;
