@@ -220,9 +220,10 @@ lexc_jwt_result lexc_jwt_check_claims(const lexc_jwt *t, const lexc_jwt_policy *
 	    (t->iss_service.ptr != NULL &&
 	     (t->iss_service.len == 0 || memchr(t->iss_service.ptr, '#', t->iss_service.len))))
 		return fail(reason, LEXC_JWT_BAD_ISS, "jwt iss is not a valid did");
-	if (t->has_iat && t->iat > now && t->iat - now > skew)
+	/* Differences as unsigned: iat or exp minus now never overflows. */
+	if (t->has_iat && t->iat > now && (uint64_t)t->iat - (uint64_t)now > (uint64_t)skew)
 		return fail(reason, LEXC_JWT_BAD, "jwt issued in the future (iat)");
-	if (t->exp - now > lifetime)
+	if (t->exp > now && (uint64_t)t->exp - (uint64_t)now > (uint64_t)lifetime)
 		return fail(reason, LEXC_JWT_BAD, "jwt lifetime too long (exp too far ahead)");
 	return LEXC_JWT_OK;
 }

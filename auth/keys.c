@@ -9,8 +9,20 @@
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
+#include <openssl/sha.h>
 
+#include <pthread.h>
+#include <secp256k1.h>
 #include <string.h>
+
+/* libsecp256k1's static context verifies; its self-test runs once. */
+static pthread_once_t k1_once = PTHREAD_ONCE_INIT;
+static bool k1_ok;
+static void k1_selftest(void)
+{
+	secp256k1_selftest();
+	k1_ok = true;
+}
 
 /* Curves -------------------------------------------------------------------- */
 
@@ -166,6 +178,18 @@ bool lexc_pubkey_from_point(lexc_curve curve, const unsigned char *point, size_t
 			*reason = why;
 		return false;
 	}
+	if (curve == LEXC_CURVE_SECP256K1) {
+		pthread_once(&k1_once, k1_selftest);
+		secp256k1_pubkey pk;
+		if (!k1_ok ||
+		    !secp256k1_ec_pubkey_parse(secp256k1_context_static, &pk, point, len)) {
+			EVP_PKEY_free(pkey);
+			if (reason != NULL)
+				*reason = "not a point of the curve";
+			return false;
+		}
+		memcpy(out->parsed_, pk.data, sizeof out->parsed_);
+	}
 	out->curve = curve;
 	memcpy(out->point, point, LEXC_PUBKEY_LEN);
 	out->pkey = pkey;
@@ -284,6 +308,22 @@ bool lexc_verify(const lexc_pubkey *k, const void *msg, size_t msg_len, const un
 		return fail(reason, "out of memory");
 	if (!allow_high_s && memcmp(sig + 32, half, 32) > 0)
 		return fail(reason, "a high-S signature (atproto requires low-S)");
+	if (k->curve == LEXC_CURVE_SECP256K1) {
+		secp256k1_pubkey pk;
+		secp256k1_ecdsa_signature s;
+		unsigned char hash[SHA256_DIGEST_LENGTH];
+		memcpy(pk.data, k->parsed_, sizeof pk.data);
+		/* r or s at or above the order does not parse */
+		if (!secp256k1_ecdsa_signature_parse_compact(secp256k1_context_static, &s, sig))
+			return fail(reason, "the signature does not verify");
+		/* libsecp256k1 verifies low-S only: a high-S one (allowed here) is
+		 * the same signature as its low-S twin */
+		secp256k1_ecdsa_signature_normalize(secp256k1_context_static, &s, &s);
+		SHA256(msg, msg_len, hash);
+		if (secp256k1_ecdsa_verify(secp256k1_context_static, &s, hash, &pk) != 1)
+			return fail(reason, "the signature does not verify");
+		return true;
+	}
 	int der_len;
 	unsigned char *der = compact_to_der(sig, &der_len);
 	if (der == NULL)

@@ -4,7 +4,8 @@
 // the reference @atproto/crypto, tokens made by the reference
 // createServiceJwt and by hand for the bad cases, and a token that
 // liblexc-auth mints (tests/jwt_mint) checked by the reference verifyJwt.
-//   node service_auth.mjs WEBHOOKD JWT_MINT TMPDIR CERT KEY
+//   node service_auth.mjs WEBHOOKD JWT_MINT TMPDIR CERT KEY HELLO
+// HELLO (examples/hello --service-did) checks liblexc-auth's generic hook.
 import { spawn, execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
@@ -13,7 +14,7 @@ import crypto from 'node:crypto'
 import { Secp256k1Keypair, P256Keypair, bytesToMultibase } from '@atproto/crypto'
 import { createServiceJwt, verifyJwt } from '@atproto/xrpc-server'
 
-const [webhookd, jwtMint, tmp, certFile, keyFile] = process.argv.slice(2)
+const [webhookd, jwtMint, tmp, certFile, keyFile, hello] = process.argv.slice(2)
 let failures = 0
 function check(name, ok, detail) {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${ok || detail === undefined ? '' : ': ' + detail}`)
@@ -237,6 +238,27 @@ const strict = await start('strict', [])
 const webBefore = hits.get('web')
 await refused('did:web on loopback without --allow-net', await mint(kweb, webDid), 'BadJwtIss', /not an allowed address/, strict)
 check('... and nothing reached the did:web host', hits.get('web') === webBefore, `${webBefore} -> ${hits.get('web')}`)
+
+// liblexc-auth's own hook, as a lexc user wires it (examples/hello).
+const wrapper = (process.env.WEBHOOKD_WRAPPER ?? '').split(' ').filter((w) => w !== '')
+const hargv = [...wrapper, hello]
+const hp = spawn(hargv[0], [...hargv.slice(1), '--port', '0', '--service-did', SERVICE,
+  '--plc-url', `http://127.0.0.1:${plcPort}`], { stdio: ['ignore', 'ignore', 'pipe'] })
+procs.push(hp)
+let hlog = ''
+const hport = await new Promise((resolve, reject) => {
+  hp.stderr.on('data', (d) => { hlog += d; const m = /listening on http:\/\/[^ ]*:(\d+)\/xrpc\//.exec(hlog); if (m) resolve(m[1]) })
+  hp.on('exit', (code) => reject(new Error(`hello exited ${code}: ${hlog}`)))
+})
+hp.logText = () => hlog
+const helloSrv = { base: `http://127.0.0.1:${hport}` }
+const GREET = 'com.example.hello.greet'
+r = await call(helloSrv, GREET, await mint(p256, bob, { lxm: GREET }))
+check('examples/hello with lexc_service_auth_hook: a token for greet works', r.status === 200 && typeof r.body?.message === 'string', `${r.status} ${r.text}`)
+r = await call(helloSrv, GREET, null)
+check('... no token: 401 AuthenticationRequired', r.status === 401 && r.body?.error === 'AuthenticationRequired', `${r.status} ${r.text}`)
+r = await call(helloSrv, GREET, await mint(p256, bob))
+check('... a token for another method: 401 BadJwtLexiconMethod', r.status === 401 && r.body?.error === 'BadJwtLexiconMethod', `${r.status} ${r.text}`)
 
 const logs = procs.map((p) => p.logText()).join('')
 check('no token in webhookd\'s logs', !logs.includes(good.split('.')[2]) && !logs.includes(once.split('.')[1]))

@@ -17,4 +17,5 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
 	-keyout "$tmp/key.pem" -out "$tmp/cert.pem" >/dev/null 2>&1
 cp "$LEXC_SRCDIR/tests/service_auth.mjs" "$node_dir/service_auth.mjs"
 WEBHOOKD_WRAPPER="${LEXC_WRAPPER:-}" node "$node_dir/service_auth.mjs" "$WEBHOOKD" \
-	"$LEXC_BUILDDIR/tests/jwt_mint" "$tmp" "$tmp/cert.pem" "$tmp/key.pem"
+	"$LEXC_BUILDDIR/tests/jwt_mint" "$tmp" "$tmp/cert.pem" "$tmp/key.pem" \
+	"$LEXC_BUILDDIR/examples/hello/hello"

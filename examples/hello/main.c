@@ -1,8 +1,11 @@
 /* main.c: the server. Written by lexc stubs as a starting point; it is yours now: lexc stubs
  * never overwrites it. The handlers are registered by register_all() (register_all.c, which
  * lexc stubs rewrites when methods are added). To authenticate callers, set cfg.auth (see
- * lexc/server.h). */
+ * lexc/server.h); --service-did shows the ready hook for atproto service JWTs (liblexc-auth,
+ * lexc/service_auth.h). */
 #include "handlers.h"
+
+#include <lexc/service_auth.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,10 +14,13 @@
 static void usage(FILE *out, const char *argv0)
 {
 	fprintf(out,
-	        "usage: %s [--address ADDR] [--port PORT] [--threads N]\n\n"
+	        "usage: %s [--address ADDR] [--port PORT] [--threads N] [--service-did DID]\n\n"
 	        "  --address ADDR  IPv4 or IPv6 address to listen on (default 127.0.0.1)\n"
 	        "  --port PORT     TCP port (default 0: any free port)\n"
 	        "  --threads N     worker threads (default 0: one per core)\n"
+	        "  --service-did DID  require an atproto service JWT whose aud is DID\n"
+	        "  --plc-url URL   the PLC directory for did:plc (default " LEXC_PLC_DEFAULT_URL
+	        ")\n"
 	        "  --help          print this help\n",
 	        argv0);
 }
@@ -49,6 +55,7 @@ int main(int argc, char **argv)
 	/* The access log, one line per request, written as it happens. */
 	cfg.access_log = stdout;
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	lexc_service_auth_config auth_cfg = {0};
 	for (int i = 1; i < argc; i++) {
 		const char *v;
 		unsigned long n;
@@ -62,6 +69,10 @@ int main(int argc, char **argv)
 		} else if ((v = option(argc, argv, &i, "--threads")) != NULL &&
 		           number(v, 1024, &n)) {
 			cfg.threads = (unsigned)n;
+		} else if ((v = option(argc, argv, &i, "--service-did")) != NULL) {
+			auth_cfg.service_did = v;
+		} else if ((v = option(argc, argv, &i, "--plc-url")) != NULL) {
+			auth_cfg.plc_url = v;
 		} else {
 			fprintf(stderr, "%s: bad argument '%s'\n", argv[0], argv[i]);
 			usage(stderr, argv[0]);
@@ -71,9 +82,22 @@ int main(int argc, char **argv)
 
 	lexc_error err;
 	lexc_error_clear(&err);
+	/* Service JWTs: the PDS of the caller signs for this server (aud) and
+	 * this method (lxm); the hook verifies and sets the caller's DID. */
+	lexc_service_auth *auth = NULL;
+	if (auth_cfg.service_did != NULL) {
+		if ((auth = lexc_service_auth_new(&auth_cfg, &err)) == NULL) {
+			fprintf(stderr, "%s: %s\n", argv[0], err.message);
+			return 1;
+		}
+		cfg.auth = lexc_service_auth_hook;
+		cfg.auth_user = auth;
+		cfg.default_auth = LEXC_AUTH_REQUIRED;
+	}
 	lexc_server *server = lexc_server_new(&cfg, lexc_methods, lexc_methods_count, &err);
 	if (server == NULL) {
 		fprintf(stderr, "%s: %s\n", argv[0], err.message);
+		lexc_service_auth_free(auth);
 		return 1;
 	}
 	lexc_status st = register_all(server, NULL, &err);
@@ -82,5 +106,6 @@ int main(int argc, char **argv)
 	if (st != LEXC_OK)
 		fprintf(stderr, "%s: %s: %s\n", argv[0], lexc_status_name(st), err.message);
 	lexc_server_free(server);
+	lexc_service_auth_free(auth);
 	return st == LEXC_OK ? 0 : 1;
 }

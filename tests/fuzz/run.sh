@@ -98,6 +98,22 @@ for h in 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=' 'v1a,abc v2,x v1,g0hM
 done
 targets="$targets fuzz_whsig_verify"
 
+# liblexc-auth: a selector byte, then a token, a multikey, a DID document
+# or a DID (fuzz_service_auth.c); the interop did:keys and a real token.
+dir="$builddir/fuzz-corpus/fuzz_service_auth"
+mkdir -p "$dir"
+i=0
+for seed in \
+	'0eyJ0eXAiOiJKV1QiLCJhbGciOiJFUzI1NksifQ.eyJpYXQiOjE3MDAwMDAwMDAsImlzcyI6ImRpZDpwbGM6YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhIiwiYXVkIjoiZGlkOndlYjpzdmMudGVzdCIsImV4cCI6MTcwMDAwMDA2MCwibHhtIjoiY29tLmV4YW1wbGUubSIsImp0aSI6IjEyMyJ9.c2ln' \
+	'1did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme' \
+	'1zDnaeTiq1PdzvZXUaMdezchcMJQpBdH2VN4pgrrEhMCCbmwSb' \
+	'2{"id":"did:plc:aaaaaaaaaaaaaaaaaaaaaaaa","verificationMethod":[{"id":"#atproto","type":"Multikey","publicKeyMultibase":"zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme"}]}' \
+	'3did:web:localhost%3A8443' '3did:plc:aaaaaaaaaaaaaaaaaaaaaaaa'; do
+	i=$((i + 1))
+	printf '%s' "$seed" >"$dir/seed-$i"
+done
+targets="$targets fuzz_service_auth"
+
 # Decoders: a selector byte, then a record or input (see fuzz_decode.c).
 dir="$builddir/fuzz-corpus/fuzz_decode"
 mkdir -p "$dir"
