@@ -2,8 +2,11 @@
 # bench/delivery.sh [BUILDDIR] [EVENTS] [SECONDS]: webhookd's delivery
 # throughput and latency on loopback, beside the receiver's own capacity
 # measured by wrk in the same run.
-#  1. the receiver (tests/webhook_receiver, one epoll thread) alone, under
-#     wrk with a webhook-sized POST: its requests/s;
+#  1. the receiver (tests/webhook_receiver, one poll thread) alone, under
+#     wrk with a webhook-sized POST: its requests/s; then libcurl's multi
+#     interface alone on one thread (bench/curl_multi: the same options
+#     and body, 256 connections, no store, no signing) against it, the
+#     ceiling libcurl puts on one delivery thread;
 #  2. sustained deliveries/s: EVENTS chat events published in batches of
 #     1000 to a DID with 4 webhooks on the receiver (4 x EVENTS deliveries),
 #     the outbox durable (SQLite WAL, synchronous=NORMAL), timed from the
@@ -71,6 +74,8 @@ wrk -t1 -c64 -d2s -s "$srcdir/bench/delivery-post.lua" "http://127.0.0.1:$rport/
 wrk -t1 -c64 -d"${seconds}s" -s "$srcdir/bench/delivery-post.lua" "http://127.0.0.1:$rport/ok" >"$tmp/wrk"
 alone=$(awk '/Requests\/sec/ { printf "%.0f", $2 }' "$tmp/wrk")
 echo "receiver alone (wrk -t1 -c64):            $alone requests/s"
+curl_alone=$("$builddir/bench/curl_multi" "http://127.0.0.1:$rport/ok" $((4 * events)) 256)
+echo "libcurl multi alone, one thread, -c256:    $curl_alone"
 
 receiver_start burst
 webhookd_start burst 4
@@ -81,7 +86,10 @@ last=$(stats burst last_ms)
 n=$(stats burst requests)
 rate=$(awk -v n="$n" -v ms="$((last - first))" 'BEGIN { printf "%.0f", n * 1000 / (ms > 0 ? ms : 1) }')
 echo "webhookd sustained deliveries:             $rate deliveries/s ($n in $((last - first)) ms)"
-awk -v a="$rate" -v b="$alone" 'BEGIN { printf "  ratio to the receiver alone:             %.2fx\n", a / b }'
+curl_rate=${curl_alone%% *}
+awk -v a="$rate" -v b="$alone" -v c="$curl_rate" 'BEGIN {
+	printf "  ratio to the receiver alone:             %.2fx\n", a / b
+	printf "  ratio to libcurl alone on one thread:    %.2fx\n", a / c }'
 
 receiver_start paced
 webhookd_start paced 1
