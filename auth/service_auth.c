@@ -27,7 +27,8 @@ typedef struct key_entry {
 	struct key_entry *next;          /* bucket chain */
 	struct key_entry *older, *newer; /* age list */
 	char *name;                      /* "DID#fragment" */
-	lexc_pubkey key;
+	lexc_pubkey key;                 /* none when missing */
+	bool missing;                    /* the DID does not exist (404, 410) */
 	int64_t expires_ms;
 } key_entry;
 
@@ -43,7 +44,7 @@ struct lexc_service_auth {
 	char *service_did;
 	char *plc_url;
 	char *ca_file;
-	int64_t ttl_ms;
+	int64_t ttl_ms, missing_ttl_ms;
 	size_t cache_max, replay_max;
 	int64_t skew, lifetime;
 	long timeout_ms;
@@ -101,6 +102,7 @@ lexc_service_auth *lexc_service_auth_new(const lexc_service_auth_config *cfg, le
 	a->plc_url = strdup(plc);
 	a->ca_file = cfg->ca_file != NULL ? strdup(cfg->ca_file) : NULL;
 	a->ttl_ms = cfg->cache_ttl_ms > 0 ? cfg->cache_ttl_ms : 3600 * 1000;
+	a->missing_ttl_ms = cfg->missing_ttl_ms > 0 ? cfg->missing_ttl_ms : 60 * 1000;
 	a->cache_max = cfg->cache_max > 0 ? cfg->cache_max : 10000;
 	a->replay_max = cfg->replay_max > 0 ? cfg->replay_max : 100000;
 	a->skew = cfg->clock_skew_s > 0 ? cfg->clock_skew_s : 30;
@@ -191,33 +193,40 @@ static void unlink_key(lexc_service_auth *a, key_entry *e)
 	free(e);
 }
 
-static bool cache_get(lexc_service_auth *a, const char *name, int64_t now, lexc_pubkey *out)
+typedef enum { CACHE_MISS, CACHE_KEY, CACHE_MISSING } cache_hit;
+
+static cache_hit cache_get(lexc_service_auth *a, const char *name, int64_t now, lexc_pubkey *out)
 {
-	bool hit = false;
+	cache_hit hit = CACHE_MISS;
 	pthread_mutex_lock(&a->mu);
 	for (key_entry *e = a->keys[hash(name, strlen(name), KEY_BUCKETS)]; e != NULL; e = e->next)
 		if (strcmp(e->name, name) == 0) {
-			if (e->expires_ms > now)
-				hit = pubkey_ref(&e->key, out);
-			else
+			if (e->expires_ms <= now)
 				unlink_key(a, e);
+			else if (e->missing)
+				hit = CACHE_MISSING;
+			else if (pubkey_ref(&e->key, out))
+				hit = CACHE_KEY;
 			break;
 		}
 	pthread_mutex_unlock(&a->mu);
 	return hit;
 }
 
-/* Keeps a reference to k under name, replacing what was there. */
+/* Keeps a reference to k under name, replacing what was there; k NULL
+ * records that the DID does not exist, for a shorter while. */
 static void cache_put(lexc_service_auth *a, const char *name, const lexc_pubkey *k, int64_t now)
 {
 	key_entry *n = calloc(1, sizeof *n);
-	if (n == NULL || (n->name = strdup(name)) == NULL || !pubkey_ref(k, &n->key)) {
+	if (n == NULL || (n->name = strdup(name)) == NULL ||
+	    (k != NULL && !pubkey_ref(k, &n->key))) {
 		if (n != NULL)
 			free(n->name);
 		free(n);
 		return; /* not cached: the next call resolves again */
 	}
-	n->expires_ms = now + a->ttl_ms;
+	n->missing = k == NULL;
+	n->expires_ms = now + (k != NULL ? a->ttl_ms : a->missing_ttl_ms);
 	unsigned b = hash(name, strlen(name), KEY_BUCKETS);
 	pthread_mutex_lock(&a->mu);
 	for (key_entry *e = a->keys[b]; e != NULL; e = e->next)
@@ -451,13 +460,20 @@ lexc_jwt_result lexc_service_auth_verify(lexc_service_auth *a, const char *token
 	if (name.ptr == NULL)
 		return refuse(a, LEXC_JWT_BAD, reason, "out of memory");
 	lexc_pubkey key;
-	bool cached = cache_get(a, name.ptr, now, &key);
-	bool unknown = false;
-	if (cached) {
+	cache_hit hit = cache_get(a, name.ptr, now, &key);
+	bool cached = hit == CACHE_KEY, unknown = false;
+	if (hit != CACHE_MISS) {
 		atomic_fetch_add(&a->cache_hits, 1);
+		if (hit == CACHE_MISSING)
+			return refuse(a, LEXC_JWT_BAD_ISS, reason,
+			              "the issuer's DID does not exist");
 	} else if (resolve(a, t.iss_did.ptr, t.iss_did.len, fragment, ar, &key, &unknown, &why)) {
 		cache_put(a, name.ptr, &key, now);
 	} else {
+		/* a DID that does not exist is remembered a minute: tokens of
+		 * made-up DIDs cost the directory one fetch each, not one a call */
+		if (unknown)
+			cache_put(a, name.ptr, NULL, now);
 		return refuse(a, LEXC_JWT_BAD_ISS, reason, why);
 	}
 	r = lexc_jwt_verify_signature(&t, &key, &why);

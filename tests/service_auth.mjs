@@ -106,7 +106,11 @@ async function start(name, extra) {
   return { base: `http://127.0.0.1:${port}`, key, proc: p }
 }
 process.on('exit', () => procs.forEach((p) => p.kill('SIGKILL')))
-const main = await start('main', ['--allow-net', '127.0.0.0/8'])
+// A free port for the metrics listener.
+const mprobe = http.createServer()
+const metricsPort = await listen(mprobe)
+await new Promise((r) => mprobe.close(r))
+const main = await start('main', ['--allow-net', '127.0.0.0/8', '--metrics-listen', `127.0.0.1:${metricsPort}`])
 
 async function call(srv, nsid, token, body) {
   const headers = token === null ? {} : { authorization: `Bearer ${token}` }
@@ -211,6 +215,8 @@ await refused('a bad signature', `${parts[0]}.${parts[1]}.${sig.toString('base64
 await refused('a DER signature', await byHand(k256, { typ: 'JWT', alg: 'ES256K' }, claims(alice), der), 'BadJwtSignature', /64 bytes/)
 await refused('another key than the DID\'s', await mint(p256, alice), 'BadJwtSignature')
 await refused('an unknown DID (404)', await mint(k256, nobody), 'BadJwtIss', /does not exist/)
+await refused('the unknown DID again', await mint(k256, nobody), 'BadJwtIss', /does not exist/)
+check('... answered from the cache: one directory fetch for both', hits.get(nobody) === 1, `fetches ${hits.get(nobody)}`)
 await refused('an unresolvable DID (the directory fails)', await mint(k256, failing), 'BadJwtIss', /could not be resolved/)
 await refused('an unresolvable did:web (nothing listens)', await mint(kweb, deadWebDid), 'BadJwtIss', /could not be resolved/)
 await refused('alg none', `${b64u({ alg: 'none', typ: 'JWT' })}.${b64u(claims(alice))}.`, 'BadJwtSignature')
@@ -259,6 +265,14 @@ r = await call(helloSrv, GREET, null)
 check('... no token: 401 AuthenticationRequired', r.status === 401 && r.body?.error === 'AuthenticationRequired', `${r.status} ${r.text}`)
 r = await call(helloSrv, GREET, await mint(p256, bob))
 check('... a token for another method: 401 BadJwtLexiconMethod', r.status === 401 && r.body?.error === 'BadJwtLexiconMethod', `${r.status} ${r.text}`)
+
+const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()
+const metric = (name) => Number((new RegExp(`^${name.replace(/[{}"]/g, (c) => '\\' + c)} (\\d+)$`, 'm').exec(metrics) ?? [])[1])
+check('GET /metrics counts accepted, refused and replayed JWTs',
+  metric('webhookd_jwt_total{verdict="accepted"}') >= 10 && metric('webhookd_jwt_total{verdict="refused"}') >= 20 &&
+  metric('webhookd_jwt_total{verdict="replayed"}') === 1, metrics.split('\n').filter((l) => /jwt|did_/.test(l)).join('; '))
+check('... and DID resolutions and cache hits', metric('webhookd_did_resolutions_total{result="any"}') >= 5 &&
+  metric('webhookd_did_key_cache_hits_total') >= 5)
 
 const logs = procs.map((p) => p.logText()).join('')
 check('no token in webhookd\'s logs', !logs.includes(good.split('.')[2]) && !logs.includes(once.split('.')[1]))

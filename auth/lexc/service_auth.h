@@ -34,6 +34,7 @@ typedef struct lexc_service_auth_config {
 	const char *service_did; /* required: the `aud` every token must name */
 	const char *plc_url;     /* NULL: LEXC_PLC_DEFAULT_URL */
 	int64_t cache_ttl_ms;    /* a resolved key is trusted this long; 0: one hour */
+	int64_t missing_ttl_ms;  /* a DID that does not exist, this long; 0: a minute */
 	size_t cache_max;        /* DIDs kept; 0: 10,000 (the oldest go first) */
 	size_t replay_max; /* jtis remembered; 0: 100,000 (a full cache refuses tokens with a jti)
 	                    */

@@ -188,6 +188,40 @@ static int key_revoke(const wh_options *o)
 
 /* GET /metrics on its own listen address, so it needs no API key: the
  * operator decides who reaches that address. */
+/* Service JWTs' counters (when --service-did is on), after delivery's. */
+static bool auth_metrics(wh_service *svc, char **text, size_t *len)
+{
+	if (svc->service_auth == NULL)
+		return true;
+	lexc_service_auth_stats st;
+	lexc_service_auth_get_stats(svc->service_auth, &st);
+	char block[1024];
+	int n = snprintf(block, sizeof block,
+	                 "# HELP webhookd_jwt_total Service JWTs by verdict.\n"
+	                 "# TYPE webhookd_jwt_total counter\n"
+	                 "webhookd_jwt_total{verdict=\"accepted\"} %llu\n"
+	                 "webhookd_jwt_total{verdict=\"refused\"} %llu\n"
+	                 "webhookd_jwt_total{verdict=\"replayed\"} %llu\n"
+	                 "# HELP webhookd_did_resolutions_total DID documents fetched, and "
+	                 "of them failed.\n# TYPE webhookd_did_resolutions_total counter\n"
+	                 "webhookd_did_resolutions_total{result=\"any\"} %llu\n"
+	                 "webhookd_did_resolutions_total{result=\"failed\"} %llu\n"
+	                 "# HELP webhookd_did_key_cache_hits_total Issuer keys found in the "
+	                 "cache.\n# TYPE webhookd_did_key_cache_hits_total counter\n"
+	                 "webhookd_did_key_cache_hits_total %llu\n",
+	                 (unsigned long long)st.verified, (unsigned long long)st.refused,
+	                 (unsigned long long)st.replays, (unsigned long long)st.resolutions,
+	                 (unsigned long long)st.resolution_failures,
+	                 (unsigned long long)st.cache_hits);
+	char *p = n > 0 && (size_t)n < sizeof block ? realloc(*text, *len + (size_t)n + 1) : NULL;
+	if (p == NULL)
+		return false;
+	memcpy(p + *len, block, (size_t)n + 1);
+	*text = p;
+	*len += (size_t)n;
+	return true;
+}
+
 static enum MHD_Result metrics_answer(void *cls, struct MHD_Connection *c, const char *url,
                                       const char *method, const char *version, const char *upload,
                                       size_t *upload_size, void **state)
@@ -202,7 +236,8 @@ static enum MHD_Result metrics_answer(void *cls, struct MHD_Connection *c, const
 	unsigned status = MHD_HTTP_OK;
 	if (strcmp(method, "GET") != 0 || strcmp(url, "/metrics") != 0) {
 		status = MHD_HTTP_NOT_FOUND;
-	} else if (!wh_deliverer_metrics(svc->deliverer, &text, &len, &cap)) {
+	} else if (!wh_deliverer_metrics(svc->deliverer, &text, &len, &cap) ||
+	           !auth_metrics(svc, &text, &len)) {
 		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 		len = 0;
 	}
