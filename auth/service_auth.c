@@ -32,6 +32,17 @@ typedef struct key_entry {
 	int64_t expires_ms;
 } key_entry;
 
+/* A resolution in flight: threads that need the same key wait for it
+ * rather than fetch the document again. */
+typedef struct pending {
+	struct pending *next;
+	char *name;
+	size_t refs; /* the resolving thread and the waiters */
+	bool done, ok;
+	const char *why; /* static, when !ok */
+	pthread_cond_t cv;
+} pending;
+
 typedef struct jti_entry {
 	struct jti_entry *next;
 	char *name;  /* "DID jti" */
@@ -57,6 +68,7 @@ struct lexc_service_auth {
 	key_entry *keys[KEY_BUCKETS];
 	key_entry *oldest, *newest;
 	size_t n_keys;
+	pending *pending;
 	jti_entry *jtis[JTI_BUCKETS];
 	size_t n_jtis;
 	atomic_uint_fast64_t verified, refused, resolutions, resolution_failures, cache_hits,
@@ -166,6 +178,8 @@ void lexc_service_auth_get_stats(lexc_service_auth *a, lexc_service_auth_stats *
 
 /* The key cache ------------------------------------------------------------------- */
 
+typedef enum { CACHE_MISS, CACHE_KEY, CACHE_MISSING } cache_hit;
+
 /* A second reference to k's OpenSSL key, for use outside the lock. */
 static bool pubkey_ref(const lexc_pubkey *k, lexc_pubkey *out)
 {
@@ -193,24 +207,20 @@ static void unlink_key(lexc_service_auth *a, key_entry *e)
 	free(e);
 }
 
-typedef enum { CACHE_MISS, CACHE_KEY, CACHE_MISSING } cache_hit;
-
-static cache_hit cache_get(lexc_service_auth *a, const char *name, int64_t now, lexc_pubkey *out)
+/* The cache's word on name; a->mu held. */
+static cache_hit find_locked(lexc_service_auth *a, const char *name, int64_t now, lexc_pubkey *out)
 {
-	cache_hit hit = CACHE_MISS;
-	pthread_mutex_lock(&a->mu);
 	for (key_entry *e = a->keys[hash(name, strlen(name), KEY_BUCKETS)]; e != NULL; e = e->next)
 		if (strcmp(e->name, name) == 0) {
 			if (e->expires_ms <= now)
 				unlink_key(a, e);
 			else if (e->missing)
-				hit = CACHE_MISSING;
+				return CACHE_MISSING;
 			else if (pubkey_ref(&e->key, out))
-				hit = CACHE_KEY;
+				return CACHE_KEY;
 			break;
 		}
-	pthread_mutex_unlock(&a->mu);
-	return hit;
+	return CACHE_MISS;
 }
 
 /* Keeps a reference to k under name, replacing what was there; k NULL
@@ -425,6 +435,94 @@ static bool remember_jti(lexc_service_auth *a, const lexc_jwt *t, int64_t now, c
 	return ok;
 }
 
+/* The issuer's key ------------------------------------------------------------------ */
+
+static void pending_release(pending *p)
+{
+	if (--p->refs == 0) {
+		pthread_cond_destroy(&p->cv);
+		free(p->name);
+		free(p);
+	}
+}
+
+/* The key `name` ("DID#fragment") of token t's issuer, with a reference
+ * for the caller: from the cache (*cached), from a resolution another
+ * thread has in flight for it (waiting for its answer), or resolved here
+ * and cached. false with a static reason otherwise. */
+static bool issuer_key(lexc_service_auth *a, const char *name, const lexc_jwt *t,
+                       const char *fragment, lexc_arena *ar, int64_t now, lexc_pubkey *key,
+                       bool *cached, const char **why)
+{
+	*cached = false;
+	pending *p = NULL;
+	pthread_mutex_lock(&a->mu);
+	cache_hit hit = find_locked(a, name, now, key);
+	if (hit == CACHE_MISS) {
+		for (p = a->pending; p != NULL && strcmp(p->name, name) != 0; p = p->next)
+			;
+		if (p != NULL) {
+			p->refs++;
+			while (!p->done)
+				pthread_cond_wait(&p->cv, &a->mu);
+			bool ok = p->ok;
+			const char *pwhy = p->why;
+			pending_release(p);
+			p = NULL;
+			if (!ok) {
+				pthread_mutex_unlock(&a->mu);
+				*why = pwhy;
+				return false;
+			}
+			/* the resolver cached it (unless a tiny cache lost it already) */
+			if ((hit = find_locked(a, name, now, key)) == CACHE_KEY) {
+				pthread_mutex_unlock(&a->mu);
+				return true;
+			}
+		}
+		if (hit == CACHE_MISS && (p = calloc(1, sizeof *p)) != NULL) {
+			if ((p->name = strdup(name)) == NULL) {
+				free(p);
+				p = NULL; /* resolved all the same, without company */
+			} else {
+				pthread_cond_init(&p->cv, NULL);
+				p->refs = 1;
+				p->next = a->pending;
+				a->pending = p;
+			}
+		}
+	}
+	pthread_mutex_unlock(&a->mu);
+	if (hit != CACHE_MISS) {
+		atomic_fetch_add(&a->cache_hits, 1);
+		*cached = hit == CACHE_KEY;
+		if (hit == CACHE_MISSING)
+			*why = "the issuer's DID does not exist";
+		return hit == CACHE_KEY;
+	}
+	bool unknown = false;
+	bool ok = resolve(a, t->iss_did.ptr, t->iss_did.len, fragment, ar, key, &unknown, why);
+	if (ok)
+		cache_put(a, name, key, now);
+	else if (unknown) /* made-up DIDs cost one fetch a minute, not one a call */
+		cache_put(a, name, NULL, now);
+	if (p != NULL) {
+		pthread_mutex_lock(&a->mu);
+		for (pending **pp = &a->pending; *pp != NULL; pp = &(*pp)->next)
+			if (*pp == p) {
+				*pp = p->next;
+				break;
+			}
+		p->done = true;
+		p->ok = ok;
+		p->why = ok ? NULL : *why;
+		pthread_cond_broadcast(&p->cv);
+		pending_release(p);
+		pthread_mutex_unlock(&a->mu);
+	}
+	return ok;
+}
+
 /* Verification ------------------------------------------------------------------------ */
 
 static lexc_jwt_result refuse(lexc_service_auth *a, lexc_jwt_result r, const char **reason,
@@ -460,22 +558,9 @@ lexc_jwt_result lexc_service_auth_verify(lexc_service_auth *a, const char *token
 	if (name.ptr == NULL)
 		return refuse(a, LEXC_JWT_BAD, reason, "out of memory");
 	lexc_pubkey key;
-	cache_hit hit = cache_get(a, name.ptr, now, &key);
-	bool cached = hit == CACHE_KEY, unknown = false;
-	if (hit != CACHE_MISS) {
-		atomic_fetch_add(&a->cache_hits, 1);
-		if (hit == CACHE_MISSING)
-			return refuse(a, LEXC_JWT_BAD_ISS, reason,
-			              "the issuer's DID does not exist");
-	} else if (resolve(a, t.iss_did.ptr, t.iss_did.len, fragment, ar, &key, &unknown, &why)) {
-		cache_put(a, name.ptr, &key, now);
-	} else {
-		/* a DID that does not exist is remembered a minute: tokens of
-		 * made-up DIDs cost the directory one fetch each, not one a call */
-		if (unknown)
-			cache_put(a, name.ptr, NULL, now);
+	bool cached, unknown = false;
+	if (!issuer_key(a, name.ptr, &t, fragment, ar, now, &key, &cached, &why))
 		return refuse(a, LEXC_JWT_BAD_ISS, reason, why);
-	}
 	r = lexc_jwt_verify_signature(&t, &key, &why);
 	if (r != LEXC_JWT_OK && cached) {
 		/* the key may have rotated since it was cached: once more, fresh */

@@ -39,6 +39,7 @@ const bob = randomPlc() // P-256, Multikey
 const carol = randomPlc() // secp256k1, the legacy method form
 const failing = randomPlc() // the directory answers 500
 const nobody = randomPlc() // not in the directory: 404
+const dave = randomPlc() // answered slowly: concurrent first requests share one fetch
 
 function doc(did, kp, legacy) {
   const method = legacy
@@ -53,11 +54,12 @@ function doc(did, kp, legacy) {
     service: [{ id: '#atproto_pds', type: 'AtprotoPersonalDataServer', serviceEndpoint: 'https://pds.test' }],
   }
 }
-const docs = new Map([[alice, doc(alice, k256)], [bob, doc(bob, p256)], [carol, doc(carol, k256c, true)]])
+const docs = new Map([[alice, doc(alice, k256)], [bob, doc(bob, p256)], [carol, doc(carol, k256c, true)], [dave, doc(dave, p256)]])
 const hits = new Map()
 
-const plc = http.createServer((req, res) => {
+const plc = http.createServer(async (req, res) => {
   const did = decodeURIComponent(req.url.slice(1))
+  if (did === dave) await new Promise((r) => setTimeout(r, 300))
   hits.set(did, (hits.get(did) ?? 0) + 1)
   if (did === failing) { res.writeHead(500); res.end('{"message":"down"}'); return }
   const d = docs.get(did)
@@ -174,6 +176,10 @@ check('a high-S P-256 signature is accepted', r.status === 200, `${r.status} ${r
 let refOk = false
 try { await verifyJwt(hs, SERVICE, LIST, async () => k256.did()); refOk = true } catch {}
 check('the reference verifyJwt accepts the same high-S token', refOk)
+
+const together = await Promise.all(Array.from({ length: 8 }, async () => call(main, LIST, await mint(p256, dave))))
+check('8 concurrent first requests of one DID: all accepted, one directory fetch',
+  together.every((x) => x.status === 200) && hits.get(dave) === 1, `${together.map((x) => x.status)} fetches ${hits.get(dave)}`)
 
 // One caller through both credentials.
 r = await call(main, CREATE, await mint(k256, alice, { lxm: CREATE }),
