@@ -117,34 +117,48 @@ bool lexc_did_document_key(const char *json, size_t len, const char *did, size_t
 	                               found.multibase.len, out, reason);
 }
 
-/* did:web's host: lowercase letters, digits, '-', '.', and a port as
- * "%3A" digits; no path form (a ':' after the host). */
+/* did:web's host, in one spelling only, so that one host is one identity:
+ * lowercase letters, digits and '-' in non-empty dot-separated labels (no
+ * leading, trailing or double dot), and a port ("%3A", then 1 to 5
+ * digits, no leading zero, at most 65535) for localhost alone, as the
+ * atproto spec allows it for development. No path form (a ':'). */
 static bool web_host(const char *h, size_t len, char *out, size_t cap)
 {
-	size_t o = 0;
-	bool port = false;
-	for (size_t i = 0; i < len; i++) {
+	const char *pct = NULL;
+	for (size_t i = 0; i + 2 < len && pct == NULL; i++)
+		if (h[i] == '%' && h[i + 1] == '3' && h[i + 2] == 'A')
+			pct = h + i;
+	size_t hlen = pct != NULL ? (size_t)(pct - h) : len;
+	if (hlen == 0 || hlen + 7 > cap)
+		return false;
+	for (size_t i = 0; i < hlen; i++) {
 		char c = h[i];
-		if (o + 2 > cap)
+		bool dot = c == '.';
+		if (!(dot || c == '-' || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
 			return false;
-		if (!port && c == '%' && i + 2 < len && h[i + 1] == '3' &&
-		    (h[i + 2] == 'A' || h[i + 2] == 'a') && i > 0) {
-			out[o++] = ':';
-			i += 2;
-			port = true;
-			if (i + 1 == len)
-				return false;
-			continue;
-		}
-		bool ok = port ? (c >= '0' && c <= '9')
-		               : ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		                  (c >= '0' && c <= '9') || c == '-' || c == '.');
-		if (!ok)
+		if (dot && (i == 0 || i + 1 == hlen || h[i - 1] == '.'))
 			return false;
-		out[o++] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 	}
-	out[o] = '\0';
-	return o > 0;
+	memcpy(out, h, hlen);
+	out[hlen] = '\0';
+	if (pct == NULL)
+		return true;
+	const char *p = pct + 3;
+	size_t plen = len - hlen - 3;
+	if (strcmp(out, "localhost") != 0 || plen == 0 || plen > 5 || p[0] == '0')
+		return false;
+	unsigned port = 0;
+	for (size_t i = 0; i < plen; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+		port = port * 10 + (unsigned)(p[i] - '0');
+	}
+	if (port > 65535)
+		return false;
+	out[hlen] = ':';
+	memcpy(out + hlen + 1, p, plen);
+	out[hlen + 1 + plen] = '\0';
+	return true;
 }
 
 char *lexc_did_resolution_url(lexc_arena *a, const char *plc_url, const char *did, size_t len,
@@ -174,7 +188,8 @@ char *lexc_did_resolution_url(lexc_arena *a, const char *plc_url, const char *di
 	if (len > 8 && memcmp(did, "did:web:", 8) == 0) {
 		char host[256];
 		if (!web_host(did + 8, len - 8, host, sizeof host)) {
-			fail(reason, "did:web takes a hostname (and a %3A port), not a path");
+			fail(reason, "did:web takes a lowercase hostname (a %3A port for localhost "
+			             "only), not a path");
 			return NULL;
 		}
 		lexc_str u = lexc_str_printf(a, "https://%s/.well-known/did.json", host);

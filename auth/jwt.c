@@ -99,6 +99,7 @@ static size_t b64url_encode(const unsigned char *in, size_t len, char *out)
 typedef struct field {
 	const char *name;
 	enum { F_STRING, F_INTEGER } kind;
+	bool optional; /* null reads as absent */
 	lexc_str *str;
 	int64_t *integer;
 	bool *present;
@@ -131,7 +132,10 @@ static bool read_object(lexc_arena *a, const unsigned char *json, size_t len, fi
 			continue;
 		}
 		t = lexc_json_next(&r);
-		if (f->kind == F_STRING && t == LEXC_JSON_STRING) {
+		if (t == LEXC_JSON_NULL && f->optional) {
+			continue; /* an optional string as null: absent, as the reference reads it
+			           */
+		} else if (f->kind == F_STRING && t == LEXC_JSON_STRING) {
 			*f->str = lexc_str_borrow_n(r.str, r.str_len);
 		} else if (f->kind == F_INTEGER && t == LEXC_JSON_NUMBER && r.integral) {
 			*f->integer = r.integer;
@@ -165,8 +169,8 @@ lexc_jwt_result lexc_jwt_parse(const char *token, size_t len, lexc_arena *a, lex
 		return fail(reason, LEXC_JWT_BAD, "poorly formatted jwt: not base64url");
 
 	field hf[] = {
-	        {"alg", F_STRING, &out->alg, NULL, NULL},
-	        {"typ", F_STRING, &out->typ, NULL, NULL},
+	        {"alg", F_STRING, false, &out->alg, NULL, NULL},
+	        {"typ", F_STRING, true, &out->typ, NULL, NULL},
 	};
 	if (!read_object(a, header, header_len, hf, 2) || out->alg.ptr == NULL)
 		return fail(reason, LEXC_JWT_BAD, "poorly formatted jwt: bad header");
@@ -176,17 +180,21 @@ lexc_jwt_result lexc_jwt_parse(const char *token, size_t len, lexc_arena *a, lex
 		return fail(reason, LEXC_JWT_BAD_TYPE, "invalid jwt type");
 	bool has_exp = false;
 	field pf[] = {
-	        {"iss", F_STRING, &out->iss, NULL, NULL},
-	        {"aud", F_STRING, &out->aud, NULL, NULL},
-	        {"exp", F_INTEGER, NULL, &out->exp, &has_exp},
-	        {"iat", F_INTEGER, NULL, &out->iat, &out->has_iat},
-	        {"lxm", F_STRING, &out->lxm, NULL, NULL},
-	        {"jti", F_STRING, &out->jti, NULL, NULL},
-	        {"nonce", F_STRING, &out->nonce, NULL, NULL},
+	        {"iss", F_STRING, false, &out->iss, NULL, NULL},
+	        {"aud", F_STRING, false, &out->aud, NULL, NULL},
+	        {"exp", F_INTEGER, false, NULL, &out->exp, &has_exp},
+	        {"iat", F_INTEGER, true, NULL, &out->iat, &out->has_iat},
+	        {"lxm", F_STRING, true, &out->lxm, NULL, NULL},
+	        {"jti", F_STRING, true, &out->jti, NULL, NULL},
+	        {"nonce", F_STRING, true, &out->nonce, NULL, NULL},
 	};
 	if (!read_object(a, payload, payload_len, pf, sizeof pf / sizeof pf[0]) ||
 	    out->iss.ptr == NULL || out->aud.ptr == NULL || !has_exp)
 		return fail(reason, LEXC_JWT_BAD, "poorly formatted jwt: bad payload");
+	/* PDSes send 32 hex digits; a bound keeps the replay cache small */
+	if (out->jti.ptr != NULL && (out->jti.len == 0 || out->jti.len > LEXC_JWT_JTI_MAX))
+		return fail(reason, LEXC_JWT_BAD,
+		            "poorly formatted jwt: jti empty or over 128 bytes");
 	out->iss_did = out->iss;
 	const char *hash = memchr(out->iss.ptr, '#', out->iss.len);
 	if (hash != NULL) {
@@ -223,7 +231,8 @@ lexc_jwt_result lexc_jwt_check_claims(const lexc_jwt *t, const lexc_jwt_policy *
 	/* Differences as unsigned: iat or exp minus now never overflows. */
 	if (t->has_iat && t->iat > now && (uint64_t)t->iat - (uint64_t)now > (uint64_t)skew)
 		return fail(reason, LEXC_JWT_BAD, "jwt issued in the future (iat)");
-	if (t->exp > now && (uint64_t)t->exp - (uint64_t)now > (uint64_t)lifetime)
+	/* the issuer's clock may run ahead by the skew, its tokens with it */
+	if (t->exp > now && (uint64_t)t->exp - (uint64_t)now > (uint64_t)lifetime + (uint64_t)skew)
 		return fail(reason, LEXC_JWT_BAD, "jwt lifetime too long (exp too far ahead)");
 	return LEXC_JWT_OK;
 }

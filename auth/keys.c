@@ -63,16 +63,31 @@ lexc_curve lexc_curve_of_jwt_alg(const char *alg, size_t len)
 	return LEXC_CURVE_NONE;
 }
 
-/* n/2 of the curve's order, big-endian, for the low-S rule. */
+/* n/2 of each curve's order, big-endian, for the low-S rule; computed once. */
+static pthread_once_t halves_once = PTHREAD_ONCE_INIT;
+static unsigned char halves[LEXC_CURVE_SECP256K1 + 1][32];
+static bool halves_ok;
+
+static void halves_init(void)
+{
+	bool ok = true;
+	for (lexc_curve c = LEXC_CURVE_P256; c <= LEXC_CURVE_SECP256K1; c++) {
+		EC_GROUP *g = EC_GROUP_new_by_curve_name(curves[c].nid);
+		BIGNUM *h = BN_new();
+		ok = ok && g != NULL && h != NULL && BN_rshift1(h, EC_GROUP_get0_order(g)) &&
+		     BN_bn2binpad(h, halves[c], 32) == 32;
+		BN_free(h);
+		EC_GROUP_free(g);
+	}
+	halves_ok = ok;
+}
+
 static bool half_order(lexc_curve c, unsigned char out[32])
 {
-	EC_GROUP *g = EC_GROUP_new_by_curve_name(curves[c].nid);
-	BIGNUM *h = BN_new();
-	bool ok = g != NULL && h != NULL && BN_rshift1(h, EC_GROUP_get0_order(g)) &&
-	          BN_bn2binpad(h, out, 32) == 32;
-	BN_free(h);
-	EC_GROUP_free(g);
-	return ok;
+	pthread_once(&halves_once, halves_init);
+	if (halves_ok)
+		memcpy(out, halves[c], 32);
+	return halves_ok;
 }
 
 /* base58btc ------------------------------------------------------------------- */

@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include "lexc/service_auth.h"
+#include "replay.h"
+#include "siphash.h"
 
 #include <lexc/format.h>
 
@@ -29,7 +31,7 @@ typedef struct key_entry {
 	char *name;                      /* "DID#fragment" */
 	lexc_pubkey key;                 /* none when missing */
 	bool missing;                    /* the DID does not exist (404, 410) */
-	int64_t expires_ms;
+	int64_t fetched_ms, expires_ms;
 } key_entry;
 
 /* A resolution in flight: threads that need the same key wait for it
@@ -43,20 +45,14 @@ typedef struct pending {
 	pthread_cond_t cv;
 } pending;
 
-typedef struct jti_entry {
-	struct jti_entry *next;
-	char *name;  /* "DID jti" */
-	int64_t exp; /* Unix seconds */
-} jti_entry;
-
-enum { KEY_BUCKETS = 4096, JTI_BUCKETS = 16384 };
+enum { KEY_BUCKETS = 4096, MAX_RESOLVING = 32 };
 
 struct lexc_service_auth {
 	char *service_did;
 	char *plc_url;
 	char *ca_file;
-	int64_t ttl_ms, missing_ttl_ms;
-	size_t cache_max, replay_max;
+	int64_t ttl_ms, missing_ttl_ms, refresh_ms;
+	size_t cache_max;
 	int64_t skew, lifetime;
 	long timeout_ms;
 	size_t max_document;
@@ -69,8 +65,10 @@ struct lexc_service_auth {
 	key_entry *oldest, *newest;
 	size_t n_keys;
 	pending *pending;
-	jti_entry *jtis[JTI_BUCKETS];
-	size_t n_jtis;
+	size_t resolving; /* fetches in flight, at most MAX_RESOLVING */
+	bool service_iss;
+	unsigned char hash_key[16];
+	auth_replay *replay;
 	atomic_uint_fast64_t verified, refused, resolutions, resolution_failures, cache_hits,
 	        replays;
 };
@@ -84,12 +82,10 @@ static int64_t now_ms(const lexc_service_auth *a)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static unsigned hash(const char *s, size_t len, unsigned buckets)
+/* Keyed, so that a client cannot pick DIDs that share a bucket. */
+static unsigned hash(const lexc_service_auth *a, const char *s, size_t len, unsigned buckets)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h % buckets;
+	return (unsigned)(auth_siphash24(a->hash_key, s, len) % buckets);
 }
 
 lexc_service_auth *lexc_service_auth_new(const lexc_service_auth_config *cfg, lexc_error *err)
@@ -105,8 +101,14 @@ lexc_service_auth *lexc_service_auth_new(const lexc_service_auth_config *cfg, le
 		lexc_error_set(err, LEXC_INVALID_REQUEST, "the PLC directory URL must be http(s)");
 		return NULL;
 	}
+	/* reference-counted by libcurl; thread-safe in 7.84 and later */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR, "libcurl does not initialise");
+		return NULL;
+	}
 	lexc_service_auth *a = calloc(1, sizeof *a);
 	if (a == NULL) {
+		curl_global_cleanup();
 		lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
 		return NULL;
 	}
@@ -115,8 +117,11 @@ lexc_service_auth *lexc_service_auth_new(const lexc_service_auth_config *cfg, le
 	a->ca_file = cfg->ca_file != NULL ? strdup(cfg->ca_file) : NULL;
 	a->ttl_ms = cfg->cache_ttl_ms > 0 ? cfg->cache_ttl_ms : 3600 * 1000;
 	a->missing_ttl_ms = cfg->missing_ttl_ms > 0 ? cfg->missing_ttl_ms : 60 * 1000;
+	a->refresh_ms = cfg->refresh_ms > 0 ? cfg->refresh_ms : 30 * 1000;
 	a->cache_max = cfg->cache_max > 0 ? cfg->cache_max : 10000;
-	a->replay_max = cfg->replay_max > 0 ? cfg->replay_max : 100000;
+	a->service_iss = cfg->accept_service_iss;
+	a->replay = auth_replay_new(cfg->replay_max > 0 ? cfg->replay_max : 100000,
+	                            cfg->replay_per_issuer > 0 ? cfg->replay_per_issuer : 1000);
 	a->skew = cfg->clock_skew_s > 0 ? cfg->clock_skew_s : 30;
 	a->lifetime = cfg->max_lifetime_s > 0 ? cfg->max_lifetime_s : 3600;
 	a->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 3000;
@@ -132,8 +137,8 @@ lexc_service_auth *lexc_service_auth_new(const lexc_service_auth_config *cfg, le
 		}
 	}
 	pthread_mutex_init(&a->mu, NULL);
-	if (a->service_did == NULL || a->plc_url == NULL ||
-	    (cfg->ca_file != NULL && a->ca_file == NULL) ||
+	if (a->service_did == NULL || a->plc_url == NULL || a->replay == NULL ||
+	    !auth_siphash_key(a->hash_key) || (cfg->ca_file != NULL && a->ca_file == NULL) ||
 	    (cfg->net != NULL && cfg->net->n_allow > 0 && a->allow == NULL)) {
 		lexc_service_auth_free(a);
 		lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
@@ -152,18 +157,14 @@ void lexc_service_auth_free(lexc_service_auth *a)
 		free(e->name);
 		free(e);
 	}
-	for (size_t b = 0; b < JTI_BUCKETS; b++)
-		for (jti_entry *e = a->jtis[b], *next; e != NULL; e = next) {
-			next = e->next;
-			free(e->name);
-			free(e);
-		}
+	auth_replay_free(a->replay);
 	pthread_mutex_destroy(&a->mu);
 	free(a->service_did);
 	free(a->plc_url);
 	free(a->ca_file);
 	free(a->allow);
 	free(a);
+	curl_global_cleanup();
 }
 
 void lexc_service_auth_get_stats(lexc_service_auth *a, lexc_service_auth_stats *out)
@@ -189,7 +190,7 @@ static bool pubkey_ref(const lexc_pubkey *k, lexc_pubkey *out)
 
 static void unlink_key(lexc_service_auth *a, key_entry *e)
 {
-	key_entry **pp = &a->keys[hash(e->name, strlen(e->name), KEY_BUCKETS)];
+	key_entry **pp = &a->keys[hash(a, e->name, strlen(e->name), KEY_BUCKETS)];
 	while (*pp != e)
 		pp = &(*pp)->next;
 	*pp = e->next;
@@ -208,17 +209,41 @@ static void unlink_key(lexc_service_auth *a, key_entry *e)
 }
 
 /* The cache's word on name; a->mu held. */
-static cache_hit find_locked(lexc_service_auth *a, const char *name, int64_t now, lexc_pubkey *out)
+/* Moves e to the newest end of the age list: eviction is least recently
+ * used, so keys in use outlive a stream of made-up DIDs. */
+static void touch_locked(lexc_service_auth *a, key_entry *e)
 {
-	for (key_entry *e = a->keys[hash(name, strlen(name), KEY_BUCKETS)]; e != NULL; e = e->next)
+	if (a->newest == e)
+		return;
+	if (e->older != NULL)
+		e->older->newer = e->newer;
+	else
+		a->oldest = e->newer;
+	e->newer->older = e->older;
+	e->older = a->newest;
+	e->newer = NULL;
+	a->newest->newer = e;
+	a->newest = e;
+}
+
+/* The cache's word on name, and when its key was fetched (*fetched may be
+ * NULL); a->mu held. */
+static cache_hit find_locked(lexc_service_auth *a, const char *name, int64_t now, lexc_pubkey *out,
+                             int64_t *fetched)
+{
+	for (key_entry *e = a->keys[hash(a, name, strlen(name), KEY_BUCKETS)]; e != NULL;
+	     e = e->next)
 		if (strcmp(e->name, name) == 0) {
-			if (e->expires_ms <= now)
+			if (e->expires_ms <= now) {
 				unlink_key(a, e);
-			else if (e->missing)
+				break;
+			}
+			touch_locked(a, e);
+			if (fetched != NULL)
+				*fetched = e->fetched_ms;
+			if (e->missing)
 				return CACHE_MISSING;
-			else if (pubkey_ref(&e->key, out))
-				return CACHE_KEY;
-			break;
+			return pubkey_ref(&e->key, out) ? CACHE_KEY : CACHE_MISS;
 		}
 	return CACHE_MISS;
 }
@@ -236,8 +261,9 @@ static void cache_put(lexc_service_auth *a, const char *name, const lexc_pubkey 
 		return; /* not cached: the next call resolves again */
 	}
 	n->missing = k == NULL;
+	n->fetched_ms = now;
 	n->expires_ms = now + (k != NULL ? a->ttl_ms : a->missing_ttl_ms);
-	unsigned b = hash(name, strlen(name), KEY_BUCKETS);
+	unsigned b = hash(a, name, strlen(name), KEY_BUCKETS);
 	pthread_mutex_lock(&a->mu);
 	for (key_entry *e = a->keys[b]; e != NULL; e = e->next)
 		if (strcmp(e->name, name) == 0) {
@@ -311,6 +337,10 @@ static curl_socket_t on_socket(void *user, curlsocktype purpose, struct curl_soc
 	return socket(sa->family, sa->socktype | SOCK_CLOEXEC, sa->protocol);
 }
 
+static bool fetch_key(lexc_service_auth *a, const char *did, size_t did_len, const char *fragment,
+                      const char *url, lexc_arena *ar, lexc_pubkey *out, bool *unknown,
+                      const char **reason);
+
 /* Resolves did's document and its key `fragment`. On failure *unknown
  * says whether the DID does not exist (404/410) rather than failed to
  * resolve. */
@@ -318,12 +348,38 @@ static bool resolve(lexc_service_auth *a, const char *did, size_t did_len, const
                     lexc_arena *ar, lexc_pubkey *out, bool *unknown, const char **reason)
 {
 	*unknown = false;
-	atomic_fetch_add(&a->resolutions, 1);
+	*reason = NULL;
 	char *url = lexc_did_resolution_url(ar, a->plc_url, did, did_len, reason);
 	if (url == NULL) {
-		*unknown = true;
+		*unknown = *reason != NULL; /* NULL: the arena failed, not the DID */
+		if (*reason == NULL)
+			*reason = "out of memory";
 		return false;
 	}
+	/* a bound on the fetches in flight: a flood of new DIDs fails fast
+	 * rather than hold every worker for the timeout */
+	pthread_mutex_lock(&a->mu);
+	bool room = a->resolving < MAX_RESOLVING;
+	if (room)
+		a->resolving++;
+	pthread_mutex_unlock(&a->mu);
+	if (!room) {
+		*reason = "too many DID resolutions in flight: try again later";
+		return false;
+	}
+	bool ok = fetch_key(a, did, did_len, fragment, url, ar, out, unknown, reason);
+	pthread_mutex_lock(&a->mu);
+	a->resolving--;
+	pthread_mutex_unlock(&a->mu);
+	return ok;
+}
+
+/* resolve()'s fetch and reading of the document at url. */
+static bool fetch_key(lexc_service_auth *a, const char *did, size_t did_len, const char *fragment,
+                      const char *url, lexc_arena *ar, lexc_pubkey *out, bool *unknown,
+                      const char **reason)
+{
+	atomic_fetch_add(&a->resolutions, 1);
 	fetch f = {.auth = a, .guarded = strncmp(did, "did:web:", 8) == 0};
 	CURL *e = curl_easy_init();
 	if (e == NULL) {
@@ -372,69 +428,6 @@ static bool resolve(lexc_service_auth *a, const char *did, size_t did_len, const
 	return ok;
 }
 
-/* The replay cache ------------------------------------------------------------------- */
-
-static void purge_jtis(lexc_service_auth *a, int64_t now)
-{
-	for (size_t b = 0; b < JTI_BUCKETS; b++)
-		for (jti_entry **pp = &a->jtis[b]; *pp != NULL;) {
-			jti_entry *e = *pp;
-			if (e->exp < now) {
-				*pp = e->next;
-				free(e->name);
-				free(e);
-				a->n_jtis--;
-			} else {
-				pp = &e->next;
-			}
-		}
-}
-
-/* Records (iss, jti) until exp. false with a reason if it was seen before
- * (and has not expired) or the cache is full of live tokens. */
-static bool remember_jti(lexc_service_auth *a, const lexc_jwt *t, int64_t now, const char **reason)
-{
-	char *name = malloc(t->iss_did.len + t->jti.len + 2);
-	if (name == NULL) {
-		*reason = "out of memory";
-		return false;
-	}
-	memcpy(name, t->iss_did.ptr, t->iss_did.len);
-	name[t->iss_did.len] = ' ';
-	memcpy(name + t->iss_did.len + 1, t->jti.ptr, t->jti.len);
-	name[t->iss_did.len + 1 + t->jti.len] = '\0';
-	unsigned b = hash(name, t->iss_did.len + 1 + t->jti.len, JTI_BUCKETS);
-	bool ok = true;
-	pthread_mutex_lock(&a->mu);
-	for (jti_entry *e = a->jtis[b]; e != NULL && ok; e = e->next)
-		if (strcmp(e->name, name) == 0 && e->exp >= now) {
-			ok = false;
-			*reason = "jwt replayed: this jti was used before";
-		}
-	if (ok && a->n_jtis >= a->replay_max)
-		purge_jtis(a, now);
-	if (ok && a->n_jtis >= a->replay_max) {
-		ok = false;
-		*reason = "too many live tokens to remember: try again later";
-	}
-	jti_entry *e = ok ? malloc(sizeof *e) : NULL;
-	if (ok && e == NULL) {
-		ok = false;
-		*reason = "out of memory";
-	}
-	if (ok) {
-		e->name = name;
-		e->exp = t->exp;
-		e->next = a->jtis[b];
-		a->jtis[b] = e;
-		a->n_jtis++;
-		name = NULL;
-	}
-	pthread_mutex_unlock(&a->mu);
-	free(name);
-	return ok;
-}
-
 /* The issuer's key ------------------------------------------------------------------ */
 
 static void pending_release(pending *p)
@@ -452,12 +445,13 @@ static void pending_release(pending *p)
  * and cached. false with a static reason otherwise. */
 static bool issuer_key(lexc_service_auth *a, const char *name, const lexc_jwt *t,
                        const char *fragment, lexc_arena *ar, int64_t now, lexc_pubkey *key,
-                       bool *cached, const char **why)
+                       bool *cached, int64_t *fetched, const char **why)
 {
 	*cached = false;
+	*fetched = now;
 	pending *p = NULL;
 	pthread_mutex_lock(&a->mu);
-	cache_hit hit = find_locked(a, name, now, key);
+	cache_hit hit = find_locked(a, name, now, key, fetched);
 	if (hit == CACHE_MISS) {
 		for (p = a->pending; p != NULL && strcmp(p->name, name) != 0; p = p->next)
 			;
@@ -475,7 +469,7 @@ static bool issuer_key(lexc_service_auth *a, const char *name, const lexc_jwt *t
 				return false;
 			}
 			/* the resolver cached it (unless a tiny cache lost it already) */
-			if ((hit = find_locked(a, name, now, key)) == CACHE_KEY) {
+			if ((hit = find_locked(a, name, now, key, fetched)) == CACHE_KEY) {
 				pthread_mutex_unlock(&a->mu);
 				return true;
 			}
@@ -548,6 +542,11 @@ lexc_jwt_result lexc_service_auth_verify(lexc_service_auth *a, const char *token
 		r = lexc_jwt_check_claims(&t, &p, now / 1000, &why);
 	if (r != LEXC_JWT_OK)
 		return refuse(a, r, reason, why);
+	/* A token signed with a service's key (iss "DID#atproto_labeler") is
+	 * that service's, not the account's: refused unless asked for. */
+	if (t.iss_service.ptr != NULL && !a->service_iss)
+		return refuse(a, LEXC_JWT_BAD_ISS, reason,
+		              "a service's token (iss with a #fragment) is not accepted here");
 	if (lexc_curve_of_jwt_alg(t.alg.ptr, t.alg.len) == LEXC_CURVE_NONE)
 		return refuse(a, LEXC_JWT_BAD_SIGNATURE, reason,
 		              "could not verify jwt signature: alg");
@@ -559,11 +558,17 @@ lexc_jwt_result lexc_service_auth_verify(lexc_service_auth *a, const char *token
 		return refuse(a, LEXC_JWT_BAD, reason, "out of memory");
 	lexc_pubkey key;
 	bool cached, unknown = false;
-	if (!issuer_key(a, name.ptr, &t, fragment, ar, now, &key, &cached, &why))
+	int64_t fetched;
+	if (!issuer_key(a, name.ptr, &t, fragment, ar, now, &key, &cached, &fetched, &why))
 		return refuse(a, LEXC_JWT_BAD_ISS, reason, why);
 	r = lexc_jwt_verify_signature(&t, &key, &why);
-	if (r != LEXC_JWT_OK && cached) {
-		/* the key may have rotated since it was cached: once more, fresh */
+	/* The key may have rotated since it was cached: once more, fresh. Only
+	 * for a well-formed signature in the key's alg, and at most once per
+	 * DID every refresh_ms (30 s), so that forged tokens cannot make the server hammer
+	 * the directory. */
+	if (r != LEXC_JWT_OK && cached && t.sig_len == LEXC_SIGNATURE_LEN &&
+	    lexc_curve_of_jwt_alg(t.alg.ptr, t.alg.len) == key.curve &&
+	    now - fetched >= a->refresh_ms) {
 		lexc_pubkey fresh;
 		const char *rwhy = NULL;
 		if (resolve(a, t.iss_did.ptr, t.iss_did.len, fragment, ar, &fresh, &unknown,
@@ -573,16 +578,25 @@ lexc_jwt_result lexc_service_auth_verify(lexc_service_auth *a, const char *token
 			    fresh.curve != key.curve)
 				r = lexc_jwt_verify_signature(&t, &fresh, &why);
 			lexc_pubkey_free(&fresh);
+		} else if (unknown) { /* deleted or tombstoned: its old key is no good */
+			cache_put(a, name.ptr, NULL, now);
+			lexc_pubkey_free(&key);
+			return refuse(a, LEXC_JWT_BAD_ISS, reason, rwhy);
 		}
 	}
 	lexc_pubkey_free(&key);
 	if (r != LEXC_JWT_OK)
 		return refuse(a, r, reason, why);
-	if (t.jti.ptr != NULL && !remember_jti(a, &t, now / 1000, &why))
+	if (t.jti.ptr != NULL &&
+	    !auth_replay_remember(a->replay, t.iss_did.ptr, t.iss_did.len, t.jti.ptr, t.jti.len,
+	                          t.exp, now / 1000, &why))
 		return refuse(a, LEXC_JWT_BAD, reason, why);
 	out->did = lexc_arena_strndup(ar, t.iss_did.ptr, t.iss_did.len);
+	out->service = t.iss_service.ptr != NULL
+	                       ? lexc_arena_strndup(ar, t.iss_service.ptr, t.iss_service.len)
+	                       : NULL;
 	out->exp = t.exp;
-	if (out->did == NULL)
+	if (out->did == NULL || (t.iss_service.ptr != NULL && out->service == NULL))
 		return refuse(a, LEXC_JWT_BAD, reason, "out of memory");
 	atomic_fetch_add(&a->verified, 1);
 	*reason = NULL;
@@ -593,9 +607,8 @@ lexc_status lexc_service_auth_hook(lexc_call *call, void *user)
 {
 	lexc_service_auth *a = user;
 	const char *h = lexc_call_header(call, "Authorization");
-	if (h == NULL)
-		return lexc_call_fail(call, LEXC_AUTHENTICATION_REQUIRED,
-		                      "a service token is required: Authorization: Bearer <jwt>");
+	if (h == NULL) /* anonymous: the server refuses it where a method needs a caller */
+		return LEXC_OK;
 	if (strncasecmp(h, "Bearer ", 7) != 0)
 		return lexc_call_fail(call, LEXC_AUTHENTICATION_REQUIRED,
 		                      "the Authorization header must be: Bearer <jwt>");

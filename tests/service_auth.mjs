@@ -85,7 +85,7 @@ const deadWebDid = `did:web:localhost%3A${deadPort}`
 
 // webhookd -------------------------------------------------------------------------
 const procs = []
-async function start(name, extra) {
+async function start(name, extra, env = { WEBHOOKD_TEST_DID_REFRESH_MS: '1' }) {
   const data = `${tmp}/${name}`
   const key = execFileSync(webhookd, ['key', 'create', '--data-dir', data, '--did', alice]).toString().trim()
   // Under valgrind (LEXC_WRAPPER) the server runs inside it.
@@ -93,7 +93,7 @@ async function start(name, extra) {
   const argv = [...wrapper, webhookd]
   const p = spawn(argv[0], [...argv.slice(1), 'serve', '--data-dir', data, '--listen', '127.0.0.1:0',
     '--service-did', SERVICE, '--plc-url', `http://127.0.0.1:${plcPort}`, '--did-ca-file', certFile, ...extra],
-  { stdio: ['ignore', 'ignore', 'pipe'] })
+  { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } })
   procs.push(p)
   let log = ''
   const port = await new Promise((resolve, reject) => {
@@ -165,8 +165,7 @@ r = await call(main, LIST, await mint(k256c, carol))
 check('a legacy EcdsaSecp256k1VerificationKey2019 method works', r.status === 200, `${r.status} ${r.text}`)
 r = await call(main, LIST, await mint(kweb, webDid))
 check('a did:web issuer over https (the test CA) works', r.status === 200 && hits.get('web') === 1, `${r.status} ${r.text}`)
-r = await call(main, LIST, await mint(k256, `${alice}#atproto_pds`))
-check('an iss with a #fragment is the DID', r.status === 200, `${r.status} ${r.text}`)
+await refused('a service\'s token (iss#fragment) does not act as the account', await mint(k256, `${alice}#atproto_labeler`), 'BadJwtIss', /service/)
 const hs = await byHand(k256, { typ: 'JWT', alg: 'ES256K' }, claims(alice), highS('ES256K'))
 r = await call(main, LIST, hs)
 check('a high-S signature is accepted (as the reference: allowMalleableSig)', r.status === 200, `${r.status} ${r.text}`)
@@ -246,10 +245,22 @@ check('a rotated key is picked up after one failure (one more PLC fetch)', r.sta
 await refused('the old key after the rotation', await mint(k256, alice), 'BadJwtSignature')
 
 // The SSRF guard: without --allow-net, did:web on 127.0.0.1 is never fetched.
-const strict = await start('strict', [])
+const strict = await start('strict', [], {}) // the default: one re-fetch per DID per 30 s
 const webBefore = hits.get('web')
 await refused('did:web on loopback without --allow-net', await mint(kweb, webDid), 'BadJwtIss', /not an allowed address/, strict)
 check('... and nothing reached the did:web host', hits.get('web') === webBefore, `${webBefore} -> ${hits.get('web')}`)
+// Forged signatures for a cached DID do not make the server fetch again.
+r = await call(strict, LIST, await mint(p256, bob))
+check('the strict server accepts bob (one fetch to cache his key)', r.status === 200, `${r.status} ${r.text}`)
+const bobBefore = hits.get(bob)
+for (let i = 0; i < 5; i++) {
+  const f = (await mint(p256, bob)).split('.')
+  const bad = Buffer.from(f[2], 'base64url'); bad[5] ^= 1
+  await call(strict, LIST, `${f[0]}.${f[1]}.${bad.toString('base64url')}`)
+}
+const shortSig = (await mint(p256, bob)).split('.')
+await call(strict, LIST, `${shortSig[0]}.${shortSig[1]}.AAAA`)
+check('5 forged and 1 short signature: no more fetches (one per DID per 30 s at most)', hits.get(bob) === bobBefore, `${bobBefore} -> ${hits.get(bob)}`)
 
 // liblexc-auth's own hook, as a lexc user wires it (examples/hello).
 const wrapper = (process.env.WEBHOOKD_WRAPPER ?? '').split(' ').filter((w) => w !== '')

@@ -6,6 +6,8 @@
 #include "lexc/jwt.h"
 #include "lexc/keys.h"
 #include "lexc/service_auth.h"
+#include "replay.h"
+#include "siphash.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -121,6 +123,17 @@ START_TEST(parse_shapes)
 	              &t, &why),
 	        LEXC_JWT_OK);
 	ck_assert(lexc_str_eq_cstr(t.nonce, "n"));
+	/* null optional members read as absent, as the reference reads them */
+	ck_assert_int_eq(parse(token("{\"alg\":\"ES256K\",\"typ\":null}",
+	                             "{\"iss\":\"x\",\"aud\":\"y\",\"exp\":1,\"lxm\":null,"
+	                             "\"jti\":null,\"nonce\":null,\"iat\":null}",
+	                             "c2ln"),
+	                       &t, &why),
+	                 LEXC_JWT_OK);
+	ck_assert(t.typ.ptr == NULL && t.lxm.ptr == NULL && t.jti.ptr == NULL && !t.has_iat);
+	ck_assert_int_eq(
+	        parse(token(HDR, "{\"iss\":null,\"aud\":\"y\",\"exp\":1}", "c2ln"), &t, &why),
+	        LEXC_JWT_BAD); /* iss is required */
 	char *big = malloc(LEXC_JWT_MAX + 2);
 	memset(big, 'a', LEXC_JWT_MAX + 1);
 	big[10] = big[20] = '.';
@@ -197,8 +210,8 @@ START_TEST(claim_rules)
 	ck_assert_int_eq(claims(P("\"iat\":1030,\"exp\":1060"), 1000, &why), LEXC_JWT_OK);
 	ck_assert_int_eq(claims(P("\"iat\":1031,\"exp\":1060"), 1000, &why), LEXC_JWT_BAD);
 	ck_assert_str_eq(why, "jwt issued in the future (iat)");
-	ck_assert_int_eq(claims(P("\"exp\":4600"), 1000, &why), LEXC_JWT_OK);
-	ck_assert_int_eq(claims(P("\"exp\":4601"), 1000, &why), LEXC_JWT_BAD);
+	ck_assert_int_eq(claims(P("\"exp\":4630"), 1000, &why), LEXC_JWT_OK); /* + the skew */
+	ck_assert_int_eq(claims(P("\"exp\":4631"), 1000, &why), LEXC_JWT_BAD);
 	ck_assert_str_eq(why, "jwt lifetime too long (exp too far ahead)");
 	/* the extremes of int64 neither overflow nor pass */
 	ck_assert_int_eq(claims(P("\"exp\":9223372036854775807"), -9223372036854775807LL, &why),
@@ -347,13 +360,23 @@ START_TEST(resolution_urls)
 	ck_assert_ptr_null(lexc_did_resolution_url(&arena, NULL, S("did:plc:short"), &why));
 	ck_assert_ptr_null(
 	        lexc_did_resolution_url(&arena, NULL, S("did:plc:AAAAAAAAAAAAAAAAAAAAAAAA"), &why));
-	ck_assert_str_eq(lexc_did_resolution_url(&arena, NULL, S("did:web:Example.COM"), &why),
+	ck_assert_str_eq(lexc_did_resolution_url(&arena, NULL, S("did:web:example.com"), &why),
 	                 "https://example.com/.well-known/did.json");
+	/* one spelling per host: no uppercase, empty labels, or ports but localhost's */
+	const char *aliases[] = {"did:web:Example.COM",       "did:web:example.com.",
+	                         "did:web:.example.com",      "did:web:a..b",
+	                         "did:web:example.com%3A443", "did:web:localhost%3a8443",
+	                         "did:web:localhost%3A08443", "did:web:localhost%3A65536",
+	                         "did:web:localhost%3A"};
+	for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+		ck_assert_msg(lexc_did_resolution_url(&arena, NULL, S(aliases[i]), &why) == NULL,
+		              "%s", aliases[i]);
 	ck_assert_str_eq(lexc_did_resolution_url(&arena, NULL, S("did:web:localhost%3A8443"), &why),
 	                 "https://localhost:8443/.well-known/did.json");
 	ck_assert_ptr_null(
 	        lexc_did_resolution_url(&arena, NULL, S("did:web:example.com:u:alice"), &why));
-	ck_assert_str_eq(why, "did:web takes a hostname (and a %3A port), not a path");
+	ck_assert_str_eq(why, "did:web takes a lowercase hostname (a %3A port for localhost only), "
+	                      "not a path");
 	ck_assert_ptr_null(lexc_did_resolution_url(&arena, NULL, S("did:web:%3A80"), &why));
 	ck_assert_ptr_null(lexc_did_resolution_url(&arena, NULL, S("did:web:host%3A"), &why));
 	ck_assert_ptr_null(
@@ -400,6 +423,79 @@ START_TEST(config)
 }
 END_TEST
 
+/* The reference implementation's vector: key 00..0f, message 00..0e. */
+START_TEST(siphash_vector)
+{
+	unsigned char key[16], msg[64];
+	for (int i = 0; i < 16; i++)
+		key[i] = (unsigned char)i;
+	for (int i = 0; i < 64; i++)
+		msg[i] = (unsigned char)i;
+	ck_assert_uint_eq(auth_siphash24(key, msg, 15), 0xa129ca6149be45e5ULL);
+	ck_assert_uint_eq(auth_siphash24(key, msg, 0), 0x726fdb47dd0e0e31ULL);
+	ck_assert_uint_eq(auth_siphash24(key, msg, 8), 0x93f5f5799a932462ULL);
+}
+END_TEST
+
+START_TEST(replay_rules)
+{
+	auth_replay *r = auth_replay_new(6, 3);
+	ck_assert_ptr_nonnull(r);
+	const char *why = NULL;
+#define REM(did, jti, exp, now) auth_replay_remember(r, S(did), S(jti), exp, now, &why)
+	ck_assert(REM("did:a", "j1", 100, 10));
+	ck_assert(!REM("did:a", "j1", 100, 10));
+	ck_assert_str_eq(why, "jwt replayed: this jti was used before");
+	ck_assert(REM("did:b", "j1", 100, 10)); /* another issuer's j1 */
+	/* a jti with a NUL inside is its own: lengths count, not C strings */
+	ck_assert(auth_replay_remember(r, S("did:a"), "j1\0x", 4, 100, 10, &why));
+	ck_assert(REM("did:a", "j2", 100, 10));
+	/* the issuer's share (3) is full; others still get in */
+	ck_assert(!REM("did:a", "j3", 100, 10));
+	ck_assert_str_eq(why, "too many live tokens of this issuer: try again later");
+	ck_assert(REM("did:c", "j1", 20, 10));
+	ck_assert(REM("did:c", "j2", 20, 10));
+	/* the table (6) is full of live tokens: refused, for everyone */
+	ck_assert(!REM("did:d", "j1", 100, 10));
+	ck_assert_str_eq(why, "too many live tokens to remember: try again later");
+	/* later, did:c's tokens have expired: a purge makes room */
+	ck_assert(REM("did:d", "j1", 100, 30));
+	ck_assert(REM("did:c", "j1", 100, 30)); /* purged: new again */
+	ck_assert(!REM("did:a", "j1", 100, 30));
+	ck_assert_str_eq(why, "jwt replayed: this jti was used before");
+#undef REM
+	auth_replay_free(r);
+	auth_replay_free(NULL);
+}
+END_TEST
+
+START_TEST(jti_bounds)
+{
+	lexc_jwt t;
+	const char *why = NULL;
+	char jti[200];
+	memset(jti, 'a', sizeof jti);
+	jti[129] = '\0';
+	const char *p = lexc_str_printf(&arena,
+	                                "{\"iss\":\"" ALICE "\",\"aud\":\"" SERVICE
+	                                "\",\"exp\":1,\"jti\":\"%s\"}",
+	                                jti)
+	                        .ptr;
+	ck_assert_int_eq(parse(token(HDR, p, "c2ln"), &t, &why), LEXC_JWT_BAD);
+	ck_assert_str_eq(why, "poorly formatted jwt: jti empty or over 128 bytes");
+	jti[128] = '\0';
+	p = lexc_str_printf(
+	            &arena,
+	            "{\"iss\":\"" ALICE "\",\"aud\":\"" SERVICE "\",\"exp\":1,\"jti\":\"%s\"}", jti)
+	            .ptr;
+	ck_assert_int_eq(parse(token(HDR, p, "c2ln"), &t, &why), LEXC_JWT_OK);
+	ck_assert_int_eq(
+	        parse(token(HDR, "{\"iss\":\"x\",\"aud\":\"y\",\"exp\":1,\"jti\":\"\"}", "c2ln"),
+	              &t, &why),
+	        LEXC_JWT_BAD);
+}
+END_TEST
+
 static Suite *jwt_suite(void)
 {
 	Suite *s = suite_create("jwt");
@@ -412,6 +508,9 @@ static Suite *jwt_suite(void)
 	tcase_add_test(t, did_documents);
 	tcase_add_test(t, resolution_urls);
 	tcase_add_test(t, config);
+	tcase_add_test(t, siphash_vector);
+	tcase_add_test(t, replay_rules);
+	tcase_add_test(t, jti_bounds);
 	suite_add_tcase(s, t);
 	return s;
 }

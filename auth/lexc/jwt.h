@@ -43,8 +43,9 @@ typedef enum lexc_jwt_result {
  * value not in the list. */
 const char *lexc_jwt_result_name(lexc_jwt_result r);
 
-/* The longest token parsed: PDS tokens are some 400 bytes. */
-enum { LEXC_JWT_MAX = 8192 };
+/* The longest token parsed (PDS tokens are some 400 bytes), and the
+ * longest jti (PDSes send 32 hex digits). */
+enum { LEXC_JWT_MAX = 8192, LEXC_JWT_JTI_MAX = 128 };
 
 typedef struct lexc_jwt {
 	/* header */
@@ -86,7 +87,8 @@ typedef struct lexc_jwt_policy {
 /* Checks the claims of a parsed token at time `now` (Unix seconds), in
  * the reference's order: exp (JwtExpired when now > exp), aud, lxm, iss
  * (a DID, with an optional "#fragment"), then the stricter rules (BadJwt:
- * iat ahead of now by more than the skew, exp further than max_lifetime).
+ * iat ahead of now by more than the skew, exp further than max_lifetime
+ * plus the skew).
  * The alg and the signature are lexc_jwt_verify_signature()'s. */
 lexc_jwt_result lexc_jwt_check_claims(const lexc_jwt *t, const lexc_jwt_policy *p, int64_t now,
                                       const char **reason);

@@ -7,7 +7,8 @@
  *
  * Threads: a lexc_service_auth is shared by every worker thread; its caches
  * lock themselves. Resolution blocks the calling thread (libcurl, at most
- * the configured timeout); concurrent misses for one DID each resolve.
+ * the configured timeout); concurrent misses for one key share one fetch,
+ * and at most 32 fetches run at once.
  *
  * Ownership: lexc_service_auth_new() copies the configuration's strings;
  * free the result with lexc_service_auth_free() after the server stops. */
@@ -35,16 +36,23 @@ typedef struct lexc_service_auth_config {
 	const char *plc_url;     /* NULL: LEXC_PLC_DEFAULT_URL */
 	int64_t cache_ttl_ms;    /* a resolved key is trusted this long; 0: one hour */
 	int64_t missing_ttl_ms;  /* a DID that does not exist, this long; 0: a minute */
-	size_t cache_max;        /* DIDs kept; 0: 10,000 (the oldest go first) */
-	size_t replay_max; /* jtis remembered; 0: 100,000 (a full cache refuses tokens with a jti)
-	                    */
+	int64_t refresh_ms;      /* a cached key is fetched again after a bad signature at most this
+	                            often; 0: 30 s */
+	size_t cache_max;        /* keys kept; 0: 10,000 (least recently used go first) */
+	size_t replay_max;       /* live jtis remembered; 0: 100,000 (full: refused) */
+	size_t replay_per_issuer; /* of them, for one DID; 0: 1,000 */
+	/* Accept tokens whose iss names a service key ("DID#atproto_labeler",
+	 * verified with the #atproto_label key); the caller's `service` says
+	 * which. false (the default): refused with BadJwtIss, so that a
+	 * labeler's token never acts as the account. */
+	bool accept_service_iss;
 	int64_t clock_skew_s;   /* 0: 30 */
 	int64_t max_lifetime_s; /* 0: 3600 */
 	long timeout_ms;        /* per resolution; 0: 3,000 */
 	size_t max_document;    /* bytes of a DID document; 0: 65,536 */
-	/* The SSRF guard for did:web (and the PLC directory): every address
-	 * connected to is checked against this policy (lexc_connect_allowed).
-	 * NULL: public addresses only. */
+	/* The SSRF guard for did:web: every address connected to is checked
+	 * against this policy (lexc_connect_allowed). NULL: public addresses
+	 * only. The PLC directory is the operator's choice and not checked. */
 	const lexc_netpolicy *net;
 	const char *ca_file; /* extra trust anchors (PEM) for https, or NULL */
 	/* Time, for tests: Unix ms; NULL: the real clock. */
@@ -61,7 +69,8 @@ void lexc_service_auth_free(lexc_service_auth *auth);
 
 /* What a verified token says. */
 typedef struct lexc_service_caller {
-	const char *did; /* the issuer's DID without the #fragment, in the arena */
+	const char *did;     /* the issuer's DID without the #fragment, in the arena */
+	const char *service; /* the #fragment ("atproto_labeler"), or NULL */
 	int64_t exp;
 } lexc_service_caller;
 
@@ -78,8 +87,9 @@ lexc_jwt_result lexc_service_auth_verify(lexc_service_auth *auth, const char *to
 
 /* An authentication hook (lexc_server_config.auth, with auth_user the
  * lexc_service_auth): a Bearer token is verified for the method called and
- * the caller's DID set; no Authorization header answers 401
- * AuthenticationRequired, a failure 401 with the result's name. */
+ * the caller's DID set; without an Authorization header the call is
+ * anonymous (methods that need a caller answer 401 AuthenticationRequired),
+ * a failure answers 401 with the result's name. */
 lexc_status lexc_service_auth_hook(lexc_call *call, void *user);
 
 /* Counters, for metrics and the bench. */

@@ -337,6 +337,12 @@ static int serve(const wh_options *o)
 		ac.plc_url = o->plc_url;
 		ac.ca_file = o->did_ca_file;
 		ac.net = &svc.net; /* did:web goes through delivery's SSRF guard */
+#ifdef WEBHOOKD_TEST_HOOKS
+		/* the suite rotates a key seconds after it was fetched */
+		const char *refresh = getenv("WEBHOOKD_TEST_DID_REFRESH_MS");
+		if (refresh != NULL)
+			ac.refresh_ms = atoll(refresh);
+#endif
 		svc.service_auth = lexc_service_auth_new(&ac, &err);
 		if (svc.service_auth == NULL) {
 			fprintf(stderr, "webhookd: service auth: %s\n", err.message);
