@@ -3,6 +3,7 @@
 
 #include "lexc/jwt.h"
 
+#include <lexc/base64.h>
 #include <lexc/format.h>
 #include <lexc/json.h>
 
@@ -29,69 +30,15 @@ static lexc_jwt_result fail(const char **reason, lexc_jwt_result r, const char *
 	return r;
 }
 
-/* base64url ------------------------------------------------------------------ */
-
-static int b64url_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '-')
-		return 62;
-	if (c == '_')
-		return 63;
-	return -1;
-}
-
-/* Unpadded base64url (RFC 7515 §2) into the arena; false for any other
- * character (padding, '+', '/') or a lone final character. */
+/* Unpadded base64url into the arena (lexc_base64url_decode: strict, one
+ * spelling per value). */
 static bool b64url_decode(lexc_arena *a, const char *s, size_t len, unsigned char **out, size_t *n)
 {
-	if (len % 4 == 1)
-		return false;
 	unsigned char *buf = lexc_arena_alloc(a, len / 4 * 3 + 3);
-	if (buf == NULL)
+	if (buf == NULL || !lexc_base64url_decode(s, len, buf, len / 4 * 3 + 3, n, NULL))
 		return false;
-	size_t o = 0;
-	uint32_t acc = 0;
-	unsigned bits = 0;
-	for (size_t i = 0; i < len; i++) {
-		int v = b64url_value((unsigned char)s[i]);
-		if (v < 0)
-			return false;
-		acc = acc << 6 | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			buf[o++] = (unsigned char)(acc >> bits);
-		}
-	}
 	*out = buf;
-	*n = o;
 	return true;
-}
-
-static size_t b64url_encode(const unsigned char *in, size_t len, char *out)
-{
-	static const char abc[] =
-	        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	size_t o = 0;
-	uint32_t acc = 0;
-	unsigned bits = 0;
-	for (size_t i = 0; i < len; i++) {
-		acc = acc << 8 | in[i];
-		bits += 8;
-		while (bits >= 6) {
-			bits -= 6;
-			out[o++] = abc[(acc >> bits) & 63];
-		}
-	}
-	if (bits > 0)
-		out[o++] = abc[(acc << (6 - bits)) & 63];
-	return o;
 }
 
 /* The JSON parts ---------------------------------------------------------------- */
@@ -292,12 +239,12 @@ char *lexc_jwt_mint(lexc_arena *a, const lexc_privkey *key, const char *iss, con
 		tok = lexc_arena_alloc(a, cap);
 	}
 	if (tok != NULL) {
-		size_t len = b64url_encode((unsigned char *)h, hlen, tok);
+		size_t len = lexc_base64url_encode((unsigned char *)h, hlen, tok);
 		tok[len++] = '.';
-		len += b64url_encode((unsigned char *)p, plen, tok + len);
+		len += lexc_base64url_encode((unsigned char *)p, plen, tok + len);
 		if (lexc_sign(key, tok, len, sig, NULL)) {
 			tok[len++] = '.';
-			len += b64url_encode(sig, sizeof sig, tok + len);
+			len += lexc_base64url_encode(sig, sizeof sig, tok + len);
 			tok[len] = '\0';
 		} else {
 			tok = NULL;

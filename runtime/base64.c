@@ -296,3 +296,76 @@ size_t lexc_base64_encode(const void *in, size_t len, char *out)
 	}
 	return (size_t)(o - out);
 }
+
+/* base64url ---------------------------------------------------------------- */
+
+static const char URL_ALPHABET[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+static int url_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '-')
+		return 62;
+	if (c == '_')
+		return 63;
+	return -1;
+}
+
+bool lexc_base64url_decode(const char *in, size_t len, void *out, size_t out_size, size_t *out_len,
+                           const char **reason)
+{
+	if (len % 4 == 1)
+		return fail(reason, "base64url: a final group of one character");
+	size_t need = len / 4 * 3 + (len % 4 != 0 ? len % 4 - 1 : 0);
+	if (need > out_size)
+		return fail(reason, "base64url: output buffer too small");
+	unsigned char *o = out;
+	uint32_t acc = 0;
+	unsigned bits = 0;
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		int v = url_value((unsigned char)in[i]);
+		if (v < 0)
+			return fail(reason,
+			            in[i] == '=' ? "base64url: padding is not used"
+			            : in[i] == '+' || in[i] == '/'
+			                    ? "base64url: '+' and '/' are standard base64"
+			                    : "base64url: a character outside the alphabet");
+		acc = acc << 6 | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			o[n++] = (unsigned char)(acc >> bits);
+			acc &= (1u << bits) - 1;
+		}
+	}
+	if (acc != 0)
+		return fail(reason, "base64url: not the canonical spelling (unused bits set)");
+	*out_len = n;
+	return true;
+}
+
+size_t lexc_base64url_encode(const void *in, size_t len, char *out)
+{
+	const unsigned char *p = in;
+	size_t o = 0;
+	uint32_t acc = 0;
+	unsigned bits = 0;
+	for (size_t i = 0; i < len; i++) {
+		acc = (acc << 8 | p[i]) & 0xffff;
+		bits += 8;
+		while (bits >= 6) {
+			bits -= 6;
+			out[o++] = URL_ALPHABET[(acc >> bits) & 63];
+		}
+	}
+	if (bits > 0)
+		out[o++] = URL_ALPHABET[(acc << (6 - bits)) & 63];
+	return o;
+}

@@ -1816,6 +1816,62 @@ START_TEST(test_base64_roundtrip)
 }
 END_TEST
 
+/* base64url: RFC 4648's vectors in the URL alphabet, round trips of every
+ * length and byte, and each refusal with its reason. */
+START_TEST(test_base64url)
+{
+	static const struct {
+		const char *raw, *enc;
+	} vectors[] = {{"", ""},
+	               {"f", "Zg"},
+	               {"fo", "Zm8"},
+	               {"foo", "Zm9v"},
+	               {"foob", "Zm9vYg"},
+	               {"fooba", "Zm9vYmE"},
+	               {"foobar", "Zm9vYmFy"},
+	               {"\xfb\xff", "-_8"}};
+	unsigned char back[300];
+	char enc[512];
+	size_t n;
+	const char *why = NULL;
+	for (size_t i = 0; i < sizeof vectors / sizeof vectors[0]; i++) {
+		size_t rl = strlen(vectors[i].raw);
+		size_t el = lexc_base64url_encode(vectors[i].raw, rl, enc);
+		ck_assert_uint_eq(el, strlen(vectors[i].enc));
+		ck_assert(memcmp(enc, vectors[i].enc, el) == 0);
+		ck_assert(lexc_base64url_decode(enc, el, back, sizeof back, &n, &why));
+		ck_assert_uint_eq(n, rl);
+		ck_assert(memcmp(back, vectors[i].raw, rl) == 0);
+	}
+	unsigned char data[300];
+	for (size_t i = 0; i < sizeof data; i++)
+		data[i] = (unsigned char)(i * 37 + 11);
+	for (size_t len = 0; len <= sizeof data; len++) {
+		size_t el = lexc_base64url_encode(data, len, enc);
+		ck_assert_uint_eq(el, lexc_base64_encoded_len(len));
+		ck_assert(lexc_base64url_decode(enc, el, back, len, &n, NULL));
+		ck_assert_uint_eq(n, len);
+		ck_assert(memcmp(back, data, len) == 0);
+	}
+	ck_assert(!lexc_base64url_decode(S("Zm9v="), back, sizeof back, &n, &why));
+	ck_assert(!lexc_base64url_decode(S("Zm8="), back, sizeof back, &n, &why));
+	ck_assert_str_eq(why, "base64url: padding is not used");
+	ck_assert(!lexc_base64url_decode(S("+_8"), back, sizeof back, &n, &why));
+	ck_assert_str_eq(why, "base64url: '+' and '/' are standard base64");
+	ck_assert(!lexc_base64url_decode(S("Zm 9"), back, sizeof back, &n, &why));
+	ck_assert_str_eq(why, "base64url: a character outside the alphabet");
+	ck_assert(!lexc_base64url_decode(S("Zm9vY"), back, sizeof back, &n, &why));
+	ck_assert_str_eq(why, "base64url: a final group of one character");
+	ck_assert(
+	        !lexc_base64url_decode(S("Zh"), back, sizeof back, &n, &why)); /* "Zg" with bits */
+	ck_assert_str_eq(why, "base64url: not the canonical spelling (unused bits set)");
+	ck_assert(!lexc_base64url_decode(S("Zm9vYmFy"), back, 5, &n, &why));
+	ck_assert_str_eq(why, "base64url: output buffer too small");
+	ck_assert(lexc_base64url_decode(NULL, 0, NULL, 0, &n, &why));
+	ck_assert_uint_eq(n, 0);
+}
+END_TEST
+
 static Suite *json_suite(void)
 {
 	Suite *s = suite_create("json");
@@ -1866,6 +1922,7 @@ static Suite *json_suite(void)
 	tcase_add_test(tb, test_base64_invalid);
 	tcase_add_test(tb, test_base64_noncanonical);
 	tcase_add_test(tb, test_base64_roundtrip);
+	tcase_add_test(tb, test_base64url);
 	suite_add_tcase(s, tb);
 	return s;
 }

@@ -4,6 +4,8 @@
 
 #include "crypto.h"
 
+#include <lexc/base64.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
@@ -59,78 +61,6 @@ static void hmac_sha256(const unsigned char key[32], const void *data, size_t le
 	HMAC(EVP_sha256(), key, 32, data, len, out, &out_len);
 }
 
-/* base64url without padding (RFC 4648 §5): API keys and cursors. */
-static size_t b64url_encode(const unsigned char *in, size_t len, char *out)
-{
-	static const char alphabet[] =
-	        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	size_t o = 0, i = 0;
-	for (; i + 2 < len; i += 3) {
-		uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
-		out[o++] = alphabet[v >> 18 & 63];
-		out[o++] = alphabet[v >> 12 & 63];
-		out[o++] = alphabet[v >> 6 & 63];
-		out[o++] = alphabet[v & 63];
-	}
-	if (len - i == 1) {
-		uint32_t v = (uint32_t)in[i] << 16;
-		out[o++] = alphabet[v >> 18 & 63];
-		out[o++] = alphabet[v >> 12 & 63];
-	} else if (len - i == 2) {
-		uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8;
-		out[o++] = alphabet[v >> 18 & 63];
-		out[o++] = alphabet[v >> 12 & 63];
-		out[o++] = alphabet[v >> 6 & 63];
-	}
-	return o;
-}
-
-static int b64url_value(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '-')
-		return 62;
-	if (c == '_')
-		return 63;
-	return -1;
-}
-
-/* Strict: only the canonical encoding of some bytes decodes (no padding,
- * unused low bits zero), so one cursor has one spelling. */
-static bool b64url_decode(const char *in, size_t len, unsigned char *out, size_t cap,
-                          size_t *out_len)
-{
-	if (len % 4 == 1)
-		return false;
-	size_t n = len / 4 * 3 + (len % 4 ? len % 4 - 1 : 0);
-	if (n > cap)
-		return false;
-	uint32_t acc = 0;
-	unsigned bits = 0;
-	size_t o = 0;
-	for (size_t i = 0; i < len; i++) {
-		int v = b64url_value(in[i]);
-		if (v < 0)
-			return false;
-		acc = acc << 6 | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (unsigned char)(acc >> bits);
-			acc &= (1u << bits) - 1;
-		}
-	}
-	if (acc != 0)
-		return false;
-	*out_len = o;
-	return true;
-}
-
 bool wh_secret_generate(char out[WH_SECRET_LEN + 1])
 {
 	unsigned char raw[32];
@@ -149,7 +79,7 @@ bool wh_api_key_generate(char out[WH_API_KEY_LEN + 1])
 	if (!wh_random(raw, sizeof raw))
 		return false;
 	memcpy(out, "whk_", 4);
-	size_t n = b64url_encode(raw, sizeof raw, out + 4);
+	size_t n = lexc_base64url_encode(raw, sizeof raw, out + 4);
 	out[4 + n] = '\0';
 	wh_wipe(raw, sizeof raw);
 	return n == WH_API_KEY_LEN - 4;
@@ -410,7 +340,7 @@ lexc_str wh_cursor_make(const wh_keyring *k, lexc_str did, lexc_str id, lexc_are
 	char *out = lexc_arena_alloc(a, (raw_len + 2) / 3 * 4 + 1);
 	if (out == NULL)
 		return lexc_str_borrow(NULL);
-	size_t n = b64url_encode(raw, raw_len, out);
+	size_t n = lexc_base64url_encode(raw, raw_len, out);
 	out[n] = '\0';
 	return lexc_str_borrow_n(out, n);
 }
@@ -421,7 +351,8 @@ bool wh_cursor_parse(const wh_keyring *k, lexc_str did, lexc_str cursor, lexc_ar
 	unsigned char raw[CURSOR_ID_MAX + CURSOR_MAC_LEN], mac[32];
 	size_t len;
 	if (cursor.ptr == NULL || cursor.len > (sizeof raw + 2) / 3 * 4 ||
-	    !b64url_decode(cursor.ptr, cursor.len, raw, sizeof raw, &len) || len <= CURSOR_MAC_LEN)
+	    !lexc_base64url_decode(cursor.ptr, cursor.len, raw, sizeof raw, &len, NULL) ||
+	    len <= CURSOR_MAC_LEN)
 		return false;
 	size_t id_len = len - CURSOR_MAC_LEN;
 	cursor_mac(k, did, raw, id_len, mac);

@@ -45,6 +45,20 @@ size_t lexc_base64_encoded_len(size_t len);
  * the number of characters written. */
 size_t lexc_base64_encode(const void *in, size_t len, char *out);
 
+/* base64url (RFC 4648 §5: '-' and '_'), unpadded, as JWTs (RFC 7515) and
+ * URL-borne tokens write it. Decoding is strict: no padding, no
+ * whitespace, no standard-alphabet characters, and only the canonical
+ * spelling (the unused low bits of the last character are zero), so that
+ * one value has one text. false with a static reason ("base64url: ...")
+ * otherwise, or when out_size is short (out may hold partial output);
+ * the decoded length is at most len / 4 * 3 + 2. */
+bool lexc_base64url_decode(const char *in, size_t len, void *out, size_t out_size, size_t *out_len,
+                           const char **reason);
+
+/* Writes the unpadded base64url of in[0..len) to out, which must hold
+ * lexc_base64_encoded_len(len) characters (no NUL). Returns the count. */
+size_t lexc_base64url_encode(const void *in, size_t len, char *out);
+
 #ifdef __cplusplus
 }
 #endif
