@@ -4,6 +4,7 @@
 #include "lexc/net.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -224,4 +225,23 @@ bool lexc_connect_allowed(const lexc_netpolicy *p, bool http, int family, const 
 		return false;
 	}
 	return true;
+}
+
+bool lexc_sockaddr_allowed(const lexc_netpolicy *p, bool http, const struct sockaddr *sa, char *why,
+                           size_t why_size)
+{
+	if (sa->sa_family == AF_INET)
+		return lexc_connect_allowed(
+		        p, http, AF_INET,
+		        (const unsigned char *)&((const struct sockaddr_in *)(const void *)sa)
+		                ->sin_addr,
+		        why, why_size);
+	if (sa->sa_family == AF_INET6)
+		return lexc_connect_allowed(
+		        p, http, AF_INET6,
+		        (const unsigned char *)&((const struct sockaddr_in6 *)(const void *)sa)
+		                ->sin6_addr,
+		        why, why_size);
+	snprintf(why, why_size, "not an internet address");
+	return false;
 }

@@ -323,13 +323,8 @@ static curl_socket_t on_socket(void *user, curlsocktype purpose, struct curl_soc
 {
 	fetch *f = user;
 	(void)purpose;
-	const unsigned char *bytes = NULL;
-	if (sa->family == AF_INET)
-		bytes = (const unsigned char *)&((struct sockaddr_in *)&sa->addr)->sin_addr;
-	else if (sa->family == AF_INET6)
-		bytes = (const unsigned char *)&((struct sockaddr_in6 *)&sa->addr)->sin6_addr;
-	if (f->guarded && (bytes == NULL || !lexc_connect_allowed(&f->auth->net, false, sa->family,
-	                                                          bytes, f->why, sizeof f->why))) {
+	if (f->guarded &&
+	    !lexc_sockaddr_allowed(&f->auth->net, false, &sa->addr, f->why, sizeof f->why)) {
 		f->blocked = true;
 		return CURL_SOCKET_BAD;
 	}

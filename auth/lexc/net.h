@@ -48,6 +48,14 @@ bool lexc_address_allowed(const lexc_netpolicy *p, int family, const unsigned ch
 bool lexc_connect_allowed(const lexc_netpolicy *p, bool http, int family, const unsigned char *addr,
                           char *why, size_t why_size);
 
+struct sockaddr;
+
+/* lexc_connect_allowed() for a socket address as a connect callback gets
+ * it (libcurl's CURLOPT_OPENSOCKETFUNCTION: &curl_sockaddr.addr); anything
+ * but AF_INET and AF_INET6 is refused as "not an internet address". */
+bool lexc_sockaddr_allowed(const lexc_netpolicy *p, bool http, const struct sockaddr *sa, char *why,
+                           size_t why_size);
+
 #ifdef __cplusplus
 }
 #endif

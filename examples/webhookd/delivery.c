@@ -340,15 +340,7 @@ static curl_socket_t on_open_socket(void *user, curlsocktype purpose, struct cur
 {
 	slot *s = user;
 	(void)purpose;
-	const unsigned char *bytes = NULL;
-	if (a->family == AF_INET)
-		bytes = (const unsigned char *)&((struct sockaddr_in *)&a->addr)->sin_addr;
-	else if (a->family == AF_INET6)
-		bytes = (const unsigned char *)&((struct sockaddr_in6 *)&a->addr)->sin6_addr;
-	if (bytes == NULL ||
-	    !lexc_connect_allowed(s->net, s->http, a->family, bytes, s->why, sizeof s->why)) {
-		if (bytes == NULL)
-			snprintf(s->why, sizeof s->why, "not an internet address");
+	if (!lexc_sockaddr_allowed(s->net, s->http, &a->addr, s->why, sizeof s->why)) {
 		s->blocked = true;
 		return CURL_SOCKET_BAD;
 	}
