@@ -16,6 +16,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,6 +287,14 @@ static int serve(const wh_options *o)
 {
 	if (!data_dir_ready(o->data_dir))
 		return 1;
+	/* The delivery and metrics threads start before lexc_server_run()
+	 * blocks these; blocked here, they inherit the mask and SIGTERM reaches
+	 * only the sigwait() that drains. */
+	sigset_t stop_signals;
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 	lexc_error err;
 	lexc_error_clear(&err);
 	wh_keyring *keys = wh_keyring_open(o->data_dir, &err);

@@ -300,7 +300,10 @@ void lexc_server_stop(lexc_server *server, unsigned drain_ms);
 /* Starts the server, writes "lexc: listening on http://ADDR:PORT/xrpc/" to
  * the error log, then blocks until SIGINT or SIGTERM arrives, then stops it
  * as lexc_server_stop() does with a 10 s drain. For a main() that does
- * nothing else. The server must not have been started. */
+ * nothing else. The server must not have been started. Threads the
+ * program started before this call must have SIGINT and SIGTERM blocked
+ * (pthread_sigmask() before creating them), or the signal may land in one
+ * of them and end the process without a drain. */
 lexc_status lexc_server_run(lexc_server *server, lexc_error *err);
 
 /* Frees the server, stopping it first if it runs. NULL is allowed. */
