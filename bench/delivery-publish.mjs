@@ -1,16 +1,24 @@
-// The publisher of bench/delivery.sh:
-//   node delivery-publish.mjs BASE KEY MODE EVENTS [RATE]
+// The publisher of bench/delivery.sh, bench/scaleout.sh and
+// tests/webhookd_scaleout_pg.sh:
+//   node delivery-publish.mjs BASES KEY MODE EVENTS [RATE]
 // MODE burst: EVENTS chat events in publishEvents batches of 1000, four
 // requests at a time, as fast as webhookd takes them. MODE paced: RATE
 // events a second in batches every 10 ms, EVENTS in all. Prints how long
-// publishing took.
-const [base, key, mode, total, rate] = process.argv.slice(2)
+// publishing took. BASES is one server's URL or several, comma-separated
+// (batches go round them); $PUBLISH_DIDS, comma-separated, spreads the
+// events over those DIDs (default did:plc:bench). Event i's text is
+// "bench i": the tests find lost and repeated events by it.
+const [baseList, key, mode, total, rate] = process.argv.slice(2)
+const bases = baseList.split(',')
+const dids = (process.env.PUBLISH_DIDS || 'did:plc:bench').split(',')
 const events = Number(total)
+let turn = 0
 const event = (i) => ({
-  did: 'did:plc:bench', type: 'chat',
+  did: dids[i % dids.length], type: 'chat',
   data: { $type: 'dev.lexc.webhookd.defs#chat', text: `bench ${i}`, author: { did: 'did:plc:bob', handle: 'bob.test' } },
 })
 async function send(list) {
+  const base = bases[turn++ % bases.length]
   const res = await fetch(`${base}/xrpc/dev.lexc.webhookd.publishEvents`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },

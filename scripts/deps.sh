@@ -8,14 +8,15 @@
 
 DEPS_BUILD="gcc g++ make autoconf automake libtool pkg-config re2c libjansson-dev \
 libmicrohttpd-dev check libutf8proc-dev xz-utils libcurl4-openssl-dev curl \
-libsqlite3-dev libssl-dev sqlite3 libsecp256k1-dev"
+libsqlite3-dev libssl-dev sqlite3 libsecp256k1-dev libpq-dev"
 # tests/cli_gen.sh and tests/cli_stubs.sh compile generated code with clang
 # too and check it with clang-format-14, the one formatter they and
 # scripts/check-style.sh are pinned to (scripts/formatter.sh);
 # tests/check_symbols.sh runs nm (binutils); tests/ts_client.sh runs node
 # and npm (see deps_node_missing); tests/service_auth.sh makes a certificate
-# with openssl.
-DEPS_TEST="$DEPS_BUILD clang clang-format-14 binutils ca-certificates openssl"
+# with openssl; the webhookd suites run a throwaway PostgreSQL cluster
+# (tests/pg_lib.sh: initdb and pg_ctl of Debian's postgresql).
+DEPS_TEST="$DEPS_BUILD clang clang-format-14 binutils ca-certificates openssl postgresql"
 DEPS_CI="$DEPS_TEST libclang-rt-14-dev valgrind cppcheck git wrk"
 
 deps_missing() {

@@ -1,13 +1,17 @@
-/* Unit tests of webhookd's SQLite store (examples/webhookd/store.h) on a
- * real file: every operation and result, rotation rules, keyset pages,
- * the per-DID limit under threads, injected statement failures that leave
- * nothing behind, migrations, and reopening. */
+/* Unit tests of webhookd's stores (examples/webhookd/store.h): the SQLite
+ * store on a real file, and with $WEBHOOKD_TEST_PG_URL set (by
+ * tests/webhookd_store_pg.sh, which starts a throwaway PostgreSQL cluster)
+ * the PostgreSQL store on a real database: every operation and result,
+ * rotation rules, keyset pages, the per-DID limit under threads, injected
+ * statement failures that leave nothing behind, leases, migrations, and
+ * reopening. */
 #include "config.h"
 
 #include "store.h"
 #include "webhookd.h"
 
 #include <check.h>
+#include <libpq-fe.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -36,8 +40,51 @@ static void setup(void)
 	unsetenv("WEBHOOKD_TEST_FAIL");
 }
 
+/* The PostgreSQL store on an empty database (the schema dropped). Claims
+ * lease for 1 s, so that the tests can let them lapse. */
+static const char *pg_url;
+enum { PG_LEASE_MS = 1000 };
+
+static void pg_sql(const char *sql)
+{
+	PGconn *db = PQconnectdb(pg_url);
+	ck_assert_msg(PQstatus(db) == CONNECTION_OK, "%s", PQerrorMessage(db));
+	PGresult *res = PQexec(db, sql);
+	ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK ||
+	                      PQresultStatus(res) == PGRES_TUPLES_OK,
+	              "%s: %s", sql, PQerrorMessage(db));
+	PQclear(res);
+	PQfinish(db);
+}
+
+static wh_store *pg_open(void)
+{
+	wh_pg_config pc = {.conninfo = pg_url, .pool = 8, .lease_ms = PG_LEASE_MS, .listen = true};
+	lexc_error_clear(&err);
+	return wh_store_pg_open(&pc, &err);
+}
+
+static void setup_pg(void)
+{
+	pg_sql("SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA "
+	       "public");
+	path[0] = dir[0] = '\0';
+	s = pg_open();
+	ck_assert_msg(s != NULL, "%s", err.message);
+	lexc_arena_init(&a);
+	unsetenv("WEBHOOKD_TEST_FAIL");
+}
+
 static void teardown(void)
 {
+	if (pg_url != NULL) {
+		if (s != NULL)
+			s->ops->close(s);
+		s = NULL;
+		lexc_arena_free(&a);
+		return;
+	}
+
 	if (s != NULL)
 		s->ops->close(s);
 	s = NULL;
@@ -468,17 +515,44 @@ START_TEST(outbox)
 	ck_assert_int_eq(s->ops->outbox_depth(s, &depth, &err), WH_OK);
 	ck_assert_int_eq(depth, 2);
 
-	/* Claimed deliveries are this process's; a restart makes them due. */
+	/* Claimed deliveries are this process's. On SQLite a restart makes
+	 * them due; on PostgreSQL (shared) a claim is leased, and only a
+	 * lapsed lease returns it to the queue. */
 	wh_job *jobs;
 	size_t n;
-	ck_assert_int_eq(s->ops->outbox_claim(s, 5000, 10, &a, &jobs, &n, &err), WH_OK);
+	ck_assert_int_eq(s->ops->outbox_claim(s, 5000, 10, 10, NULL, 0, &a, &jobs, &n, &err),
+	                 WH_OK);
 	ck_assert_uint_eq(n, 2);
-	ck_assert_int_eq(s->ops->outbox_claim(s, 5000, 10, &a, &jobs, &n, &err), WH_OK);
+	ck_assert_int_eq(s->ops->outbox_claim(s, 5000, 10, 10, NULL, 0, &a, &jobs, &n, &err),
+	                 WH_OK);
 	ck_assert_uint_eq(n, 0);
-	int64_t recovered;
-	ck_assert_int_eq(s->ops->outbox_recover(s, 6000, &recovered, &err), WH_OK);
-	ck_assert_int_eq(recovered, 2);
-	ck_assert_int_eq(s->ops->outbox_claim(s, 6000, 10, &a, &jobs, &n, &err), WH_OK);
+	int64_t recovered, leased;
+	if (pg_url == NULL) {
+		ck_assert_int_eq(s->ops->outbox_recover(s, 6000, &recovered, &leased, &err), WH_OK);
+		ck_assert_int_eq(recovered, 2);
+		ck_assert_int_eq(leased, 0);
+	} else {
+		ck_assert_int_eq(s->ops->outbox_recover(s, 5000 + PG_LEASE_MS - 1, &recovered,
+		                                        &leased, &err),
+		                 WH_OK);
+		ck_assert_int_eq(recovered, 0);
+		ck_assert_int_eq(leased, 2);
+		/* Still leased: nobody may claim them. */
+		ck_assert_int_eq(s->ops->outbox_claim(s, 5000 + PG_LEASE_MS - 1, 10, 10, NULL, 0,
+		                                      &a, &jobs, &n, &err),
+		                 WH_OK);
+		ck_assert_uint_eq(n, 0);
+		/* A renewal keeps them; after it lapses they are anyone's. */
+		int64_t next;
+		ck_assert_int_eq(s->ops->outbox_renew(s, 5500, &next, &err), WH_OK);
+		ck_assert_int_eq(s->ops->outbox_claim(s, 5000 + PG_LEASE_MS + 1, 10, 10, NULL, 0,
+		                                      &a, &jobs, &n, &err),
+		                 WH_OK);
+		ck_assert_uint_eq(n, 0);
+	}
+	ck_assert_int_eq(
+	        s->ops->outbox_claim(s, 6000 + PG_LEASE_MS, 10, 10, NULL, 0, &a, &jobs, &n, &err),
+	        WH_OK);
 	ck_assert_uint_eq(n, 2);
 	ck_assert(jobs[0].did.ptr != NULL && lexc_str_eq(jobs[0].did, A));
 
@@ -501,9 +575,16 @@ START_TEST(outbox)
 	ck_assert_int_eq(s->ops->outbox_next_due(s, &due, &err), WH_OK);
 	ck_assert_int_eq(due, 9000);
 	wh_job *again;
-	ck_assert_int_eq(s->ops->outbox_claim(s, 8999, 10, &a, &again, &n, &err), WH_OK);
+	if (s->ops->outbox_renew != NULL) { /* jobs[1] stays ours */
+		int64_t next;
+		ck_assert_int_eq(s->ops->outbox_renew(s, 8500, &next, &err), WH_OK);
+		ck_assert_int_eq(next, 8500 + PG_LEASE_MS / 3);
+	}
+	ck_assert_int_eq(s->ops->outbox_claim(s, 8999, 10, 10, NULL, 0, &a, &again, &n, &err),
+	                 WH_OK);
 	ck_assert_uint_eq(n, 0);
-	ck_assert_int_eq(s->ops->outbox_claim(s, 9000, 10, &a, &again, &n, &err), WH_OK);
+	ck_assert_int_eq(s->ops->outbox_claim(s, 9000, 10, 10, NULL, 0, &a, &again, &n, &err),
+	                 WH_OK);
 	ck_assert_uint_eq(n, 1);
 	ck_assert_int_eq(again[0].tries, 1);
 	at = (wh_attempt){.delivery = again[0].delivery,
@@ -541,7 +622,8 @@ START_TEST(outbox)
 	                  .next_at = 20000};
 	ck_assert_int_eq(s->ops->outbox_complete(s, &at, 1, 10000, 5 * day, &err), WH_OK);
 	ck_assert_int_eq(at.outcome, WH_OUTCOME_RETRY);
-	ck_assert_int_eq(s->ops->outbox_claim(s, 20000, 10, &a, &jobs, &n, &err), WH_OK);
+	ck_assert_int_eq(s->ops->outbox_claim(s, 20000, 10, 10, NULL, 0, &a, &jobs, &n, &err),
+	                 WH_OK);
 	ck_assert_uint_eq(n, 1);
 	at = (wh_attempt){.delivery = jobs[0].delivery,
 	                  .webhook_id = jobs[0].webhook_id,
@@ -570,10 +652,83 @@ START_TEST(outbox)
 }
 END_TEST
 
+/* PostgreSQL: reopening applies nothing twice; a newer schema is refused. */
+static void reopen_pg(const wh_webhook *w)
+{
+	s->ops->close(s);
+	s = pg_open();
+	ck_assert_msg(s != NULL, "%s", err.message);
+	wh_webhook got;
+	ck_assert_int_eq(s->ops->webhook_get(s, A, w->id, &a, &got, &err), WH_OK);
+	PGconn *db = PQconnectdb(pg_url);
+	PGresult *res = PQexec(db, "SELECT count(*), max(version) FROM schema_migrations");
+	ck_assert_int_eq(PQresultStatus(res), PGRES_TUPLES_OK);
+	ck_assert_str_eq(PQgetvalue(res, 0, 0), "2");
+	ck_assert_str_eq(PQgetvalue(res, 0, 1), "2");
+	PQclear(res);
+	PQfinish(db);
+	s->ops->close(s);
+	s = NULL;
+	pg_sql("INSERT INTO schema_migrations VALUES (99, 'future', 0)");
+	ck_assert_ptr_null(pg_open());
+	ck_assert_msg(strstr(err.message, "schema version 99") != NULL, "%s", err.message);
+}
+
+/* Claims and fairness: a busy webhook (A's, 100 due) and a quiet one (B's,
+ * one due later). The skip list passes a webhook over on both stores; on
+ * PostgreSQL the claim goes round the webhooks, so the quiet one is in the
+ * first claim, while SQLite takes the earliest due. */
+START_TEST(claim_fairness)
+{
+	wh_webhook busy = webhook(A, "https://x.test/busy", 1),
+	           quiet = webhook(B, "https://x.test/quiet", 1);
+	busy.status = quiet.status = WH_STATUS_ACTIVE;
+	ck_assert_int_eq(create(&busy, 50), WH_OK);
+	ck_assert_int_eq(create(&quiet, 50), WH_OK);
+	const int64_t day = 86400000;
+	wh_publish_out out[100];
+	wh_event_in ev[100];
+	for (int i = 0; i < 100; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "busy-%d", i);
+		ev[i] = event(A, id, WH_EVENT_CHAT);
+	}
+	ck_assert_int_eq(s->ops->events_publish(s, ev, 100, 1000, day, &a, out, &err), WH_OK);
+	ev[0] = event(B, "quiet", WH_EVENT_CHAT);
+	ck_assert_int_eq(s->ops->events_publish(s, ev, 1, 1001, day, &a, out, &err), WH_OK);
+
+	wh_job *jobs;
+	size_t n;
+	ck_assert_int_eq(s->ops->outbox_claim(s, 2000, 10, 4, &busy.id, 1, &a, &jobs, &n, &err),
+	                 WH_OK);
+	ck_assert_uint_eq(n, 1); /* the busy one passed over */
+	ck_assert(lexc_str_eq(jobs[0].webhook_id, quiet.id));
+	ev[0] = event(B, "quiet2", WH_EVENT_CHAT);
+	ck_assert_int_eq(s->ops->events_publish(s, ev, 1, 1001, day, &a, out, &err), WH_OK);
+	ck_assert_int_eq(s->ops->outbox_claim(s, 2000, 10, 4, NULL, 0, &a, &jobs, &n, &err), WH_OK);
+	size_t of_quiet = 0;
+	for (size_t i = 0; i < n; i++)
+		of_quiet += lexc_str_eq(jobs[i].webhook_id, quiet.id);
+	if (pg_url != NULL) {
+		/* Round the webhooks, at most 4 of each. */
+		ck_assert_uint_eq(n, 5);
+		ck_assert_uint_eq(of_quiet, 1);
+	} else {
+		/* Earliest due first. */
+		ck_assert_uint_eq(n, 10);
+		ck_assert_uint_eq(of_quiet, 0);
+	}
+}
+END_TEST
+
 START_TEST(reopen_and_migrations)
 {
 	wh_webhook w = webhook(A, "https://x.test/p", 1);
 	ck_assert_int_eq(create(&w, 50), WH_OK);
+	if (pg_url != NULL) {
+		reopen_pg(&w);
+		return;
+	}
 	s->ops->close(s);
 	s = NULL;
 	struct stat st;
@@ -620,8 +775,8 @@ END_TEST
 static Suite *store_suite(void)
 {
 	Suite *su = suite_create("webhookd_store");
-	TCase *t = tcase_create("sqlite");
-	tcase_add_checked_fixture(t, setup, teardown);
+	TCase *t = tcase_create(pg_url != NULL ? "postgres" : "sqlite");
+	tcase_add_checked_fixture(t, pg_url != NULL ? setup_pg : setup, teardown);
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, api_keys);
 	tcase_add_test(t, named_secrets);
@@ -631,6 +786,7 @@ static Suite *store_suite(void)
 	tcase_add_test(t, limit_under_threads);
 	tcase_add_test(t, injected_failures);
 	tcase_add_test(t, outbox);
+	tcase_add_test(t, claim_fairness);
 	tcase_add_test(t, reopen_and_migrations);
 	suite_add_tcase(su, t);
 	return su;
@@ -638,6 +794,7 @@ static Suite *store_suite(void)
 
 int main(void)
 {
+	pg_url = getenv("WEBHOOKD_TEST_PG_URL");
 	SRunner *sr = srunner_create(store_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

@@ -2,7 +2,7 @@
  * webhookd's end-to-end tests and its delivery benchmark.
  *
  *   webhook_receiver --port N [--port-file PATH] [--log PATH] [--stats PATH]
- *                    [--threads N]
+ *                    [--ids PATH] [--threads N]
  *
  * The request path says how to answer (every answer comes after the whole
  * body is read):
@@ -18,6 +18,9 @@
  * --stats writes, on SIGTERM, SIGINT and SIGUSR1, the request count and
  * the latency from the body's first "timestamp" (the event's publish
  * time) to its receipt: p50, p99, max.
+ * --ids writes the webhook-id of each request answered 2xx, one per line
+ * (flushed on SIGUSR1 and at exit): the scale-out test counts lost and
+ * duplicate deliveries from it.
  * --threads N (default 0): 0 runs a thread per connection (so /sleep blocks
  * only its own connection); N > 0 a pool of N poll threads (the benchmark).
  * Per-request state is made in the first callback and freed in the
@@ -42,7 +45,7 @@
 
 enum { BODY_MAX = 1 << 20, LATENCY_BUCKETS = 10000, IDS = 4096 };
 
-static FILE *log_file;
+static FILE *log_file, *ids_file;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static const char *stats_path;
 static uint16_t port;
@@ -277,6 +280,11 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 		hname = "X-Test";
 		strcpy(hvalue, "yes");
 	}
+	if (ids_file != NULL && status / 100 == 2) {
+		pthread_mutex_lock(&lock);
+		fprintf(ids_file, "%s\n", id != NULL ? id : "-");
+		pthread_mutex_unlock(&lock);
+	}
 	if (log_file != NULL) {
 		pthread_mutex_lock(&lock);
 		fprintf(log_file, "{\"t\":%lld,\"method\":", (long long)now_ms());
@@ -324,7 +332,7 @@ static void on_signal(int sig)
 
 int main(int argc, char **argv)
 {
-	const char *port_file = NULL, *log_path = NULL;
+	const char *port_file = NULL, *log_path = NULL, *ids_path = NULL;
 	unsigned threads = 0;
 	long want_port = 0;
 	for (int i = 1; i + 1 < argc; i += 2) {
@@ -336,6 +344,8 @@ int main(int argc, char **argv)
 			log_path = argv[i + 1];
 		else if (strcmp(argv[i], "--stats") == 0)
 			stats_path = argv[i + 1];
+		else if (strcmp(argv[i], "--ids") == 0)
+			ids_path = argv[i + 1];
 		else if (strcmp(argv[i], "--threads") == 0)
 			threads = (unsigned)strtoul(argv[i + 1], NULL, 10);
 		else {
@@ -345,6 +355,10 @@ int main(int argc, char **argv)
 	}
 	if (log_path != NULL && (log_file = fopen(log_path, "a")) == NULL) {
 		fprintf(stderr, "webhook_receiver: %s: %s\n", log_path, strerror(errno));
+		return 1;
+	}
+	if (ids_path != NULL && (ids_file = fopen(ids_path, "a")) == NULL) {
+		fprintf(stderr, "webhook_receiver: %s: %s\n", ids_path, strerror(errno));
 		return 1;
 	}
 	struct sockaddr_in sa;
@@ -392,6 +406,11 @@ int main(int argc, char **argv)
 		pause();
 		if (dump) {
 			dump = 0;
+			if (ids_file != NULL) {
+				pthread_mutex_lock(&lock);
+				fflush(ids_file);
+				pthread_mutex_unlock(&lock);
+			}
 			write_stats();
 		}
 	}
@@ -399,5 +418,7 @@ int main(int argc, char **argv)
 	write_stats();
 	if (log_file != NULL)
 		fclose(log_file);
+	if (ids_file != NULL)
+		fclose(ids_file);
 	return 0;
 }

@@ -2,7 +2,10 @@
 # At-least-once under crashes: 10,000 events published while webhookd is
 # killed with SIGKILL at random moments (at least 10 times) and restarted;
 # the receiver must see every event at least once. Prints the duplicates
-# (deliveries seen more than once: in flight when webhookd died).
+# (deliveries seen more than once: in flight when webhookd died). On either
+# store (WEBHOOKD_TEST_STORE: tests/webhookd_lib.sh); on PostgreSQL what a
+# killed process had claimed returns to the queue when its lease lapses
+# (--lease 2s here: $wh_lease_args).
 set -eu
 . "$LEXC_SRCDIR/tests/webhookd_lib.sh"
 need_node
@@ -20,7 +23,7 @@ tmp=$(mktemp -d)
 pid=
 rpid=
 ppid_=
-trap 'for p in $pid $rpid $ppid_; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$tmp"' EXIT
+trap 'for p in $pid $rpid $ppid_; do kill -9 "$p" 2>/dev/null || true; done; wh_cleanup; rm -rf "$tmp"' EXIT
 data="$tmp/data"
 fail() { echo "FAIL: $*"; exit 1; }
 
@@ -28,7 +31,7 @@ wh_receiver "$tmp"
 
 key_user=$(wh_key "$data" did:plc:alice)
 key_op=$(wh_key "$data" did:web:host.example.com --operator)
-args="--allow-net 127.0.0.0/8 --retry-schedule 0,200ms,500ms,1s,1s,1s,1s,1s,1s,1s"
+args="--allow-net 127.0.0.0/8 --retry-schedule 0,200ms,500ms,1s,1s,1s,1s,1s,1s,1s $wh_lease_args"
 n=0
 start() {
 	n=$((n + 1))

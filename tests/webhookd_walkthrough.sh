@@ -1,11 +1,12 @@
 #!/bin/sh
 # The README's walk-through (scripts/walkthrough.sh, which scripts/run.sh
-# runs) against webhookd: every printed command answers what it says.
+# runs) against webhookd: every printed command answers what it says. On
+# either store (WEBHOOKD_TEST_STORE: tests/webhookd_lib.sh).
 set -eu
 . "$LEXC_SRCDIR/tests/webhookd_lib.sh"
 tmp=$(mktemp -d)
 pid=
-trap 'if [ -n "$pid" ]; then kill -9 "$pid" 2>/dev/null || true; fi; rm -rf "$tmp"' EXIT
+trap 'if [ -n "$pid" ]; then kill -9 "$pid" 2>/dev/null || true; fi; wh_cleanup; rm -rf "$tmp"' EXIT
 key=$(wh_key "$tmp/data" did:plc:walkthrough)
 wh_serve "$tmp/server.err" "$tmp/data" --allow-net 127.0.0.0/8
 sh "$LEXC_SRCDIR/scripts/walkthrough.sh" "$base" "$key" >"$tmp/out"

@@ -203,6 +203,11 @@ wh_keyring *wh_keyring_open(const char *dir, lexc_error *err)
 		               "the data directory path is too long");
 		return NULL;
 	}
+	return wh_keyring_open_file(path, err);
+}
+
+wh_keyring *wh_keyring_open_file(const char *path, lexc_error *err)
+{
 	struct stat st;
 	if (lstat(path, &st) != 0) {
 		if (errno != ENOENT) {

@@ -55,6 +55,9 @@ typedef struct wh_keyring wh_keyring;
  * the fix, a key file that group or others can read or write, one of the
  * wrong size, or one that is not a regular file. */
 wh_keyring *wh_keyring_open(const char *dir, lexc_error *err);
+/* The same for the key file at `path` (--key-file: processes that share a
+ * PostgreSQL database must share one key). */
+wh_keyring *wh_keyring_open_file(const char *path, lexc_error *err);
 void wh_keyring_free(wh_keyring *k);
 
 /* Seals `plain` for the secret `secret_id` of `did`: AES-256-GCM with a

@@ -766,7 +766,16 @@ static size_t claim(wh_deliverer *d, lexc_arena *a)
 	lexc_error_clear(&err);
 	wh_store *st = d->svc->store;
 	lexc_arena_reset(a);
-	if (st->ops->outbox_claim(st, wh_now_ms(), want, a, &jobs, &n, &err) != WH_OK) {
+	/* A webhook whose deliveries fill twice its transfer cap here is
+	 * passed over: a slow receiver cannot take every slot. */
+	lexc_str skip[64];
+	size_t n_skip = 0, held_cap = 2 * d->cfg.per_webhook;
+	for (size_t b = 0; b < HOOK_BUCKETS && n_skip < 64; b++)
+		for (hook *h = d->hooks[b]; h != NULL && n_skip < 64; h = h->next)
+			if (h->refs >= held_cap)
+				skip[n_skip++] = lexc_str_borrow(h->id);
+	if (st->ops->outbox_claim(st, wh_now_ms(), want, d->cfg.per_webhook, skip, n_skip, a, &jobs,
+	                          &n, &err) != WH_OK) {
 		atomic_fetch_add(&d->store_errors, 1);
 		fprintf(stderr, "webhookd: claiming deliveries failed: %s\n", err.message);
 		return 0;
@@ -852,11 +861,22 @@ static void *run(void *arg)
 	wh_store *st = d->svc->store;
 	lexc_arena claim_arena;
 	lexc_arena_init(&claim_arena);
-	bool check = true; /* whether deliveries may be due now */
+	bool check = true;      /* whether deliveries may be due now */
+	int64_t next_renew = 0; /* shared stores: when this process's leases need renewing */
 	while (!atomic_load(&d->stopping)) {
 		if (atomic_exchange(&d->woken, false))
 			check = true;
 		int64_t now = wh_now_ms();
+		if (st->ops->outbox_renew != NULL && now >= next_renew) {
+			lexc_error err;
+			lexc_error_clear(&err);
+			if (st->ops->outbox_renew(st, now, &next_renew, &err) != WH_OK) {
+				atomic_fetch_add(&d->store_errors, 1);
+				fprintf(stderr, "webhookd: renewing leases failed: %s\n",
+				        err.message);
+				next_renew = now + 1000;
+			}
+		}
 		if (d->next_due != 0 && now >= d->next_due)
 			check = true;
 		if (check && d->n_free > 0) {
@@ -882,6 +902,8 @@ static void *run(void *arg)
 		now = wh_now_ms();
 		if (d->next_due != 0 && d->next_due - now < timeout)
 			timeout = d->next_due > now ? (long)(d->next_due - now) : 0;
+		if (st->ops->outbox_renew != NULL && next_renew - now < timeout)
+			timeout = next_renew > now ? (long)(next_renew - now) : 0;
 		long ct;
 		if (curl_multi_timeout(d->multi, &ct) == CURLM_OK && ct >= 0 && ct < timeout)
 			timeout = ct;
@@ -889,6 +911,11 @@ static void *run(void *arg)
 	}
 	lexc_arena_free(&claim_arena);
 	return NULL;
+}
+
+static void wake_hook(void *user)
+{
+	wh_deliverer_wake(user);
 }
 
 wh_deliverer *wh_deliverer_start(wh_service *svc, const wh_delivery_config *c, lexc_error *err)
@@ -899,9 +926,15 @@ wh_deliverer *wh_deliverer_start(wh_service *svc, const wh_delivery_config *c, l
 		               "must not be empty");
 		return NULL;
 	}
-	int64_t recovered = 0;
-	if (svc->store->ops->outbox_recover(svc->store, wh_now_ms(), &recovered, err) != WH_OK)
+	int64_t recovered = 0, leased = 0;
+	if (svc->store->ops->outbox_recover(svc->store, wh_now_ms(), &recovered, &leased, err) !=
+	    WH_OK)
 		return NULL;
+	if (leased > 0)
+		fprintf(stderr,
+		        "webhookd: %lld deliveries are claimed under leases that have not lapsed; "
+		        "they return to the queue when they lapse\n",
+		        (long long)leased);
 	if (recovered > 0)
 		fprintf(stderr,
 		        "webhookd: %lld deliveries were in flight when the last process "
@@ -934,6 +967,9 @@ wh_deliverer *wh_deliverer_start(wh_service *svc, const wh_delivery_config *c, l
 		curl_multi_setopt(d->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)c->concurrency);
 		ok = pthread_create(&d->thread, NULL, run, d) == 0;
 	}
+	/* Another process's publish wakes this one (a shared store). */
+	if (ok && svc->store->ops->outbox_on_wake != NULL)
+		svc->store->ops->outbox_on_wake(svc->store, wake_hook, d);
 	if (!ok) {
 		lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR, "cannot start the delivery thread");
 		for (size_t i = 0; d->slots != NULL && i < d->n_slots; i++)
@@ -959,9 +995,20 @@ void wh_deliverer_stop(wh_deliverer *d)
 {
 	if (d == NULL)
 		return;
+	wh_store *st = d->svc->store;
+	if (st->ops->outbox_on_wake != NULL)
+		st->ops->outbox_on_wake(st, NULL, NULL);
 	atomic_store(&d->stopping, true);
 	curl_multi_wakeup(d->multi);
 	pthread_join(d->thread, NULL);
+	/* What was in flight goes back to the queue now rather than when its
+	 * lease lapses: another process takes it at once. */
+	if (st->ops->outbox_release != NULL) {
+		lexc_error err;
+		lexc_error_clear(&err);
+		if (st->ops->outbox_release(st, &err) != WH_OK)
+			fprintf(stderr, "webhookd: releasing claims failed: %s\n", err.message);
+	}
 	for (size_t i = 0; i < d->n_slots; i++) {
 		slot *s = &d->slots[i];
 		curl_multi_remove_handle(d->multi, s->easy);

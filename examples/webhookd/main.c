@@ -28,9 +28,9 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 	        "usage: webhookd serve [OPTIONS]\n"
-	        "       webhookd key create --did DID [--operator] [--data-dir DIR]\n"
-	        "       webhookd key list [--data-dir DIR]\n"
-	        "       webhookd key revoke ID [--data-dir DIR]\n"
+	        "       webhookd key create --did DID [--operator] [STORE OPTIONS]\n"
+	        "       webhookd key list [STORE OPTIONS]\n"
+	        "       webhookd key revoke ID [STORE OPTIONS]\n"
 	        "\n"
 	        "serve options (also config file settings, without the dashes):\n"
 	        "  --config FILE          read settings from FILE (name = value lines)\n"
@@ -45,6 +45,15 @@ static void usage(FILE *out)
 	        "  --handler-threads N    threads running handlers (default 16)\n"
 	        "  --sync normal|full     commit durability (default normal; doc/webhookd.md)\n"
 	        "  --access-log FILE|-    one line per request (default: none)\n"
+	        "store options (every command):\n"
+	        "  --store URL            postgres://... to share one PostgreSQL database between\n"
+	        "                         processes (default: SQLite in the data directory)\n"
+	        "  --key-file FILE        the encryption key (default DIR/webhookd.key); "
+	        "processes\n"
+	        "                         sharing a database must share it\n"
+	        "  --pg-pool N            PostgreSQL connections per process (default 8)\n"
+	        "  --lease D              how long a claimed delivery stays a process's without\n"
+	        "                         renewal (PostgreSQL; default 60s)\n"
 	        "delivery:\n"
 	        "  --concurrency N        transfers in flight (default 128)\n"
 	        "  --per-webhook N        of them to one webhook (default 16)\n"
@@ -76,18 +85,37 @@ static bool data_dir_ready(const char *dir)
 	return false;
 }
 
-static wh_store *open_store(const wh_options *o)
+/* The store the options name; `serving`: a server (LISTENs for other
+ * processes' changes on PostgreSQL). */
+static wh_store *open_store_for(const wh_options *o, bool serving)
 {
+	lexc_error err;
+	lexc_error_clear(&err);
+	if (o->store != NULL) {
+		wh_pg_config pc = {
+		        .conninfo = o->store,
+		        .pool = o->pg_pool,
+		        .lease_ms = o->lease_ms,
+		        .listen = serving,
+		};
+		wh_store *s = wh_store_pg_open(&pc, &err);
+		if (s == NULL)
+			fprintf(stderr, "webhookd: PostgreSQL store: %s\n", err.message);
+		return s;
+	}
 	if (!data_dir_ready(o->data_dir))
 		return NULL;
 	char path[4096];
 	snprintf(path, sizeof path, "%s/webhookd.db", o->data_dir);
-	lexc_error err;
-	lexc_error_clear(&err);
 	wh_store *s = wh_store_sqlite_open(path, o->sync, &err);
 	if (s == NULL)
 		fprintf(stderr, "webhookd: %s: %s\n", path, err.message);
 	return s;
+}
+
+static wh_store *open_store(const wh_options *o)
+{
+	return open_store_for(o, false);
 }
 
 static int key_create(const wh_options *o)
@@ -297,12 +325,13 @@ static int serve(const wh_options *o)
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 	lexc_error err;
 	lexc_error_clear(&err);
-	wh_keyring *keys = wh_keyring_open(o->data_dir, &err);
+	wh_keyring *keys = o->key_file != NULL ? wh_keyring_open_file(o->key_file, &err)
+	                                       : wh_keyring_open(o->data_dir, &err);
 	if (keys == NULL) {
 		fprintf(stderr, "webhookd: %s\n", err.message);
 		return 1;
 	}
-	wh_store *store = open_store(o);
+	wh_store *store = open_store_for(o, true);
 	if (store == NULL) {
 		wh_keyring_free(keys);
 		return 1;

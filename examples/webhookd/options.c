@@ -36,6 +36,10 @@ typedef enum setting {
 	S_SERVICE_DID,
 	S_PLC_URL,
 	S_DID_CA_FILE,
+	S_STORE,
+	S_PG_POOL,
+	S_LEASE,
+	S_KEY_FILE,
 } setting;
 
 static const struct {
@@ -66,6 +70,10 @@ static const struct {
         {"service-did", S_SERVICE_DID, true},
         {"plc-url", S_PLC_URL, true},
         {"did-ca-file", S_DID_CA_FILE, true},
+        {"store", S_STORE, true},
+        {"pg-pool", S_PG_POOL, true},
+        {"lease", S_LEASE, true},
+        {"key-file", S_KEY_FILE, true},
 };
 
 static bool number(const char *s, long long min, long long max, long long *out)
@@ -254,6 +262,34 @@ static bool apply(wh_options *o, setting id, const char *v, bool from_file, cons
 	case S_DID_CA_FILE:
 		o->did_ca_file = v;
 		return true;
+	case S_STORE:
+		if (strcmp(v, "sqlite") == 0) {
+			o->store = NULL;
+			return true;
+		}
+		if (strncmp(v, "postgres://", 11) == 0 || strncmp(v, "postgresql://", 13) == 0) {
+			o->store = v;
+			return true;
+		}
+		snprintf(err, size,
+		         "%s: store must be sqlite or a postgres://... URL (libpq's), not '%.40s'",
+		         where, v);
+		return false;
+	case S_PG_POOL:
+		if (number(v, 1, 256, &n)) {
+			o->pg_pool = (size_t)n;
+			return true;
+		}
+		snprintf(err, size, "%s: pg-pool must be 1..256 connections", where);
+		return false;
+	case S_LEASE:
+		if (duration(v, 1000, 3600000, &o->lease_ms))
+			return true;
+		snprintf(err, size, "%s: lease must be a duration from 1s to 1h, like 60s", where);
+		return false;
+	case S_KEY_FILE:
+		o->key_file = v;
+		return true;
 	}
 	return false;
 }
@@ -333,6 +369,8 @@ bool wh_options_parse(wh_options *o, int argc, char **argv, int first, char *err
 {
 	memset(o, 0, sizeof *o);
 	o->data_dir = "./webhookd-data";
+	o->pg_pool = 8;
+	o->lease_ms = 60000;
 	strcpy(o->host, "127.0.0.1");
 	o->port = WH_DEFAULT_PORT;
 	o->limits = (wh_limits){WH_DEFAULT_MAX_WEBHOOKS, WH_DEFAULT_GRACE, WH_GRACE_LIMIT};

@@ -30,6 +30,11 @@ typedef struct wh_options {
 	const char *service_did;
 	const char *plc_url;     /* NULL: the public PLC directory */
 	const char *did_ca_file; /* extra CAs for did:web, or NULL */
+	/* the store: NULL, the SQLite file in data_dir; else a PostgreSQL URL */
+	const char *store;
+	size_t pg_pool;       /* connections per process; default 8 */
+	int64_t lease_ms;     /* a claim's lease on PostgreSQL; default 60 s */
+	const char *key_file; /* NULL: data_dir/webhookd.key */
 	/* key create */
 	const char *did;
 	bool operator_key;

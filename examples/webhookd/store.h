@@ -1,7 +1,7 @@
 /* store.h: what webhookd keeps, behind one interface. Handlers call these
  * functions and nothing else; store_sqlite.c implements them on an embedded
- * SQLite file, and a PostgreSQL implementation can fill the same table of
- * operations (wh_store_ops) without touching a handler.
+ * SQLite file, store_pg.c on PostgreSQL for several processes sharing one
+ * database; both fill the same table of operations (wh_store_ops).
  *
  * Every operation that writes is one transaction: it either does all it
  * says or, on any result other than WH_OK, writes nothing. The rules that
@@ -315,12 +315,24 @@ typedef struct wh_store_ops {
 	wh_result (*events_publish)(wh_store *s, const wh_event_in *ev, size_t n, int64_t now,
 	                            int64_t dedup_ms, lexc_arena *a, wh_publish_out *out,
 	                            lexc_error *err);
-	/* Unclaims every claimed delivery and makes it due at once: at start,
-	 * what was in flight when the process died is tried again. */
-	wh_result (*outbox_recover)(wh_store *s, int64_t now, int64_t *recovered, lexc_error *err);
-	/* Claims up to `max` due pending deliveries, earliest due first: they
-	 * stay this process's until outbox_complete records them. */
-	wh_result (*outbox_claim)(wh_store *s, int64_t now, size_t max, lexc_arena *a, wh_job **out,
+	/* At start. A store of one process (SQLite) unclaims every claimed
+	 * delivery and makes it due at once: what was in flight when the
+	 * process died is tried again. A shared store (PostgreSQL) cannot tell
+	 * a dead process's claims from a live one's: it counts the claims
+	 * whose leases have not lapsed yet into *leased (they return to the
+	 * queue when they lapse) and the lapsed ones it cleared into
+	 * *recovered. */
+	wh_result (*outbox_recover)(wh_store *s, int64_t now, int64_t *recovered, int64_t *leased,
+	                            lexc_error *err);
+	/* Claims up to `max` due pending deliveries: they stay this process's
+	 * until outbox_complete records them (in a shared store: or until the
+	 * claim's lease lapses, see outbox_renew). Which ones is the store's
+	 * policy: SQLite takes the earliest due; PostgreSQL goes round the
+	 * webhooks that have due deliveries, at most `per_webhook` of each
+	 * (doc/webhookd.md, "Scaling out"). Deliveries of the n_skip webhooks
+	 * in `skip` (ids; this process holds enough of theirs) are not taken. */
+	wh_result (*outbox_claim)(wh_store *s, int64_t now, size_t max, size_t per_webhook,
+	                          const lexc_str *skip, size_t n_skip, lexc_arena *a, wh_job **out,
 	                          size_t *n, lexc_error *err);
 	/* When the next unclaimed pending delivery is due (ms); 0: none. */
 	wh_result (*outbox_next_due)(wh_store *s, int64_t *at, lexc_error *err);
@@ -334,6 +346,15 @@ typedef struct wh_store_ops {
 	 * meantime (their webhook was) are skipped. */
 	wh_result (*outbox_complete)(wh_store *s, wh_attempt *at, size_t n, int64_t now,
 	                             int64_t disable_after_ms, lexc_error *err);
+	/* Shared stores only (NULL otherwise): extends the lease of every
+	 * claim this process holds; *next is when to call it again. */
+	wh_result (*outbox_renew)(wh_store *s, int64_t now, int64_t *next, lexc_error *err);
+	/* Shared stores only (NULL otherwise): gives up this process's claims
+	 * at once (a clean stop), so that others need not wait for leases. */
+	wh_result (*outbox_release)(wh_store *s, lexc_error *err);
+	/* Shared stores only (NULL otherwise): `wake` is called (from a thread
+	 * of the store's) when another process may have made deliveries due. */
+	void (*outbox_on_wake)(wh_store *s, void (*wake)(void *user), void *user);
 	/* The attempts of `did`'s webhook `webhook_id` or event `event_id`
 	 * (one of them non-null; both: that pair), newest first, before log
 	 * position `before` (0: from the newest), at most `limit`. */
@@ -358,8 +379,40 @@ typedef enum wh_sync {
 	WH_SYNC_FULL, /* also survives power loss: an fsync per commit */
 } wh_sync;
 
+/* For store implementations: ids as an array literal, each in double
+ * quotes, between `open` and `close` ('[' ']' for SQLite's json_each, '{'
+ * '}' for PostgreSQL's text[]); ids are UUIDs, nothing to escape. The null
+ * string if out of memory. */
+lexc_str wh_id_array(lexc_arena *a, const lexc_str *ids, size_t n, char open, char close);
+
+/* For store implementations: a webhook's rewrite and mute lists as the
+ * column values both stores keep (each string as a 4-byte little-endian
+ * length and its bytes; NULL: not given, empty: an empty list), in the
+ * arena; false if out of memory. */
+bool wh_webhook_lists_encode(lexc_arena *a, const wh_webhook *w, const void **rewrite,
+                             size_t *rewrite_len, const void **mute, size_t *mute_len);
+/* The inverse, into w: false if a value is not such a list (a damaged
+ * row) or out of memory. */
+bool wh_webhook_lists_decode(lexc_arena *a, wh_webhook *w, bool has_rewrite,
+                             const unsigned char *rewrite, size_t rewrite_len, bool has_mute,
+                             const unsigned char *mute, size_t mute_len);
+
 /* Opens (creating and migrating) the SQLite store at `path` (mode 0600).
  * NULL with `err` set on failure. */
 wh_store *wh_store_sqlite_open(const char *path, wh_sync sync, lexc_error *err);
+
+/* How a PostgreSQL store is opened (options: --store, --pg-pool, --lease). */
+typedef struct wh_pg_config {
+	const char *conninfo; /* "postgres://..." or "host=... dbname=..." (libpq) */
+	size_t pool;          /* connections at most; default 8 */
+	int64_t lease_ms;     /* a claim's lease; default 60000 */
+	bool listen;          /* LISTEN for wake-ups and changes (serve: true) */
+} wh_pg_config;
+
+/* Opens (migrating) a PostgreSQL store. Several processes may share one
+ * database: claims are leased, limits are enforced by the database, and
+ * changes other processes make reach this one by LISTEN/NOTIFY. NULL with
+ * `err` set on failure (the message never holds the password). */
+wh_store *wh_store_pg_open(const wh_pg_config *cfg, lexc_error *err);
 
 #endif /* WEBHOOKD_STORE_H */

@@ -370,63 +370,6 @@ void sq_read_end(conn *c)
 		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
 }
 
-/* Lists in a column: each string as a 4-byte little-endian length and its
- * bytes. NULL is "not given"; an empty blob is an empty list. */
-static bool list_encode(lexc_arena *a, const lexc_str *items, size_t n, const void **out,
-                        size_t *len)
-{
-	size_t total = 0;
-	for (size_t i = 0; i < n; i++)
-		total += 4 + items[i].len;
-	unsigned char *buf = lexc_arena_alloc(a, total ? total : 1);
-	if (buf == NULL)
-		return false;
-	size_t o = 0;
-	for (size_t i = 0; i < n; i++) {
-		uint32_t l = (uint32_t)items[i].len;
-		buf[o] = (unsigned char)l;
-		buf[o + 1] = (unsigned char)(l >> 8);
-		buf[o + 2] = (unsigned char)(l >> 16);
-		buf[o + 3] = (unsigned char)(l >> 24);
-		memcpy(buf + o + 4, items[i].ptr, items[i].len);
-		o += 4 + items[i].len;
-	}
-	*out = buf;
-	*len = total;
-	return true;
-}
-
-/* false if the blob is not a list list_encode made. */
-static bool list_decode(lexc_arena *a, const unsigned char *p, size_t len, lexc_str **out,
-                        size_t *n)
-{
-	size_t count = 0;
-	for (size_t o = 0; o < len; count++) {
-		if (len - o < 4)
-			return false;
-		size_t l = (size_t)p[o] | (size_t)p[o + 1] << 8 | (size_t)p[o + 2] << 16 |
-		           (size_t)p[o + 3] << 24;
-		if (len - o - 4 < l)
-			return false;
-		o += 4 + l;
-	}
-	lexc_str *items = lexc_arena_calloc(a, count ? count : 1, sizeof *items);
-	if (items == NULL)
-		return false;
-	size_t o = 0;
-	for (size_t i = 0; i < count; i++) {
-		size_t l = (size_t)p[o] | (size_t)p[o + 1] << 8 | (size_t)p[o + 2] << 16 |
-		           (size_t)p[o + 3] << 24;
-		items[i] = lexc_str_copy_n(a, (const char *)p + o + 4, l);
-		if (items[i].ptr == NULL)
-			return false;
-		o += 4 + l;
-	}
-	*out = items;
-	*n = count;
-	return true;
-}
-
 /* Webhook rows -------------------------------------------------------------- */
 
 static void bind_webhook(sqlite3_stmt *st, const wh_webhook *w, const void *rewrite,
@@ -450,29 +393,6 @@ static void bind_webhook(sqlite3_stmt *st, const wh_webhook *w, const void *rewr
 	sq_bind_str(st, 16, w->secret_name);
 }
 
-/* The webhook's lists as column blobs (NULL when not given). */
-static bool webhook_lists(lexc_arena *a, const wh_webhook *w, const void **rewrite,
-                          size_t *rewrite_len, const void **mute, size_t *mute_len)
-{
-	*rewrite = *mute = NULL;
-	*rewrite_len = *mute_len = 0;
-	if (w->has_rewrite) {
-		lexc_str *flat =
-		        lexc_arena_calloc(a, w->n_rewrite ? 2 * w->n_rewrite : 1, sizeof *flat);
-		if (flat == NULL)
-			return false;
-		for (size_t i = 0; i < w->n_rewrite; i++) {
-			flat[2 * i] = w->rewrite[i].from;
-			flat[2 * i + 1] = w->rewrite[i].to;
-		}
-		if (!list_encode(a, flat, 2 * w->n_rewrite, rewrite, rewrite_len))
-			return false;
-	}
-	if (w->has_mute_words && !list_encode(a, w->mute_words, w->n_mute_words, mute, mute_len))
-		return false;
-	return true;
-}
-
 /* Reads a WEBHOOK_COLUMNS row. */
 static bool read_webhook(sqlite3_stmt *st, lexc_arena *a, wh_webhook *w)
 {
@@ -486,28 +406,11 @@ static bool read_webhook(sqlite3_stmt *st, lexc_arena *a, wh_webhook *w)
 	w->suffix = sq_col_str(st, 6, a);
 	w->name = sq_col_str(st, 7, a);
 	w->description = sq_col_str(st, 8, a);
-	if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
-		lexc_str *flat = NULL;
-		size_t n = 0;
-		if (!list_decode(a, sqlite3_column_blob(st, 9), (size_t)sqlite3_column_bytes(st, 9),
-		                 &flat, &n) ||
-		    n % 2 != 0)
-			return false;
-		w->has_rewrite = true;
-		w->n_rewrite = n / 2;
-		w->rewrite = lexc_arena_calloc(a, n ? n / 2 : 1, sizeof *w->rewrite);
-		if (w->rewrite == NULL)
-			return false;
-		for (size_t i = 0; i < n / 2; i++)
-			w->rewrite[i] = (wh_rewrite){flat[2 * i], flat[2 * i + 1]};
-	}
-	if (sqlite3_column_type(st, 10) != SQLITE_NULL) {
-		if (!list_decode(a, sqlite3_column_blob(st, 10),
-		                 (size_t)sqlite3_column_bytes(st, 10), &w->mute_words,
-		                 &w->n_mute_words))
-			return false;
-		w->has_mute_words = true;
-	}
+	if (!wh_webhook_lists_decode(
+	            a, w, sqlite3_column_type(st, 9) != SQLITE_NULL, sqlite3_column_blob(st, 9),
+	            (size_t)sqlite3_column_bytes(st, 9), sqlite3_column_type(st, 10) != SQLITE_NULL,
+	            sqlite3_column_blob(st, 10), (size_t)sqlite3_column_bytes(st, 10)))
+		return false;
 	w->created_at = sqlite3_column_int64(st, 11);
 	w->updated_at = sqlite3_column_int64(st, 12);
 	w->last_triggered = sqlite3_column_int64(st, 13);
@@ -908,7 +811,7 @@ static wh_result webhook_create(wh_store *base, const wh_webhook *w, const wh_ne
 	lexc_arena_init(&a);
 	const void *rewrite, *mute;
 	size_t rewrite_len, mute_len;
-	if (!webhook_lists(&a, w, &rewrite, &rewrite_len, &mute, &mute_len)) {
+	if (!wh_webhook_lists_encode(&a, w, &rewrite, &rewrite_len, &mute, &mute_len)) {
 		lexc_arena_free(&a);
 		lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
 		return WH_FAILED;
@@ -1039,7 +942,8 @@ static wh_result webhook_update(wh_store *base, lexc_str did, lexc_str id,
 	}
 	const void *rewrite, *mute;
 	size_t rewrite_len, mute_len;
-	if (r == WH_OK && !webhook_lists(a, &w, &rewrite, &rewrite_len, &mute, &mute_len)) {
+	if (r == WH_OK &&
+	    !wh_webhook_lists_encode(a, &w, &rewrite, &rewrite_len, &mute, &mute_len)) {
 		lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
 		r = WH_FAILED;
 	}

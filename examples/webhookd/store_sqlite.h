@@ -98,6 +98,7 @@
 	                  " WHERE claimed = 1")                                                    \
 	X(OUTBOX_CLAIM, "UPDATE deliveries SET claimed = 1 WHERE seq IN (SELECT seq"               \
 	                " FROM deliveries WHERE state = 0 AND claimed = 0 AND next_at <= ?1"       \
+	                " AND webhook_id NOT IN (SELECT value FROM json_each(?3))"                 \
 	                " ORDER BY next_at LIMIT ?2)"                                              \
 	                " RETURNING seq, message_id, event_seq, webhook_id, tries")                \
 	X(JOB_EVENT, "SELECT event_id, type, body, did FROM events WHERE seq = ?1")                \
@@ -171,8 +172,10 @@ struct sqlite_store {
 /* The delivery half (store_sqlite_outbox.c): wh_store_ops members. */
 wh_result sq_events_publish(wh_store *s, const wh_event_in *ev, size_t n, int64_t now,
                             int64_t dedup_ms, lexc_arena *a, wh_publish_out *out, lexc_error *err);
-wh_result sq_outbox_recover(wh_store *s, int64_t now, int64_t *recovered, lexc_error *err);
-wh_result sq_outbox_claim(wh_store *s, int64_t now, size_t max, lexc_arena *a, wh_job **out,
+wh_result sq_outbox_recover(wh_store *s, int64_t now, int64_t *recovered, int64_t *leased,
+                            lexc_error *err);
+wh_result sq_outbox_claim(wh_store *s, int64_t now, size_t max, size_t per_webhook,
+                          const lexc_str *skip, size_t n_skip, lexc_arena *a, wh_job **out,
                           size_t *n, lexc_error *err);
 wh_result sq_outbox_next_due(wh_store *s, int64_t *at, lexc_error *err);
 wh_result sq_outbox_depth(wh_store *s, int64_t *pending, lexc_error *err);

@@ -134,8 +134,10 @@ wh_result sq_events_publish(wh_store *base, const wh_event_in *ev, size_t n, int
 
 /* Claiming --------------------------------------------------------------------- */
 
-wh_result sq_outbox_recover(wh_store *base, int64_t now, int64_t *recovered, lexc_error *err)
+wh_result sq_outbox_recover(wh_store *base, int64_t now, int64_t *recovered, int64_t *leased,
+                            lexc_error *err)
 {
+	*leased = 0; /* one process: every claim is a dead one's */
 	sqlite_store *s = sq_store_of(base);
 	conn *c;
 	wh_result r = sq_tx_begin(s, &c, err);
@@ -175,9 +177,11 @@ static wh_result load_job(conn *c, int64_t event_seq, lexc_arena *a, wh_job *j, 
 	return got < 0 ? WH_FAILED : WH_OK;
 }
 
-wh_result sq_outbox_claim(wh_store *base, int64_t now, size_t max, lexc_arena *a, wh_job **out,
+wh_result sq_outbox_claim(wh_store *base, int64_t now, size_t max, size_t per_webhook,
+                          const lexc_str *skip, size_t n_skip, lexc_arena *a, wh_job **out,
                           size_t *n, lexc_error *err)
 {
+	(void)per_webhook; /* earliest due first: delivery.c queues per webhook */
 	sqlite_store *s = sq_store_of(base);
 	*out = NULL;
 	*n = 0;
@@ -198,6 +202,8 @@ wh_result sq_outbox_claim(wh_store *base, int64_t now, size_t max, lexc_arena *a
 	} else {
 		sqlite3_bind_int64(st, 1, now);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+		lexc_str skipped = wh_id_array(a, skip, n_skip, '[', ']');
+		sq_bind_str(st, 3, skipped);
 		int got;
 		while (count < max && (got = sq_row(c, STMT_OUTBOX_CLAIM, st, err)) == 1) {
 			wh_job *j = &jobs[count];
