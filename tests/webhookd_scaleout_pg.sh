@@ -119,7 +119,9 @@ run() {
 	for n in 1 2 3; do
 		eval "p=\$pid_$n"
 		kill -TERM "$p"
-		wait "$p" 2>/dev/null || true
+		st=0
+		wait "$p" || st=$?
+		[ "$st" = 0 ] || fail "process $n exited with status $st after SIGTERM"
 	done
 	pids=
 	kill "$rpid"
