@@ -94,5 +94,5 @@ for procs in 1 2 3; do
 	url=$(pg_newdb "scale$procs")
 	r=$(round "pg$procs" "$procs" --store "$url")
 	awk -v r="$r" -v s="$sqlite" -v p="$procs" 'BEGIN {
-		printf "PostgreSQL, %d process%s:   %s deliveries/s (%.2fx SQLite)\n", p, p > 1 ? "es" : "  ", r, r / s }'
+		printf "PostgreSQL, %d process%s:   %s deliveries/s (%.2fx SQLite)\n", p, (p > 1 ? "es" : "  "), r, r / s }'
 done
