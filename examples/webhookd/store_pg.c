@@ -467,7 +467,7 @@ void pg_conn_put(pg_store *s, pg_conn *c)
 
 /* Transactions ------------------------------------------------------------------- */
 
-wh_result pg_tx_begin(pg_store *s, pg_conn **out, lexc_error *err)
+static wh_result tx_begin(pg_store *s, pg_conn **out, const char *begin, lexc_error *err)
 {
 	pg_conn *c = pg_conn_get(s, err);
 	if (c == NULL)
@@ -477,13 +477,23 @@ wh_result pg_tx_begin(pg_store *s, pg_conn **out, lexc_error *err)
 		pg_conn_put(s, c);
 		return WH_FAILED;
 	}
-	if (!simple(c->db, "BEGIN", err)) {
+	if (!simple(c->db, begin, err)) {
 		pg_conn_put(s, c);
 		return WH_FAILED;
 	}
 	c->in_tx = true;
 	*out = c;
 	return WH_OK;
+}
+
+wh_result pg_tx_begin(pg_store *s, pg_conn **out, lexc_error *err)
+{
+	return tx_begin(s, out, "BEGIN", err);
+}
+
+wh_result pg_tx_begin_relaxed(pg_store *s, pg_conn **out, lexc_error *err)
+{
+	return tx_begin(s, out, "BEGIN; SET LOCAL synchronous_commit = off", err);
 }
 
 wh_result pg_tx_end(pg_store *s, pg_conn *c, wh_result r, bool changes_config, lexc_error *err)

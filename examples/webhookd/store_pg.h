@@ -194,6 +194,11 @@ bool pg_col_bytes(PGresult *res, int r, int col, lexc_arena *a, const unsigned c
  * the whole. changes_config: webhooks or secrets changed (the generation
  * moves here, and in the other processes through NOTIFY). */
 wh_result pg_tx_begin(pg_store *s, pg_conn **out, lexc_error *err);
+/* The same without waiting for the WAL flush at commit: for the outbox's
+ * bookkeeping (claims, leases, attempt results), where a transaction lost
+ * in a PostgreSQL crash only means a delivery is sent again, which
+ * at-least-once allows. Never for accepting events or configuration. */
+wh_result pg_tx_begin_relaxed(pg_store *s, pg_conn **out, lexc_error *err);
 wh_result pg_tx_end(pg_store *s, pg_conn *c, wh_result r, bool changes_config, lexc_error *err);
 
 /* The failure of a statement or of the connection as a WH_FAILED. */

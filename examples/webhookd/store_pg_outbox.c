@@ -203,7 +203,7 @@ wh_result pg_outbox_recover(wh_store *base, int64_t now, int64_t *recovered, int
 	*recovered = 0;
 	*leased = 0;
 	pg_conn *c;
-	wh_result r = pg_tx_begin(s, &c, err);
+	wh_result r = pg_tx_begin_relaxed(s, &c, err);
 	if (r != WH_OK)
 		return r;
 	pg_params p;
@@ -268,7 +268,7 @@ wh_result pg_outbox_claim(wh_store *base, int64_t now, size_t max, size_t per_we
 		return no_memory(err);
 	pg_p_cstr(&p, skipped.ptr); /* text format: an array literal */
 	pg_conn *c;
-	wh_result r = pg_tx_begin(s, &c, err);
+	wh_result r = pg_tx_begin_relaxed(s, &c, err);
 	if (r != WH_OK)
 		return r;
 	PGresult *res = pg_exec(c, PG_OUTBOX_CLAIM, &p, NULL, err);
@@ -373,7 +373,7 @@ wh_result pg_outbox_renew(wh_store *base, int64_t now, int64_t *next, lexc_error
 	/* Three renewals per lease: one may fail and the claims still hold. */
 	*next = now + s->lease_ms / 3;
 	pg_conn *c;
-	wh_result r = pg_tx_begin(s, &c, err);
+	wh_result r = pg_tx_begin_relaxed(s, &c, err);
 	if (r != WH_OK)
 		return r;
 	pg_params p;
@@ -388,7 +388,7 @@ wh_result pg_outbox_release(wh_store *base, lexc_error *err)
 {
 	pg_store *s = pg_store_of(base);
 	pg_conn *c;
-	wh_result r = pg_tx_begin(s, &c, err);
+	wh_result r = pg_tx_begin_relaxed(s, &c, err);
 	if (r != WH_OK)
 		return r;
 	pg_params p;
@@ -459,44 +459,37 @@ static lexc_str storable_text(lexc_arena *a, lexc_str s)
 	return (lexc_str){out, o};
 }
 
-static wh_result insert_attempt(pg_conn *c, const wh_attempt *at, int64_t number, lexc_arena *a,
-                                lexc_error *err)
+/* Records one attempt with `outcome` and `error` (the caller's, or the
+ * disable rule's): the delivery's state and the attempt row. *number is the
+ * attempt's number, 0 if the delivery is no longer this process's. */
+static wh_result record_attempt(pg_conn *c, pg_store *s, const wh_attempt *at,
+                                wh_outcome outcome, lexc_str error, int64_t now,
+                                int64_t *number, lexc_arena *a, lexc_error *err)
 {
-	lexc_str error_class = storable_text(a, at->error_class),
-	         error = storable_text(a, at->error), headers = storable_text(a, at->headers);
+	lexc_str error_class = storable_text(a, at->error_class), err_text = storable_text(a, error),
+	         headers = storable_text(a, at->headers);
 	if ((error_class.ptr == NULL && at->error_class.ptr != NULL) ||
-	    (error.ptr == NULL && at->error.ptr != NULL) ||
+	    (err_text.ptr == NULL && error.ptr != NULL) ||
 	    (headers.ptr == NULL && at->headers.ptr != NULL))
 		return no_memory(err);
-	pg_params p;
-	pg_p_init(&p);
-	pg_p_int(&p, at->delivery);
-	pg_p_int(&p, number);
-	pg_p_int(&p, at->started_at);
-	pg_p_int(&p, at->duration_ms);
-	pg_p_int(&p, (int64_t)at->outcome);
-	pg_p_int(&p, at->status);
-	pg_p_str(&p, error_class);
-	pg_p_str(&p, error);
-	pg_p_str(&p, headers);
-	pg_p_bytes(&p, at->body_len ? at->body : NULL, at->body_len);
-	pg_p_bool(&p, at->truncated);
-	pg_p_int(&p, at->outcome == WH_OUTCOME_RETRY ? at->next_at : 0);
-	return pg_run(c, PG_ATTEMPT_INSERT, &p, WH_FAILED, NULL, err);
-}
-
-/* Records the delivery's new state if the claim is still this process's:
- * *number is then the attempt's number in its series, else 0. */
-static wh_result delivery_done(pg_conn *c, pg_store *s, const wh_attempt *at, wh_outcome outcome,
-                               int64_t now, int64_t *number, lexc_error *err)
-{
+	int64_t next_at = outcome == WH_OUTCOME_RETRY ? at->next_at : 0;
 	pg_params p;
 	pg_p_init(&p);
 	pg_p_int(&p, at->delivery);
 	pg_p_int(&p, delivery_state(outcome));
-	pg_p_int(&p, outcome == WH_OUTCOME_RETRY ? at->next_at : 0);
+	pg_p_int(&p, next_at);
 	pg_p_int(&p, now);
 	pg_p_cstr(&p, s->owner);
+	pg_p_int(&p, at->started_at);
+	pg_p_int(&p, at->duration_ms);
+	pg_p_int(&p, (int64_t)outcome);
+	pg_p_int(&p, at->status);
+	pg_p_str(&p, error_class);
+	pg_p_str(&p, err_text);
+	pg_p_str(&p, headers);
+	pg_p_bytes(&p, at->body_len ? at->body : NULL, at->body_len);
+	pg_p_bool(&p, at->truncated);
+	pg_p_int(&p, next_at);
 	PGresult *res;
 	int got = one_row(c, PG_DELIVERY_DONE, &p, &res, err);
 	*number = got == 1 ? pg_col_int(res, 0, 0) : 0;
@@ -597,21 +590,19 @@ static wh_result complete_webhook(pg_conn *c, pg_store *s, wh_attempt *at, const
 		if (is_failure(outcome) && outcome != WH_OUTCOME_DISABLED && disable_after_ms > 0 &&
 		    w.failing_since != 0 && now - w.failing_since >= disable_after_ms)
 			outcome = WH_OUTCOME_DISABLED;
+		lexc_str error = x->error;
+		if (outcome != x->outcome)
+			error = LEXC_STR("only failures for the configured window: webhook disabled");
 		int64_t number;
-		if ((r = delivery_done(c, s, x, outcome, now, &number, err)) != WH_OK)
+		if ((r = record_attempt(c, s, x, outcome, error, now, &number, a, err)) != WH_OK)
 			break;
 		/* No longer ours: deleted with its webhook, or its lease lapsed
 		 * and another process took it. Its result is that one's. */
 		if (number == 0)
 			continue;
-		if (outcome != x->outcome) {
-			x->outcome = outcome;
-			x->error = LEXC_STR(
-			        "only failures for the configured window: webhook disabled");
-		}
+		x->outcome = outcome;
+		x->error = error;
 		r = webhook_after(c, x, now, &w, err);
-		if (r == WH_OK)
-			r = insert_attempt(c, x, number, a, err);
 	}
 	*disabled = *disabled || w.disabled;
 	return r;
@@ -636,7 +627,7 @@ wh_result pg_outbox_complete(wh_store *base, wh_attempt *at, size_t n, int64_t n
 		refs[i] = (attempt_ref){at[i].webhook_id, i};
 	qsort(refs, n, sizeof *refs, by_webhook);
 	pg_conn *c;
-	wh_result r = pg_tx_begin(s, &c, err);
+	wh_result r = pg_tx_begin_relaxed(s, &c, err);
 	if (r != WH_OK) {
 		lexc_arena_free(&a);
 		return r;

@@ -117,18 +117,21 @@
 	 * circle. NO KEY UPDATE does not hold up publishes (their foreign                         \
 	 * key checks take KEY SHARE). */                                                          \
 	X(WEBHOOK_FAILING, "SELECT failing_since FROM webhooks WHERE id = $1 FOR NO KEY UPDATE")   \
-	/* Only while the claim is still this process's: a delivery deleted                        \
-	 * with its webhook, or taken by another after the lease lapsed, is                        \
-	 * no longer ours to record. */                                                            \
-	X(DELIVERY_DONE, "UPDATE deliveries SET state = $2, claimed_by = NULL, lease_until = 0,"   \
-	                 " tries = tries + 1, next_at = $3, updated_at = $4"                       \
-	                 " WHERE seq = $1 AND claimed_by = $5 RETURNING tries")                    \
-	X(ATTEMPT_INSERT, "INSERT INTO attempts (delivery_seq, webhook_id, event_seq, number,"     \
-	                  " created_at, duration_ms, outcome, status, error_class, error,"         \
-	                  " headers, body, truncated, next_at) SELECT seq, webhook_id, event_seq," \
-	                  " $2::integer, $3::bigint, $4::bigint, $5::integer, $6::integer,"        \
-	                  " $7::text, $8::text, $9::text, $10::bytea, $11::boolean, $12::bigint"   \
-	                  " FROM deliveries WHERE seq = $1")                                       \
+	/* The delivery's new state and its attempt row in one statement (one                       \
+	 * round trip per attempt: the delivery thread waits for each). Only                       \
+	 * while the claim is still this process's: a delivery deleted with                       \
+	 * its webhook, or taken by another after the lease lapsed, is no                          \
+	 * longer ours to record, and nothing is returned. */                                      \
+	X(DELIVERY_DONE, "WITH d AS (UPDATE deliveries SET state = $2, claimed_by = NULL,"         \
+	                 " lease_until = 0, tries = tries + 1, next_at = $3, updated_at = $4"      \
+	                 " WHERE seq = $1 AND claimed_by = $5"                                     \
+	                 " RETURNING seq, webhook_id, event_seq, tries)"                           \
+	                 " INSERT INTO attempts (delivery_seq, webhook_id, event_seq, number,"     \
+	                 " created_at, duration_ms, outcome, status, error_class, error,"          \
+	                 " headers, body, truncated, next_at) SELECT seq, webhook_id, event_seq,"  \
+	                 " tries, $6::bigint, $7::bigint, $8::integer, $9::integer, $10::text,"    \
+	                 " $11::text, $12::text, $13::bytea, $14::boolean, $15::bigint FROM d"     \
+	                 " RETURNING number")                                                      \
 	X(WEBHOOK_SUCCEEDED, "UPDATE webhooks SET error_count = 0, last_triggered = $2,"           \
 	                     " failing_since = 0 WHERE id = $1")                                   \
 	X(WEBHOOK_FAILED, "UPDATE webhooks SET error_count = error_count + 1, failing_since ="     \
