@@ -462,12 +462,12 @@ static lexc_str storable_text(lexc_arena *a, lexc_str s)
 /* Records one attempt with `outcome` and `error` (the caller's, or the
  * disable rule's): the delivery's state and the attempt row. *number is the
  * attempt's number, 0 if the delivery is no longer this process's. */
-static wh_result record_attempt(pg_conn *c, pg_store *s, const wh_attempt *at,
-                                wh_outcome outcome, lexc_str error, int64_t now,
-                                int64_t *number, lexc_arena *a, lexc_error *err)
+static wh_result record_attempt(pg_conn *c, pg_store *s, const wh_attempt *at, wh_outcome outcome,
+                                lexc_str error, int64_t now, int64_t *number, lexc_arena *a,
+                                lexc_error *err)
 {
-	lexc_str error_class = storable_text(a, at->error_class), err_text = storable_text(a, error),
-	         headers = storable_text(a, at->headers);
+	lexc_str error_class = storable_text(a, at->error_class),
+	         err_text = storable_text(a, error), headers = storable_text(a, at->headers);
 	if ((error_class.ptr == NULL && at->error_class.ptr != NULL) ||
 	    (err_text.ptr == NULL && error.ptr != NULL) ||
 	    (headers.ptr == NULL && at->headers.ptr != NULL))
@@ -592,7 +592,8 @@ static wh_result complete_webhook(pg_conn *c, pg_store *s, wh_attempt *at, const
 			outcome = WH_OUTCOME_DISABLED;
 		lexc_str error = x->error;
 		if (outcome != x->outcome)
-			error = LEXC_STR("only failures for the configured window: webhook disabled");
+			error = LEXC_STR(
+			        "only failures for the configured window: webhook disabled");
 		int64_t number;
 		if ((r = record_attempt(c, s, x, outcome, error, now, &number, a, err)) != WH_OK)
 			break;

@@ -117,9 +117,9 @@
 	 * circle. NO KEY UPDATE does not hold up publishes (their foreign                         \
 	 * key checks take KEY SHARE). */                                                          \
 	X(WEBHOOK_FAILING, "SELECT failing_since FROM webhooks WHERE id = $1 FOR NO KEY UPDATE")   \
-	/* The delivery's new state and its attempt row in one statement (one                       \
+	/* The delivery's new state and its attempt row in one statement (one                      \
 	 * round trip per attempt: the delivery thread waits for each). Only                       \
-	 * while the claim is still this process's: a delivery deleted with                       \
+	 * while the claim is still this process's: a delivery deleted with                        \
 	 * its webhook, or taken by another after the lease lapsed, is no                          \
 	 * longer ours to record, and nothing is returned. */                                      \
 	X(DELIVERY_DONE, "WITH d AS (UPDATE deliveries SET state = $2, claimed_by = NULL,"         \
