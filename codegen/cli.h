@@ -22,6 +22,10 @@ typedef struct cli_lexicon_args {
 	const char *output;
 	bool takes_prefix;  /* gen: --prefix NAME names the method table */
 	const char *prefix; /* NULL: the default ("lexc") */
+	bool takes_docs;    /* gen: --docs */
+	bool docs;
+	bool takes_format;  /* doc: --format md|html */
+	const char *format; /* as given; the command checks it */
 	const char **inputs, **externals;
 	size_t n_inputs, n_externals;
 	bool verbose, help;
@@ -75,5 +79,6 @@ int lexc_cmd_lint(int argc, char **argv);
 int lexc_cmd_validate(int argc, char **argv);
 int lexc_cmd_gen(int argc, char **argv);
 int lexc_cmd_stubs(int argc, char **argv);
+int lexc_cmd_doc(int argc, char **argv);
 
 #endif /* LEXC_CODEGEN_CLI_H */

@@ -41,7 +41,9 @@ bool cli_parse_lexicon_args(int argc, char **argv, cli_lexicon_args *a)
 			a->help = true;
 		} else if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
 			a->verbose = true;
-		} else if ((v = option_value(argc, argv, &i, "--external", NULL, &missing)) !=
+		} else if (a->takes_docs && strcmp(arg, "--docs") == 0) {
+			a->docs = true;
+		} else if ((v = option_value(argc, argv, &i, "--external", "-L", &missing)) !=
 		           NULL) {
 			a->externals[a->n_externals++] = v;
 		} else if (a->takes_output &&
@@ -50,10 +52,15 @@ bool cli_parse_lexicon_args(int argc, char **argv, cli_lexicon_args *a)
 		} else if (a->takes_prefix &&
 		           (v = option_value(argc, argv, &i, "--prefix", NULL, &missing)) != NULL) {
 			a->prefix = v; /* the command checks it (emit_prefix_valid) */
+		} else if (a->takes_format &&
+		           (v = option_value(argc, argv, &i, "--format", NULL, &missing)) != NULL) {
+			a->format = v;
 		} else {
 			fprintf(stderr, "lexc %s: %s '%s'\n", a->command,
 			        missing ? (strcmp(arg, "--prefix") == 0 ? "missing name after"
-			                                                : "missing directory after")
+			                   : strcmp(arg, "--format") == 0
+			                           ? "missing format after"
+			                           : "missing directory after")
 			                : "unknown option",
 			        arg);
 			return false;

@@ -16,7 +16,7 @@
 static void gen_usage(FILE *out)
 {
 	fprintf(out,
-	        "usage: lexc gen [-o DIR] [--prefix NAME] [--external DIR]... "
+	        "usage: lexc gen [-o DIR] [--prefix NAME] [--docs] [--external DIR]... "
 	        "LEXICON_DIR_OR_FILE...\n\n"
 	        "Generates C for lexicon documents: DIR/<nsid path>.h and .c for each document\n"
 	        "(app.bsky.feed.post -> DIR/app/bsky/feed/post.h) and DIR/NAME_methods.h and .c,\n"
@@ -32,6 +32,9 @@ static void gen_usage(FILE *out)
 	        "  --external DIR    also load DIR (or a file) to resolve refs, generating "
 	        "nothing\n"
 	        "                    for it: its C comes from another lexc gen run\n"
+	        "  --docs            also write NAME_docs.h and .c: the documentation pages\n"
+	        "                    of these lexicons with \"Try it\" and \"Validate\" forms,\n"
+	        "                    for lexc_server_serve_docs() (lexc/docs.h)\n"
 	        "  -v, --verbose     print how many files were written on standard output\n"
 	        "  -h, --help        print this help\n\n"
 	        "Exit status: 0 done, 1 a lexicon is invalid or two names collide in C (nothing\n"
@@ -58,7 +61,7 @@ static int gen_run(const cli_lexicon_args *a)
 	if (set == NULL)
 		return status;
 	cli_writer w = {.command = "gen", .dir = a->output};
-	emit_status st = emit_set(set, a->prefix, write_file, &w, stderr);
+	emit_status st = emit_set_with_docs(set, a->prefix, a->docs, write_file, &w, stderr);
 	schema_set_free(set);
 	cli_writer_free(&w);
 	if (st == EMIT_COLLISIONS)
@@ -80,6 +83,7 @@ int lexc_cmd_gen(int argc, char **argv)
 	cli_lexicon_args a = {.command = "gen",
 	                      .takes_output = true,
 	                      .output = "generated",
-	                      .takes_prefix = true};
+	                      .takes_prefix = true,
+	                      .takes_docs = true};
 	return cli_run_lexicon_command(argc, argv, &a, gen_usage, gen_run);
 }

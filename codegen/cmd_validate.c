@@ -28,7 +28,8 @@ typedef struct validate_opts {
 	size_t n_dirs;
 	const char *ref;
 	target_part part;
-	bool lines;          /* every input is JSON Lines */
+	bool lines; /* every input is JSON Lines */
+	bool allow_unresolved;
 	size_t memory_limit; /* arena bytes per value; 0: the default */
 	char **files;
 	int n_files;
@@ -38,7 +39,8 @@ static void validate_usage(FILE *out)
 {
 	fprintf(out,
 	        "usage: lexc validate -L LEXICON_DIR [-L DIR...] [--output | --params] [--lines]\n"
-	        "                     [--memory-limit BYTES[K|M|G]] REF [FILE...]\n\n"
+	        "                     [--memory-limit BYTES[K|M|G]] [--allow-unresolved]\n"
+	        "                     REF [FILE...]\n\n"
 	        "Validates JSON values against REF (NSID or NSID#def): a record, an object,\n"
 	        "or a procedure's input (--output: a query's or procedure's output; --params:\n"
 	        "a query's parameters given as a JSON object). Each FILE holds one document;\n"
@@ -47,6 +49,8 @@ static void validate_usage(FILE *out)
 	        "Decoding one value may take at most --memory-limit bytes (default: 32 times\n"
 	        "the value's size, at least 32 MiB); a value that needs more is reported\n"
 	        "invalid, so hostile input costs memory in proportion to its size.\n"
+	        "--allow-unresolved treats refs that no loaded lexicon resolves as valid: any\n"
+	        "value is accepted there, with a warning per ref (otherwise they are errors).\n"
 	        "Exit status: 0 all valid, 1 some invalid, 2 usage or lexicon errors.\n");
 }
 
@@ -96,6 +100,8 @@ static int parse_args(int argc, char **argv, validate_opts *o)
 			o->part = PART_PARAMS;
 		} else if (strcmp(a, "--lines") == 0) {
 			o->lines = true;
+		} else if (strcmp(a, "--allow-unresolved") == 0) {
+			o->allow_unresolved = true;
 		} else if (strcmp(a, "--memory-limit") == 0) {
 			if (i + 1 >= argc || !parse_size(argv[++i], &o->memory_limit)) {
 				fprintf(stderr,
@@ -374,8 +380,13 @@ int lexc_cmd_validate(int argc, char **argv)
 		validate_usage(stderr);
 		return LEXC_EXIT_USAGE;
 	}
-	size_t errors;
-	schema_set *set = pipeline_run(o.dirs, o.n_dirs, NULL, 0, &errors);
+	schema_set *set = schema_set_new();
+	set->allow_unresolved = o.allow_unresolved;
+	for (size_t i = 0; i < o.n_dirs; i++)
+		schema_set_add_path(set, o.dirs[i], false);
+	size_t errors = schema_set_finish(set);
+	if (errors == 0 && set->n_io_errors == 0 && o.allow_unresolved)
+		diag_print(&set->diags, stderr); /* the unresolved refs' warnings */
 	if (errors != 0 || set->n_io_errors != 0) {
 		diag_print(&set->diags, stderr);
 		fprintf(stderr, "lexc validate: the lexicons have %zu error(s)\n", errors);

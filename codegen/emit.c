@@ -861,6 +861,12 @@ static void report_collisions(emit_ctx *c, const char *command)
 emit_status emit_set(schema_set *set, const char *prefix, emit_write_fn write, void *ctx,
                      FILE *diag_out)
 {
+	return emit_set_with_docs(set, prefix, false, write, ctx, diag_out);
+}
+
+emit_status emit_set_with_docs(schema_set *set, const char *prefix, bool with_docs,
+                               emit_write_fn write, void *ctx, FILE *diag_out)
+{
 	emit_ctx c;
 	const schema_doc **docs;
 	size_t n_docs;
@@ -895,6 +901,23 @@ emit_status emit_set(schema_set *set, const char *prefix, emit_write_fn write, v
 		text_reset(&out);
 		emit_methods_source(&c, docs, n_docs, &out);
 		if (!write(ctx, text_fmt(&c.scratch, "%s.c", c.table), out.buf, out.len))
+			status = EMIT_WRITE_FAILED;
+	}
+	if (status == EMIT_OK && with_docs) {
+		/* "lexc_methods" -> "lexc_docs" */
+		const char *name = emit_dup(
+		        &c, text_fmt(&c.scratch, "%.*s_docs", (int)(strlen(c.table) - 8), c.table));
+		text_reset(&out);
+		emit_docs_header(&c, name, &out);
+		if (!write(ctx, text_fmt(&c.scratch, "%s.h", name), out.buf, out.len))
+			status = EMIT_WRITE_FAILED;
+	}
+	if (status == EMIT_OK && with_docs) {
+		const char *name = emit_dup(
+		        &c, text_fmt(&c.scratch, "%.*s_docs", (int)(strlen(c.table) - 8), c.table));
+		text_reset(&out);
+		emit_docs_source(&c, name, docs, n_docs, &out);
+		if (!write(ctx, text_fmt(&c.scratch, "%s.c", name), out.buf, out.len))
 			status = EMIT_WRITE_FAILED;
 	}
 	text_free(&out);

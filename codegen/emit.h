@@ -35,6 +35,11 @@ typedef enum emit_status {
 emit_status emit_set(schema_set *set, const char *prefix, emit_write_fn write, void *ctx,
                      FILE *diag_out);
 
+/* The same, and with `docs` also PREFIX_docs.h and PREFIX_docs.c: the
+ * server's own documentation pages and validation types (lexc/docs.h). */
+emit_status emit_set_with_docs(schema_set *set, const char *prefix, bool docs, emit_write_fn write,
+                               void *ctx, FILE *diag_out);
+
 /* True when `prefix` can name a method table: 1 to 32 ASCII letters, digits
  * and '_', starting with a letter. */
 bool emit_prefix_valid(const char *prefix);

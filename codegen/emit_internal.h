@@ -147,6 +147,11 @@ void emit_source(emit_ctx *c, const schema_doc *doc, text *out);
 void emit_methods_header(emit_ctx *c, text *out);
 void emit_methods_source(emit_ctx *c, const schema_doc *const *docs, size_t n, text *out);
 
+/* The server's documentation (emit_docs.c), named `docs` ("lexc_docs"). */
+void emit_docs_header(emit_ctx *c, const char *docs, text *out);
+void emit_docs_source(emit_ctx *c, const char *docs, const schema_doc *const *gen, size_t n,
+                      text *out);
+
 /* ---- Server bindings (emit_server.c) ---- */
 
 /* Whether `def` gets server bindings and a method table entry: the main def

@@ -202,7 +202,9 @@ static lexc_str object_type_name(const schema_node *n, const schema_node *record
 static lexc_kind kind_of(const schema_node *n)
 {
 	n = lower_resolve(n);
-	switch (n != NULL ? n->kind : SCHEMA_INVALID) {
+	if (n == NULL)
+		return LEXC_KIND_UNKNOWN; /* an unresolved ref (allow_unresolved) */
+	switch (n->kind) {
 	case SCHEMA_BOOLEAN:
 		return LEXC_KIND_BOOLEAN;
 	case SCHEMA_INTEGER:
@@ -275,7 +277,18 @@ static void lower_object(lower *l, lexc_type *t, const schema_node *n, const sch
 
 const lexc_type *lower_node(lower *l, const schema_node *n)
 {
+	const schema_node *ref = n != NULL && n->kind == SCHEMA_REF ? n : NULL;
 	n = lower_resolve(n);
+	if (n == NULL && ref != NULL) {
+		/* Only a set with allow_unresolved has these: any value. */
+		lexc_type *any = diag_xalloc(l->arena, sizeof *any);
+		memset(any, 0, sizeof *any);
+		any->layout = LEXC_LAYOUT_VERSION;
+		any->kind = LEXC_KIND_UNKNOWN;
+		any->name = ref->u.ref.ref;
+		any->u.unknown.any_value = true;
+		return any;
+	}
 	if (n == NULL)
 		return NULL;
 	lexc_type *t = memo_get(l, n);
@@ -337,13 +350,17 @@ const lexc_type *lower_node(lower *l, const schema_node *n)
 	case SCHEMA_UNION: {
 		t->kind = LEXC_KIND_UNION;
 		const schema_union *u = &n->u.union_;
+		bool all_resolved = true;
 		lexc_variant *v =
 		        u->n_refs != 0 ? diag_xalloc(l->arena, u->n_refs * sizeof *v) : NULL;
 		size_t k = 0;
 		for (size_t i = 0; i < u->n_refs; i++) {
 			const schema_def *target = u->refs[i].target;
-			if (target == NULL)
+			if (target == NULL) {
+				/* Unresolved (allow_unresolved): its $type must pass. */
+				all_resolved = false;
 				continue;
+			}
 			v[k].type_name = str_of(target->full_name);
 			v[k].type = lower_node(l, target->node);
 			k++;
@@ -352,7 +369,7 @@ const lexc_type *lower_node(lower *l, const schema_node *n)
 			qsort(v, k, sizeof *v, variant_cmp);
 		t->u.union_.variants = v;
 		t->u.union_.n_variants = k;
-		t->u.union_.closed = u->closed;
+		t->u.union_.closed = u->closed && all_resolved;
 		break;
 	}
 	case SCHEMA_UNKNOWN:

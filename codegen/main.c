@@ -19,6 +19,7 @@ static const struct {
         {"validate", lexc_cmd_validate, "validate JSON values against a lexicon type"},
         {"gen", lexc_cmd_gen, "generate C for lexicon documents"},
         {"stubs", lexc_cmd_stubs, "write an XRPC server skeleton for lexicon methods"},
+        {"doc", lexc_cmd_doc, "write documentation pages for lexicon documents"},
 };
 
 static void usage(FILE *out)

@@ -27,15 +27,34 @@ static void resolve_error(resolve_ctx *c, const schema_node *n, const char *fmt,
         __attribute__((format(printf, 3, 4)))
 #endif
         ;
+static void resolve_warning(resolve_ctx *c, const schema_node *n, const char *fmt, ...)
+#if defined(__GNUC__)
+        __attribute__((format(printf, 3, 4)))
+#endif
+        ;
+
+static void resolve_report(resolve_ctx *c, const schema_node *n, diag_severity sev, const char *fmt,
+                           va_list ap)
+{
+	diag *d = diag_addv(&c->set->diags, sev, n->doc->file, n->path, fmt, ap);
+	d->owner = n->doc->index + 1;
+	d->order = n->order;
+}
 
 static void resolve_error(resolve_ctx *c, const schema_node *n, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	diag *d = diag_addv(&c->set->diags, DIAG_ERROR, n->doc->file, n->path, fmt, ap);
+	resolve_report(c, n, DIAG_ERROR, fmt, ap);
 	va_end(ap);
-	d->owner = n->doc->index + 1;
-	d->order = n->order;
+}
+
+static void resolve_warning(resolve_ctx *c, const schema_node *n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	resolve_report(c, n, DIAG_WARNING, fmt, ap);
+	va_end(ap);
 }
 
 static void reach(resolve_ctx *c, const schema_doc *target)
@@ -81,6 +100,13 @@ static const schema_def *resolve_ref(resolve_ctx *c, const schema_node *n, const
 	const schema_doc *doc = c->doc;
 	if (nsid_len > 0)
 		doc = schema_set_find_doc(c->set, ref, nsid_len);
+	if (doc == NULL && c->set->allow_unresolved) {
+		resolve_warning(c, n,
+		                "unresolved ref %s: no lexicon with id %s; any value is accepted",
+		                schema_quote(c->set, ref),
+		                schema_quote(c->set, schema_strdup(c->set, ref, nsid_len)));
+		return NULL;
+	}
 	if (doc == NULL) {
 		resolve_error(c, n, "unresolved ref %s: no lexicon with id %s",
 		              schema_quote(c->set, ref),
@@ -88,6 +114,12 @@ static const schema_def *resolve_ref(resolve_ctx *c, const schema_node *n, const
 		return NULL;
 	}
 	const schema_def *def = schema_doc_find_def(doc, name, strlen(name));
+	if (def == NULL && c->set->allow_unresolved) {
+		resolve_warning(c, n, "unresolved ref %s: %s has no def %s; any value is accepted",
+		                schema_quote(c->set, ref), doc->id != NULL ? doc->id : doc->file,
+		                schema_quote(c->set, name));
+		return NULL;
+	}
 	if (def == NULL) {
 		resolve_error(c, n, "unresolved ref %s: %s has no def %s",
 		              schema_quote(c->set, ref), doc->id != NULL ? doc->id : doc->file,

@@ -255,6 +255,10 @@ typedef struct schema_set {
 	schema_doc **by_id; /* after finish: unique ids, sorted, shadowed docs left out */
 	size_t n_io_errors; /* unreadable paths */
 	bool finished;      /* schema_set_finish ran */
+	/* Set before the first add: a ref that no loaded document resolves is
+	 * a warning, not an error, and lowers to "any value" (lexc validate
+	 * --allow-unresolved). Its target stays NULL. */
+	bool allow_unresolved;
 	/* private */
 	size_t cap_docs_;
 	struct schema_load_state *load_; /* load.c's: the files loaded */

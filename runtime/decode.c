@@ -456,8 +456,24 @@ static lexc_status decode_union(decoder *d, const lexc_union_rules *rules, lexc_
 	return LEXC_OK;
 }
 
-static lexc_status decode_unknown(decoder *d, lexc_str *out, lexc_json_token tok)
+static lexc_status decode_unknown(decoder *d, const lexc_unknown_rules *rules, lexc_str *out,
+                                  lexc_json_token tok)
 {
+	if (rules->any_value) {
+		if (tok == LEXC_JSON_NULL) /* a nullable field's null never gets here */
+			return expected(d, "a value", tok);
+		codec_raw_info info;
+		const char *raw = NULL;
+		size_t raw_len = 0;
+		lexc_status st = take_raw(d, tok, &info, &raw, &raw_len);
+		if (st != LEXC_OK)
+			return st;
+		out->ptr = lexc_arena_strndup(d->a, raw, raw_len);
+		if (out->ptr == NULL)
+			return no_memory(d);
+		out->len = raw_len;
+		return LEXC_OK;
+	}
 	if (tok != LEXC_JSON_OBJECT_START)
 		return expected(d, "an object", tok);
 	const char *raw = NULL;
@@ -558,7 +574,7 @@ static lexc_status decode_value(decoder *d, const lexc_type *t, void *slot, lexc
 	case LEXC_KIND_UNION:
 		return decode_union(d, &t->u.union_, slot, tok, before);
 	case LEXC_KIND_UNKNOWN:
-		return decode_unknown(d, slot, tok);
+		return decode_unknown(d, &t->u.unknown, slot, tok);
 	case LEXC_KIND_ARRAY:
 		break; /* arrays live in two members; decode_field handles them */
 	}

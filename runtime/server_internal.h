@@ -64,7 +64,11 @@ struct lexc_server {
 	/* Deferred calls whose handler returned, not yet finished; guarded
 	 * by the pool's global hstate lock (server_pool.c). */
 	lexc_call *deferred;
+	const struct lexc_doc_site *docs; /* lexc_server_serve_docs(); NULL: none */
 };
+
+/* What a call for the documentation (server_docs.c) asks for. */
+enum { LEXC_DOCS_NONE = 0, LEXC_DOCS_PAGE, LEXC_DOCS_REDIRECT, LEXC_DOCS_VALIDATE };
 
 /* Request phases. */
 enum { LEXC_CALL_HEADERS = 0, LEXC_CALL_BODY, LEXC_CALL_HANDLING, LEXC_CALL_ANSWERED };
@@ -97,6 +101,8 @@ struct lexc_call {
 	const char *path;               /* copied into the arena */
 	int phase;
 	bool health;
+	int docs; /* LEXC_DOCS_*: a documentation page or /xrpc/_validate */
+	const struct lexc_doc_page *page;
 	bool nul_path; /* the raw path held "%00" (lexc_server_uri_) */
 	struct timespec start;
 	char remote[48];
@@ -177,6 +183,15 @@ bool lexc_server_header_text_ok_(const char *s);
 enum MHD_Result lexc_server_send_error_(lexc_call *call, bool close);
 enum MHD_Result lexc_server_send_preflight_(lexc_call *call);
 enum MHD_Result lexc_server_send_health_(lexc_call *call);
+/* An answer with this status, type (NULL: none) and body (copied), with
+ * the call's headers (lexc_call_add_header) and CORS as configured. */
+enum MHD_Result lexc_server_send_(lexc_call *call, unsigned status, const char *content_type,
+                                  const void *data, size_t len);
+/* The documentation (server_docs.c): route_ decides from the path whether
+ * the call is for it (false: not a documentation path), failing the call
+ * for a wrong verb or an unknown page; send_ answers it. */
+bool lexc_server_docs_route_(lexc_call *call);
+enum MHD_Result lexc_server_send_docs_(lexc_call *call);
 /* The handler's output, encoded and validated by the engine. */
 enum MHD_Result lexc_server_send_output_(lexc_call *call, void *output);
 /* 503 for a call that the stop abandoned. Reads nothing that a deferring

@@ -87,6 +87,15 @@ static bool route(lexc_call *call, enum MHD_Result *ret)
 {
 	lexc_server *s = call->server;
 	static const char prefix[] = "/xrpc/";
+	if (s->docs != NULL && !call->nul_path && lexc_server_docs_route_(call)) {
+		if (call->docs == LEXC_DOCS_VALIDATE && !call->failed && declared_too_large(call)) {
+			lexc_call_fail(call, LEXC_PAYLOAD_TOO_LARGE,
+			               "request body larger than %zu bytes", s->cfg.body_limit);
+			*ret = lexc_server_send_error_(call, true);
+			return false;
+		}
+		return true;
+	}
 	if (strncmp(call->path, prefix, sizeof prefix - 1) != 0) {
 		lexc_call_fail(call, LEXC_XRPC_NOT_SUPPORTED,
 		               "Not Found: only /xrpc/<nsid> is served");
@@ -320,6 +329,8 @@ static enum MHD_Result serve(lexc_call *call)
 		               call->server->cfg.body_limit);
 	if (call->failed)
 		return lexc_server_send_error_(call, false);
+	if (call->docs != LEXC_DOCS_NONE)
+		return lexc_server_send_docs_(call);
 	if (call->health) {
 		if (call->body_len > 0) {
 			lexc_call_fail(call, LEXC_INVALID_REQUEST,
@@ -408,7 +419,9 @@ enum MHD_Result lexc_server_access_(void *cls, struct MHD_Connection *conn, cons
 		 * would end in the cut past LEXC_DISCARD_MAX with no answer at
 		 * all. Answered now, and the connection closed, as route() does
 		 * for a method. */
-		if ((call->failed || call->health) && declared_too_large(call)) {
+		if ((call->failed || call->health ||
+		     (call->docs != LEXC_DOCS_NONE && call->docs != LEXC_DOCS_VALIDATE)) &&
+		    declared_too_large(call)) {
 			if (!call->failed)
 				lexc_call_fail(call, LEXC_PAYLOAD_TOO_LARGE,
 				               "request body larger than %zu bytes",

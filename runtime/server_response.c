@@ -100,6 +100,12 @@ static enum MHD_Result send_response(lexc_call *call, unsigned status, const cha
 	return ok;
 }
 
+enum MHD_Result lexc_server_send_(lexc_call *call, unsigned status, const char *content_type,
+                                  const void *data, size_t len)
+{
+	return send_response(call, status, content_type, data, len, false);
+}
+
 static const char json_type[] = "application/json; charset=utf-8";
 
 /* {"error": NAME, "message": TEXT}: the one shape of every failure. */

@@ -16,7 +16,10 @@ libsqlite3-dev libssl-dev sqlite3 libsecp256k1-dev libpq-dev"
 # and npm (see deps_node_missing); tests/service_auth.sh makes a certificate
 # with openssl; the webhookd suites run a throwaway PostgreSQL cluster
 # (tests/pg_lib.sh: initdb and pg_ctl of Debian's postgresql).
-DEPS_TEST="$DEPS_BUILD clang clang-format-14 binutils ca-certificates openssl postgresql"
+# tests/cli_doc.sh checks pages with python3 and HTML Tidy; tests/docs_browser.sh
+# drives Debian's chromium (with a font to render text) through puppeteer-core.
+DEPS_TEST="$DEPS_BUILD clang clang-format-14 binutils ca-certificates openssl postgresql \
+python3 tidy chromium fonts-dejavu-core"
 DEPS_CI="$DEPS_TEST libclang-rt-14-dev valgrind cppcheck git wrk"
 
 deps_missing() {

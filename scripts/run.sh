@@ -23,7 +23,8 @@ key=$($webhookd key create --data-dir "$data" --did did:plc:walkthrough)
 log=$(mktemp)
 # The walk-through's receiver is on 127.0.0.1; a real deployment posts to
 # public https URLs and needs no --allow-net.
-$webhookd serve --data-dir "$data" --listen "127.0.0.1:$port" --allow-net 127.0.0.0/8 2>"$log" &
+# --docs: this is a development run, so the lexicons' pages are at /docs/.
+$webhookd serve --data-dir "$data" --listen "127.0.0.1:$port" --allow-net 127.0.0.0/8 --docs 2>"$log" &
 pid=$!
 trap 'kill -TERM "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
 trap 'exit 130' INT TERM
@@ -39,6 +40,7 @@ cat "$log"
 base="http://127.0.0.1:$port"
 echo
 echo "webhookd serves $base with data in $data (database webhookd.db, key file webhookd.key)."
+echo "Its lexicons' pages, with \"Try it\" (paste the key below as Bearer KEY): $base/docs/"
 echo "An API key for did:plc:walkthrough was made with: webhookd key create --did did:plc:walkthrough"
 echo
 echo "export KEY=$key BASE=$base"

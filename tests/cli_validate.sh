@@ -171,6 +171,44 @@ if [ -w /dev/full ]; then
 	fi
 fi
 
+# --allow-unresolved (Lexicon Garden's "treat unresolved references as
+# valid"): without it the missing lexicon is an error; with it each
+# unresolved ref is a warning, accepts any value (a string, a number, an
+# object), opens the closed union it is a variant of, and every other rule
+# still holds.
+unres="$data/unresolved"
+lexc validate -L "$unres" com.example.unres </dev/null >"$tmp/out" 2>"$tmp/err"
+st=$?
+if [ $st -ne 2 ] || ! grep -q 'unres.json: \$.defs.main.record.properties.ext: unresolved ref "com.example.missing#thing": no lexicon with id "com.example.missing"' "$tmp/err"; then
+	echo "FAIL unresolved without the option: status $st (want 2)"
+	cat "$tmp/err"
+	fails=$((fails + 1))
+else
+	passes=$((passes + 1))
+fi
+cat >"$tmp/unres.jsonl" <<'EOF2'
+{"$type":"com.example.unres","text":"hi","ext":"a string"}
+{"$type":"com.example.unres","text":"hi","ext":{"any":["thing"]},"u":{"$type":"com.example.missing#a","z":1}}
+{"$type":"com.example.unres","text":"hi","ext":1,"u":{"$type":"com.example.unres#other","n":2}}
+{"$type":"com.example.unres","text":"toolong","ext":{}}
+{"$type":"com.example.unres","text":"hi","ext":null}
+{"$type":"com.example.unres","text":"hi"}
+{"$type":"com.example.unres","text":"hi","ext":1,"u":{"$type":"com.example.unres#other","n":"two"}}
+EOF2
+printf '%s\n' ok ok ok 'invalid: $.text: longer than maxLength 5' 'invalid: $.ext: expected a value, got null' \
+	'invalid: $: missing required property "ext"' 'invalid: $.u.n: expected an integer, got string' \
+	>"$tmp/unres.expected"
+lexc validate --allow-unresolved -L "$unres" com.example.unres "$tmp/unres.jsonl" >"$tmp/out" 2>"$tmp/err"
+st=$?
+if [ $st -ne 1 ] || ! diff -u "$tmp/unres.expected" "$tmp/out" ||
+	[ "$(grep -c 'warning: unresolved ref .*; any value is accepted' "$tmp/err")" -ne 2 ]; then
+	echo "FAIL --allow-unresolved: status $st (want 1)"
+	cat "$tmp/err"
+	fails=$((fails + 1))
+else
+	passes=$((passes + 1))
+fi
+
 # Usage and lexicon errors exit 2 with a message.
 usage() { # usage NAME ARGS...
 	name=$1

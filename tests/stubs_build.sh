@@ -19,7 +19,7 @@ pcdir=$(dirname "$(find "$root" -name liblexc.pc | head -n 1)")
 libdir=$(dirname "$(find "$root" -name 'liblexc.so*' | head -n 1)")
 export PKG_CONFIG_PATH="$pcdir" PKG_CONFIG_SYSROOT_DIR="$root" LD_LIBRARY_PATH="$libdir"
 app="$tmp/app"
-"$LEXC_BIN" gen -o "$app/generated" "$LEXC_SRCDIR/examples/hello/lexicons"
+"$LEXC_BIN" gen --docs -o "$app/generated" "$LEXC_SRCDIR/examples/hello/lexicons"
 "$LEXC_BIN" stubs -o "$app" "$LEXC_SRCDIR/examples/hello/lexicons"
 build_app() {
 	make -s -C "$app" CC="${CC:-cc}" CFLAGS="${LEXC_CFLAGS:-} -Wall -Wextra -Werror" \
@@ -34,6 +34,11 @@ expect "unfilled stub answers 501" 501 \
 	"http://127.0.0.1:$port/xrpc/com.example.hello.greet"
 expect "params are checked before the stub" 400 '"error":"InvalidRequest"' \
 	"http://127.0.0.1:$port/xrpc/com.example.hello.greet?times=9"
+expect "the stub serves its documentation (lexc gen --docs)" 200 \
+	'<h1>com.example.hello.greet</h1>' "http://127.0.0.1:$port/docs/com.example.hello.greet"
+expect "the stub validates records" 200 '"valid":false,"path":"$.text"' \
+	-H 'Content-Type: application/json' -d '{"$type":"com.example.hello.greeting","text":"","createdAt":"2026-01-01T00:00:00Z"}' \
+	"http://127.0.0.1:$port/xrpc/_validate?type=com.example.hello.greeting"
 stop_server
 
 cp "$LEXC_SRCDIR/examples/hello/handlers/com_example_hello_greet.c" "$app/handlers/"

@@ -4,6 +4,7 @@
  * lexc/server.h); --service-did shows the ready hook for atproto service JWTs (liblexc-auth,
  * lexc/service_auth.h). */
 #include "handlers.h"
+#include "lexc_docs.h"
 
 #include <lexc/service_auth.h>
 
@@ -21,6 +22,8 @@ static void usage(FILE *out, const char *argv0)
 	        "  --service-did DID  require an atproto service JWT whose aud is DID\n"
 	        "  --plc-url URL   the PLC directory for did:plc (default " LEXC_PLC_DEFAULT_URL
 	        ")\n"
+	        "  --no-docs       do not serve the documentation pages at /docs/ and\n"
+	        "                  /xrpc/_validate (lexc gen --docs wrote them)\n"
 	        "  --help          print this help\n",
 	        argv0);
 }
@@ -56,12 +59,15 @@ int main(int argc, char **argv)
 	cfg.access_log = stdout;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	lexc_service_auth_config auth_cfg = {0};
+	int docs = 1;
 	for (int i = 1; i < argc; i++) {
 		const char *v;
 		unsigned long n;
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			usage(stdout, argv[0]);
 			return 0;
+		} else if (strcmp(argv[i], "--no-docs") == 0) {
+			docs = 0;
 		} else if ((v = option(argc, argv, &i, "--address")) != NULL) {
 			cfg.address = v;
 		} else if ((v = option(argc, argv, &i, "--port")) != NULL && number(v, 65535, &n)) {
@@ -101,6 +107,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	lexc_status st = register_all(server, NULL, &err);
+	/* The lexicons' pages at /docs/, with "Try it" and "Validate record". */
+	if (st == LEXC_OK && docs)
+		st = lexc_server_serve_docs(server, &lexc_docs, &err);
 	if (st == LEXC_OK)
 		st = lexc_server_run(server, &err);
 	if (st != LEXC_OK)

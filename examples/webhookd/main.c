@@ -5,6 +5,7 @@
 
 #include "delivery.h"
 #include "handlers.h"
+#include "lexc_docs.h"
 #include "options.h"
 #include "webhookd.h"
 
@@ -45,6 +46,8 @@ static void usage(FILE *out)
 	        "  --handler-threads N    threads running handlers (default 16)\n"
 	        "  --sync normal|full     commit durability (default normal; doc/webhookd.md)\n"
 	        "  --access-log FILE|-    one line per request (default: none)\n"
+	        "  --docs                 serve the lexicons' pages at /docs/ with \"Try it\" and\n"
+	        "                         /xrpc/_validate (development; default off)\n"
 	        "store options (every command):\n"
 	        "  --store URL            postgres://... to share one PostgreSQL database between\n"
 	        "                         processes (default: SQLite in the data directory)\n"
@@ -402,6 +405,10 @@ static int serve(const wh_options *o)
 		fprintf(stderr, "webhookd: %s\n", err.message);
 	} else {
 		lexc_status st = register_all(server, &svc, &err);
+		/* Development: the lexicons' pages, with "Try it" (an API key in
+		 * its Authorization field) and "Validate record". */
+		if (st == LEXC_OK && o->docs)
+			st = lexc_server_serve_docs(server, &lexc_docs, &err);
 		if (st == LEXC_OK) {
 			fprintf(stderr, "webhookd: data in %s, max %zu webhooks per DID\n",
 			        o->data_dir, o->limits.max_webhooks);

@@ -40,6 +40,7 @@ typedef enum setting {
 	S_PG_POOL,
 	S_LEASE,
 	S_KEY_FILE,
+	S_DOCS,
 } setting;
 
 static const struct {
@@ -60,6 +61,7 @@ static const struct {
         {"access-log", S_ACCESS_LOG, true},
         {"did", S_DID, true},
         {"operator", S_OPERATOR, false},
+        {"docs", S_DOCS, false},
         {"concurrency", S_CONCURRENCY, true},
         {"per-webhook", S_PER_WEBHOOK, true},
         {"retry-schedule", S_RETRY_SCHEDULE, true},
@@ -201,6 +203,9 @@ static bool apply(wh_options *o, setting id, const char *v, bool from_file, cons
 		return true;
 	case S_DID:
 		o->did = v;
+		return true;
+	case S_DOCS:
+		o->docs = true;
 		return true;
 	case S_OPERATOR:
 		o->operator_key = true;

@@ -35,6 +35,7 @@ typedef struct wh_options {
 	size_t pg_pool;       /* connections per process; default 8 */
 	int64_t lease_ms;     /* a claim's lease on PostgreSQL; default 60 s */
 	const char *key_file; /* NULL: data_dir/webhookd.key */
+	bool docs;            /* serve /docs/ and /xrpc/_validate (development) */
 	/* key create */
 	const char *did;
 	bool operator_key;

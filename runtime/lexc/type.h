@@ -183,6 +183,13 @@ typedef struct lexc_object_rules {
 	lexc_str type_name;    /* "nsid" or "nsid#name": the `$type` when written */
 } lexc_object_rules;
 
+/* unknown: a JSON object, kept verbatim. any_value: any JSON value, for
+ * refs that no loaded lexicon resolves when a tool is told to accept them
+ * (lexc validate --allow-unresolved); generated code never sets it. */
+typedef struct lexc_unknown_rules {
+	bool any_value;
+} lexc_unknown_rules;
+
 typedef struct lexc_union_rules {
 	const lexc_variant *variants; /* sorted by type_name for binary search */
 	size_t n_variants;
@@ -204,6 +211,7 @@ struct lexc_type {
 		lexc_array_rules array;
 		lexc_object_rules object;
 		lexc_union_rules union_;
+		lexc_unknown_rules unknown;
 	} u;
 };
 
