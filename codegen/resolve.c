@@ -35,6 +35,13 @@ static void resolve_warning(resolve_ctx *c, const schema_node *n, const char *fm
 
 static void resolve_report(resolve_ctx *c, const schema_node *n, diag_severity sev, const char *fmt,
                            va_list ap)
+#if defined(__GNUC__)
+        __attribute__((format(printf, 4, 0)))
+#endif
+        ;
+
+static void resolve_report(resolve_ctx *c, const schema_node *n, diag_severity sev, const char *fmt,
+                           va_list ap)
 {
 	diag *d = diag_addv(&c->set->diags, sev, n->doc->file, n->path, fmt, ap);
 	d->owner = n->doc->index + 1;
