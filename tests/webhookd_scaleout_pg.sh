@@ -43,6 +43,9 @@ receiver() { # receiver NAME: a fresh receiver; sets $rpid, $rport
 	[ -s "$tmp/$1.port" ] || fail "the receiver did not start"
 	rport=$(cat "$tmp/$1.port")
 }
+receiver_alive() { # receiver_alive NAME: fails the test at once if the receiver died
+	kill -0 "$rpid" 2>/dev/null || fail "the receiver is gone: $(tail -20 "$tmp/$1.out")"
+}
 delivered() { # delivered NAME: 2xx answers so far
 	kill -USR1 "$rpid"
 	sleep 0.2
@@ -100,6 +103,7 @@ run() {
 	publisher=$!
 	if [ "$2" = yes ]; then
 		for _ in $(seq 1 600); do
+			receiver_alive "$name"
 			[ "$(delivered "$name")" -ge $((events / 4)) ] && break
 			sleep 0.1
 		done
@@ -115,6 +119,7 @@ run() {
 	# Distinct ids, not answers: duplicates after the kill must not end the
 	# wait while an attempt that failed under load still waits for its retry.
 	for _ in $(seq 1 "$limit"); do
+		receiver_alive "$name"
 		[ "$(distinct_delivered "$name")" -ge "$events" ] && break
 		sleep 0.5
 	done
