@@ -24,6 +24,12 @@ typedef struct cli_lexicon_args {
 	const char *prefix; /* NULL: the default ("lexc") */
 	bool takes_docs;    /* gen: --docs */
 	bool docs;
+	bool takes_depfile;         /* gen: --depfile FILE, --depfile-target T, --print-outputs */
+	const char *depfile;        /* NULL: none */
+	const char *depfile_target; /* NULL: the generated files */
+	bool print_outputs;
+	bool takes_flat; /* gen, stubs: --flat */
+	bool flat;
 	bool takes_format;  /* doc: --format md|html */
 	const char *format; /* as given; the command checks it */
 	const char **inputs, **externals;

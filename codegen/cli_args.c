@@ -43,6 +43,16 @@ bool cli_parse_lexicon_args(int argc, char **argv, cli_lexicon_args *a)
 			a->verbose = true;
 		} else if (a->takes_docs && strcmp(arg, "--docs") == 0) {
 			a->docs = true;
+		} else if (a->takes_flat && strcmp(arg, "--flat") == 0) {
+			a->flat = true;
+		} else if (a->takes_depfile && strcmp(arg, "--print-outputs") == 0) {
+			a->print_outputs = true;
+		} else if (a->takes_depfile && (v = option_value(argc, argv, &i, "--depfile", "-M",
+		                                                 &missing)) != NULL) {
+			a->depfile = v;
+		} else if (a->takes_depfile && (v = option_value(argc, argv, &i, "--depfile-target",
+		                                                 NULL, &missing)) != NULL) {
+			a->depfile_target = v;
 		} else if ((v = option_value(argc, argv, &i, "--external", "-L", &missing)) !=
 		           NULL) {
 			a->externals[a->n_externals++] = v;
@@ -56,13 +66,19 @@ bool cli_parse_lexicon_args(int argc, char **argv, cli_lexicon_args *a)
 		           (v = option_value(argc, argv, &i, "--format", NULL, &missing)) != NULL) {
 			a->format = v;
 		} else {
-			fprintf(stderr, "lexc %s: %s '%s'\n", a->command,
-			        missing ? (strcmp(arg, "--prefix") == 0 ? "missing name after"
-			                   : strcmp(arg, "--format") == 0
-			                           ? "missing format after"
-			                           : "missing directory after")
-			                : "unknown option",
-			        arg);
+			const char *what = "unknown option";
+			if (missing && strcmp(arg, "--prefix") == 0)
+				what = "missing name after";
+			else if (missing && strcmp(arg, "--format") == 0)
+				what = "missing format after";
+			else if (missing && strcmp(arg, "--depfile-target") == 0)
+				what = "missing target after";
+			else if (missing &&
+			         (strcmp(arg, "--depfile") == 0 || strcmp(arg, "-M") == 0))
+				what = "missing file after";
+			else if (missing)
+				what = "missing directory after";
+			fprintf(stderr, "lexc %s: %s '%s'\n", a->command, what, arg);
 			return false;
 		}
 	}

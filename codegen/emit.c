@@ -89,6 +89,8 @@ const char *emit_doc_name(emit_ctx *c, const schema_doc *doc)
 const char *emit_doc_path(emit_ctx *c, const schema_doc *doc)
 {
 	char *p = xstrdup(c, doc->id);
+	if (c->flat)
+		return p; /* "app.bsky.feed.post" */
 	for (char *q = p; *q != '\0'; q++)
 		if (*q == '.')
 			*q = '/';
@@ -861,17 +863,19 @@ static void report_collisions(emit_ctx *c, const char *command)
 emit_status emit_set(schema_set *set, const char *prefix, emit_write_fn write, void *ctx,
                      FILE *diag_out)
 {
-	return emit_set_with_docs(set, prefix, false, write, ctx, diag_out);
+	return emit_set_with_docs(set, prefix, false, false, write, ctx, diag_out);
 }
 
-emit_status emit_set_with_docs(schema_set *set, const char *prefix, bool with_docs,
+emit_status emit_set_with_docs(schema_set *set, const char *prefix, bool with_docs, bool flat,
                                emit_write_fn write, void *ctx, FILE *diag_out)
 {
 	emit_ctx c;
 	const schema_doc **docs;
 	size_t n_docs;
 	emit_status status = EMIT_OK;
-	if (!prepare(&c, set, prefix, diag_out, &docs, &n_docs)) {
+	bool prepared = prepare(&c, set, prefix, diag_out, &docs, &n_docs);
+	c.flat = flat;
+	if (!prepared) {
 		report_collisions(&c, "gen");
 		status = EMIT_COLLISIONS;
 	}
@@ -927,10 +931,18 @@ emit_status emit_set_with_docs(schema_set *set, const char *prefix, bool with_do
 
 emit_status emit_stubs(schema_set *set, emit_stub_write_fn write, void *ctx, FILE *diag_out)
 {
+	return emit_stubs_for(set, NULL, false, write, ctx, diag_out);
+}
+
+emit_status emit_stubs_for(schema_set *set, const char *lexicons, bool flat,
+                           emit_stub_write_fn write, void *ctx, FILE *diag_out)
+{
 	emit_ctx c;
 	const schema_doc **docs;
 	size_t n_docs;
 	bool ok = prepare(&c, set, NULL, diag_out, &docs, &n_docs);
+	c.stub_lexicons = lexicons;
+	c.flat = flat;
 	/* The names the skeleton adds: M__handle per method, register_all. */
 	add_name(&c, true, "register_all", "register_all.c: (lexc stubs)");
 	for (size_t i = 0; i < n_docs; i++)

@@ -36,9 +36,12 @@ emit_status emit_set(schema_set *set, const char *prefix, emit_write_fn write, v
                      FILE *diag_out);
 
 /* The same, and with `docs` also PREFIX_docs.h and PREFIX_docs.c: the
- * server's own documentation pages and validation types (lexc/docs.h). */
-emit_status emit_set_with_docs(schema_set *set, const char *prefix, bool docs, emit_write_fn write,
-                               void *ctx, FILE *diag_out);
+ * server's own documentation pages and validation types (lexc/docs.h).
+ * With `flat`, files are named by NSID in one directory
+ * ("app.bsky.feed.post.h") instead of by NSID path, for build systems
+ * whose outputs cannot be in subdirectories (Meson). */
+emit_status emit_set_with_docs(schema_set *set, const char *prefix, bool docs, bool flat,
+                               emit_write_fn write, void *ctx, FILE *diag_out);
 
 /* True when `prefix` can name a method table: 1 to 32 ASCII letters, digits
  * and '_', starting with a letter. */
@@ -55,5 +58,11 @@ typedef bool (*emit_stub_write_fn)(void *ctx, const char *path, const char *data
  * stubs"): handlers/M.c per method, handlers.h, register_all.c, main.c,
  * Makefile, README.md. Collisions as for emit_set(). */
 emit_status emit_stubs(schema_set *set, emit_stub_write_fn write, void *ctx, FILE *diag_out);
+
+/* The same, with the Makefile's LEXICONS set to `lexicons` (the inputs as
+ * seen from the skeleton's directory, space-separated; NULL: "lexicons"),
+ * and with `flat` including generated headers by their flat names. */
+emit_status emit_stubs_for(schema_set *set, const char *lexicons, bool flat,
+                           emit_stub_write_fn write, void *ctx, FILE *diag_out);
 
 #endif /* LEXC_CODEGEN_EMIT_H */

@@ -68,7 +68,9 @@ typedef struct emit_ctx {
 	 * (the header writer takes the first five, the source writer the
 	 * rest), so that writing allocates per run, not per node. */
 	text tmp[9];
-	const char *table; /* the method table's name, "lexc_methods" by default */
+	const char *table;         /* the method table's name, "lexc_methods" by default */
+	const char *stub_lexicons; /* lexc stubs: the Makefile's LEXICONS, or NULL */
+	bool flat;                 /* files by NSID in one directory (--flat) */
 } emit_ctx;
 
 /* The emit_type of a descriptor (every descriptor a generated document

@@ -420,31 +420,50 @@ static const char main_c[] =
         "\treturn st == LEXC_OK ? 0 : 1;\n"
         "}\n";
 
-static const char makefile[] =
+/* The Makefile, around the LEXICONS line (the paths lexc stubs was given,
+ * from the skeleton's directory). */
+static const char makefile_head[] =
         "# Makefile: written by lexc stubs as a starting point; it is yours now: lexc stubs "
         "never\n"
-        "# overwrites it. Builds ./server from main.c, register_all.c, handlers/*.c and the C "
-        "that\n"
-        "# `lexc gen -o $(GENERATED) LEXICONS` wrote, with liblexc found by pkg-config.\n"
+        "# overwrites it. `make` is the whole loop: it runs lexc gen when a lexicon changes and\n"
+        "# lexc stubs for new methods, then builds ./server from main.c, register_all.c,\n"
+        "# handlers/*.c and the generated C, with liblexc found by pkg-config.\n"
+        "LEXC ?= lexc\n";
+static const char makefile_tail[] =
         "GENERATED ?= generated\n"
         "PKG_CONFIG ?= pkg-config\n"
         "CFLAGS ?= -O2 -g -Wall -Wextra\n"
         "LEXC_CFLAGS := $(shell $(PKG_CONFIG) --cflags liblexc)\n"
         "LEXC_LIBS := $(shell $(PKG_CONFIG) --libs liblexc)\n"
         "\n"
+        "# lexc gen's dependency file is the stamp of the generated code: it names every\n"
+        "# lexicon file and directory lexc gen read, so make remakes it (running lexc gen and\n"
+        "# lexc stubs) when one changes or a document is added, then reads this Makefile again\n"
+        "# and the lists below see the new files. lexc gen rewrites only the files whose\n"
+        "# content changed, and each object depends on the headers it includes (-MMD), so\n"
+        "# only what a change touches is recompiled.\n"
+        ".DEFAULT_GOAL := server\n"
+        "DEPFILE := $(GENERATED)/.lexicons.d\n"
+        "$(DEPFILE):\n"
+        "\t$(LEXC) gen --docs -o $(GENERATED) --depfile $@ --depfile-target $@ $(LEXICONS)\n"
+        "\t$(LEXC) stubs -o . $(LEXICONS)\n"
+        "include $(DEPFILE)\n"
+        "\n"
         "SRCS := main.c register_all.c $(wildcard handlers/*.c) \\\n"
-        "\t$(shell find $(GENERATED) -name '*.c' | LC_ALL=C sort)\n"
+        "\t$(shell find $(GENERATED) -name '*.c' 2>/dev/null | LC_ALL=C sort)\n"
         "OBJS := $(SRCS:.c=.o)\n"
-        "HDRS := handlers.h $(shell find $(GENERATED) -name '*.h')\n"
         "\n"
         "server: $(OBJS)\n"
         "\t$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LEXC_LIBS) $(LDLIBS)\n"
         "\n"
-        "%.o: %.c $(HDRS)\n"
-        "\t$(CC) -std=c11 $(CPPFLAGS) -I. -I$(GENERATED) $(LEXC_CFLAGS) $(CFLAGS) -c -o $@ $<\n"
+        "%.o: %.c\n"
+        "\t$(CC) -std=c11 -MMD -MP $(CPPFLAGS) -I. -I$(GENERATED) $(LEXC_CFLAGS) $(CFLAGS) -c "
+        "-o $@ $<\n"
+        "\n"
+        "-include $(OBJS:.o=.d)\n"
         "\n"
         "clean:\n"
-        "\trm -f server $(OBJS)\n"
+        "\trm -f server $(OBJS) $(OBJS:.o=.d)\n"
         "\n"
         ".PHONY: clean\n";
 
@@ -454,7 +473,7 @@ static const char readme[] =
         "Written by `lexc stubs` (see lexc(1)). Build and run, in this directory, with\n"
         "liblexc installed where pkg-config finds it:\n"
         "\n"
-        "    lexc gen --docs -o generated LEXICONS && make && ./server --port 8080\n"
+        "    make && ./server --port 8080\n"
         "\n"
         "With `--docs`, the server documents itself: http://127.0.0.1:8080/docs/ has a page\n"
         "per lexicon with \"Try it\" and \"Validate record\" forms (see lexc(1)).\n"
@@ -465,9 +484,10 @@ static const char readme[] =
         "- `main.c`, `Makefile`, this README: yours to change.\n"
         "- `handlers.h`, `register_all.c`: the list of methods; do not edit them.\n"
         "\n"
-        "After adding a method to the lexicons, run `lexc gen` and `lexc stubs -o . LEXICONS`\n"
-        "again: it writes the new handler and rewrites `handlers.h` and `register_all.c`, and\n"
-        "never touches a file of yours that exists.\n";
+        "`make` runs `lexc gen --docs` whenever a lexicon changes (and the first time) and\n"
+        "`lexc stubs` for new methods: it writes the new handler, rewrites `handlers.h` and\n"
+        "`register_all.c`, and never touches a file of yours that exists. Edit a lexicon,\n"
+        "`make`, run.\n";
 
 static const char *const stub_files[EMIT_STUB_FILES] = {
         "handlers.h", "register_all.c", "main.c", "Makefile", "README.md",
@@ -554,7 +574,10 @@ bool emit_stub_file(emit_ctx *c, int f, const schema_doc *const *docs, size_t n,
 		text_puts(out, main_c);
 		return true;
 	case 3:
-		text_puts(out, makefile);
+		text_puts(out, makefile_head);
+		text_printf(out, "LEXICONS ?= %s\n",
+		            c->stub_lexicons != NULL ? c->stub_lexicons : "lexicons");
+		text_puts(out, makefile_tail);
 		return true;
 	default:
 		text_puts(out, readme);

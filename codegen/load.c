@@ -187,6 +187,15 @@ static bool walk_dir(schema_set *set, const char *dir, const dir_stack *up, path
 		io_error(set, dir, "cannot open directory");
 		return false;
 	}
+	if (set->n_dirs == set->cap_dirs_) {
+		size_t cap = set->cap_dirs_ != 0 ? set->cap_dirs_ * 2 : 16;
+		const char **nd = schema_calloc(set, cap, sizeof *nd);
+		if (set->n_dirs != 0)
+			memcpy(nd, set->dirs, set->n_dirs * sizeof *nd);
+		set->dirs = nd;
+		set->cap_dirs_ = cap;
+	}
+	set->dirs[set->n_dirs++] = dir;
 	bool ok = true;
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {

@@ -254,13 +254,19 @@ typedef struct schema_set {
 	size_t n_by_id;
 	schema_doc **by_id; /* after finish: unique ids, sorted, shadowed docs left out */
 	size_t n_io_errors; /* unreadable paths */
-	bool finished;      /* schema_set_finish ran */
+	/* Every directory schema_set_add_path walked, in walk order: a
+	 * dependency file lists them, since adding a document to one changes
+	 * its mtime and not that of any document. */
+	size_t n_dirs;
+	const char **dirs;
+	bool finished; /* schema_set_finish ran */
 	/* Set before the first add: a ref that no loaded document resolves is
 	 * a warning, not an error, and lowers to "any value" (lexc validate
 	 * --allow-unresolved). Its target stays NULL. */
 	bool allow_unresolved;
 	/* private */
 	size_t cap_docs_;
+	size_t cap_dirs_;
 	struct schema_load_state *load_; /* load.c's: the files loaded */
 } schema_set;
 

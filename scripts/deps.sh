@@ -17,9 +17,10 @@ libsqlite3-dev libssl-dev sqlite3 libsecp256k1-dev libpq-dev"
 # with openssl; the webhookd suites run a throwaway PostgreSQL cluster
 # (tests/pg_lib.sh: initdb and pg_ctl of Debian's postgresql).
 # tests/cli_doc.sh checks pages with python3 and HTML Tidy; tests/docs_browser.sh
-# drives Debian's chromium (with a font to render text) through puppeteer-core.
+# drives Debian's chromium (with a font to render text) through puppeteer-core;
+# tests/build_{cmake,meson}.sh build a project with cmake and meson (ninja).
 DEPS_TEST="$DEPS_BUILD clang clang-format-14 binutils ca-certificates openssl postgresql \
-python3 tidy chromium fonts-dejavu-core"
+python3 tidy chromium fonts-dejavu-core cmake meson ninja-build"
 DEPS_CI="$DEPS_TEST libclang-rt-14-dev valgrind cppcheck git wrk"
 
 deps_missing() {

@@ -248,4 +248,50 @@ else
 	skip "$formatter_why: generated code not checked against .clang-format"
 fi
 
+# ---- Build integration: --depfile, --print-outputs, --flat -------------------------------
+# (the build systems use them in tests/build_*.sh)
+d="$tmp/dep dir"
+mkdir -p "$d/lex/sub"
+cp "$LEXC_SRCDIR/examples/hello/lexicons/com/example/hello/greet.json" "$d/lex/sub/"
+cp "$LEXC_SRCDIR/examples/hello/lexicons/com/example/hello/greeting.json" "$d/lex/"
+lexc gen -o "$d/out" --depfile "$d/gen.d" "$d/lex" >"$tmp/out" 2>"$tmp/err"
+expect "depfile: gen" 0 $?
+# Every file written is a target; every document and directory read, a
+# prerequisite with an empty rule of its own; spaces escaped as make reads them.
+esc=$(printf '%s' "$d" | sed 's/ /\\ /g')
+for want in "$esc/out/lexc_methods.c" "$esc/out/com/example/hello/greet.h" \
+	" $esc/lex/sub/greet.json \\" " $esc/lex/greeting.json \\" " $esc/lex/sub" \
+	"$esc/lex/sub/greet.json:" "$esc/lex:"; do
+	contains "depfile: $want" "$d/gen.d" "$want"
+done
+if make -n -f "$d/gen.d" >/dev/null 2>&1; then pass; else fail "depfile: make cannot read it"; fi
+lexc gen -o "$d/out2" --depfile "$d/stamp.d" --depfile-target "$d/stamp" "$d/lex" >/dev/null 2>&1
+head -n 1 "$d/stamp.d" | grep -qxF "$esc/stamp: \\" && pass || fail "depfile-target: $(head -n 1 "$d/stamp.d")"
+lexc gen --print-outputs -o "$d/out3" "$d/lex" >"$tmp/outputs" 2>"$tmp/err"
+expect "print-outputs" 0 $?
+[ ! -e "$d/out3" ] && pass || fail "--print-outputs wrote files"
+(cd "$d/out" && find . -type f | sed "s|^\.|$d/out3|" | LC_ALL=C sort) >"$tmp/want_outputs"
+LC_ALL=C sort "$tmp/outputs" >"$tmp/got_outputs"
+if cmp -s "$tmp/want_outputs" "$tmp/got_outputs"; then pass; else
+	fail "--print-outputs differs from what gen writes"
+	diff "$tmp/want_outputs" "$tmp/got_outputs" | head
+fi
+lexc gen --flat -o "$d/flat" "$LEXC_SRCDIR/lexicons" >/dev/null 2>&1
+expect "flat: gen" 0 $?
+if [ -z "$(find "$d/flat" -mindepth 2 -type f)" ] && [ -f "$d/flat/place.stream.server.defs.h" ] &&
+	grep -q '#include "place.stream.server.defs.h"' "$d/flat/place.stream.server.createWebhook.c"; then
+	pass
+else
+	fail "--flat: files in subdirectories, or includes by path"
+fi
+# shellcheck disable=SC2086
+if (cd "$d/flat" && for f in *.c; do ${CC:-cc} $flags -I. -I"$LEXC_SRCDIR/runtime" -I"$LEXC_BUILDDIR/runtime" \
+	-c "$f" -o /dev/null || exit 1; done) >"$tmp/flat.log" 2>&1; then pass; else
+	fail "--flat: does not compile"
+	head "$tmp/flat.log"
+fi
+lexc gen --depfile >"$tmp/out" 2>"$tmp/err"
+expect "depfile: missing file" 2 $?
+contains "depfile: missing file message" "$tmp/err" "missing file after '--depfile'"
+
 finish cli_gen

@@ -85,7 +85,7 @@ contains "Makefile: generated" "$s/Makefile" 'GENERATED ?= generated'
 compile "project" "$s" main.c register_all.c $(cd "$s" && find handlers -name '*.c' | sort)
 
 if command -v make >/dev/null 2>&1 && make --version 2>/dev/null | grep -q GNU; then
-	make -n -C "$s" PKG_CONFIG=true >"$tmp/make.out" 2>&1
+	make -n -C "$s" PKG_CONFIG=true LEXC="$LEXC_BIN" >"$tmp/make.out" 2>&1
 	expect "Makefile: make -n" 0 $?
 	contains "Makefile: handlers built" "$tmp/make.out" "handlers/place_wisp_v2_secret_list.o"
 	contains "Makefile: generated built" "$tmp/make.out" "generated/lexc_methods.o"

@@ -12,8 +12,12 @@ tmp=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 root="$tmp/root"
-make -s -C "$LEXC_BUILDDIR" install-libLTLIBRARIES install-lexcincludeHEADERS \
-	install-nodist_lexcincludeHEADERS install-pkgconfigDATA DESTDIR="$root" >"$tmp/install.log" 2>&1 ||
+# One install at a time (tests/build_lib.sh): libtool relinks in .libs.
+(
+	flock 9
+	make -s -C "$LEXC_BUILDDIR" install-libLTLIBRARIES install-lexcincludeHEADERS \
+		install-nodist_lexcincludeHEADERS install-pkgconfigDATA DESTDIR="$root"
+) 9>"$LEXC_BUILDDIR/install-test.lock" >"$tmp/install.log" 2>&1 ||
 	{ cat "$tmp/install.log"; echo "FAIL: make install"; exit 1; }
 pcdir=$(dirname "$(find "$root" -name liblexc.pc | head -n 1)")
 libdir=$(dirname "$(find "$root" -name 'liblexc.so*' | head -n 1)")
@@ -22,7 +26,7 @@ app="$tmp/app"
 "$LEXC_BIN" gen --docs -o "$app/generated" "$LEXC_SRCDIR/examples/hello/lexicons"
 "$LEXC_BIN" stubs -o "$app" "$LEXC_SRCDIR/examples/hello/lexicons"
 build_app() {
-	make -s -C "$app" CC="${CC:-cc}" CFLAGS="${LEXC_CFLAGS:-} -Wall -Wextra -Werror" \
+	make -s -C "$app" LEXC="$LEXC_BIN" CC="${CC:-cc}" CFLAGS="${LEXC_CFLAGS:-} -Wall -Wextra -Werror" \
 		LDFLAGS="${LEXC_LDFLAGS:-}" >"$tmp/build.log" 2>&1
 }
 build_app || { cat "$tmp/build.log"; echo "FAIL: the stub Makefile did not build"; exit 1; }
