@@ -9,23 +9,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 lexc=${1:-./lexc}
 corpus=${2:-$here/../tests/data/lexicons-atproto}
 runs=5
-# Output goes to memory (/dev/shm) when possible: on a disk, creating 806
-# files right after deleting as many makes ext4 scan for recently deleted
-# inodes, which times the file system rather than lexc. BENCH_TMPDIR
-# overrides.
-base=${BENCH_TMPDIR:-}
-if [ -z "$base" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then base=/dev/shm; fi
-tmp=$(mktemp -d ${base:+-p "$base"})
+. "$here/lib.sh"
+tmp=$(bench_tmpdir)
 trap 'rm -rf "$tmp"' EXIT
-
-# A libtool wrapper script would add a shell's start-up to every run: time
-# the real binary.
-dir=$(dirname "$lexc")
-if [ -x "$dir/.libs/lexc" ] && head -c 2 "$lexc" | grep -q '#!'; then
-	LD_LIBRARY_PATH="$dir/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-	export LD_LIBRARY_PATH
-	lexc="$dir/.libs/lexc"
-fi
+bench_real_binary "$lexc"
+lexc=$bench_bin
 
 docs=$(find "$corpus" -name '*.json' | wc -l)
 echo "lexc gen: $docs documents from $corpus, output in $tmp"

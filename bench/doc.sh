@@ -12,17 +12,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 lexc=${1:-./lexc}
 corpus=${2:-$here/../tests/data/lexicons-atproto}
 runs=5
-base=${BENCH_TMPDIR:-}
-if [ -z "$base" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then base=/dev/shm; fi
-tmp=$(mktemp -d ${base:+-p "$base"})
+. "$here/lib.sh"
+tmp=$(bench_tmpdir)
 trap 'rm -rf "$tmp"' EXIT
-# Time the real binary, not a libtool wrapper script.
-dir=$(dirname "$lexc")
-if [ -x "$dir/.libs/lexc" ] && head -c 2 "$lexc" | grep -q '#!'; then
-	LD_LIBRARY_PATH="$dir/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-	export LD_LIBRARY_PATH
-	lexc="$dir/.libs/lexc"
-fi
+bench_real_binary "$lexc"
+lexc=$bench_bin
 docs=$(find "$corpus" -name '*.json' | wc -l)
 echo "lexc doc: $docs documents from $corpus, best of $runs runs each"
 

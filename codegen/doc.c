@@ -2,6 +2,7 @@
  * order for both markups (doc_markup.h). */
 #include "config.h"
 
+#include "diag.h"
 #include "doc.h"
 #include "doc_markup.h"
 
@@ -104,13 +105,8 @@ static void put_ref(page *p, const schema_ref *r)
 	const char *href = t->doc == p->doc ? text_fmt(&p->scratch, "#%s", t->name)
 	                                    : text_fmt(&p->scratch, "%s%s#%s", t->doc->id,
 	                                               p->opt->ext, t->name);
-	char *copy = strdup(href);
-	if (copy == NULL) {
-		fprintf(stderr, "lexc: out of memory\n");
-		exit(2);
-	}
-	doc_link(&p->o, copy, r->ref, true);
-	free(copy);
+	/* The scratch stays put: doc_link() writes only to the page. */
+	doc_link(&p->o, href, r->ref, true);
 }
 
 static void put_type(page *p, const schema_node *n)
@@ -137,17 +133,9 @@ static void put_type(page *p, const schema_node *n)
 		doc_text(&p->o, "array of ");
 		put_type(p, n->u.array.items);
 		return;
-	case SCHEMA_OBJECT: {
-		char *href = malloc(strlen(anchor_of(n)) + 2);
-		if (href == NULL) {
-			fprintf(stderr, "lexc: out of memory\n");
-			exit(2);
-		}
-		sprintf(href, "#%s", anchor_of(n));
-		doc_link(&p->o, href, "object", false);
-		free(href);
+	case SCHEMA_OBJECT:
+		doc_link(&p->o, text_fmt(&p->scratch, "#%s", anchor_of(n)), "object", false);
 		return;
-	}
 	default:
 		doc_text(&p->o, schema_kind_name(n->kind));
 		return;
@@ -270,16 +258,12 @@ static void put_constraints(page *p, const schema_node *n, const char *prefix)
 		fact_int(p, prefix, "maxLength", n->u.array.max_length, " items");
 		if (n->u.array.items == NULL)
 			return;
-		size_t len = strlen(prefix);
-		char *inner = malloc(len + sizeof "items ");
-		if (inner == NULL) {
-			fprintf(stderr, "lexc: out of memory\n");
-			exit(2);
-		}
-		memcpy(inner, prefix, len);
-		memcpy(inner + len, "items ", sizeof "items ");
-		put_constraints(p, n->u.array.items, inner);
-		free(inner);
+		/* Its own buffer: the items' constraints use the scratch. */
+		text inner;
+		text_init(&inner);
+		text_printf(&inner, "%sitems ", prefix);
+		put_constraints(p, n->u.array.items, inner.buf);
+		text_free(&inner);
 		return;
 	}
 	default:
@@ -326,14 +310,9 @@ static void nested_objects(page *p, const schema_node *obj, int level)
 			doc_text(&p->o, in->description);
 			doc_para_end(&p->o);
 		}
-		const char *cap = text_fmt(&p->scratch, "Properties of %s", o->props[i].name);
-		char *copy = strdup(cap);
-		if (copy == NULL) {
-			fprintf(stderr, "lexc: out of memory\n");
-			exit(2);
-		}
-		properties(p, in, copy, level + 1);
-		free(copy);
+		/* properties() is done with its caption before it uses the scratch. */
+		properties(p, in, text_fmt(&p->scratch, "Properties of %s", o->props[i].name),
+		           level + 1);
 	}
 }
 
@@ -577,10 +556,8 @@ static void def_facts(page *p, const schema_def *def)
 static void raw_json(page *p, const schema_def *def)
 {
 	char *json = json_dumps(def->node->json, JSON_INDENT(2) | JSON_ENCODE_ANY);
-	if (json == NULL) {
-		fprintf(stderr, "lexc: out of memory\n");
-		exit(2);
-	}
+	if (json == NULL)
+		diag_out_of_memory();
 	doc_raw_block(&p->o, "Raw schema", "json", json);
 	free(json);
 }
@@ -661,14 +638,8 @@ void doc_page(const schema_set *set, const schema_doc *doc, const doc_options *o
 	for (size_t i = 0; i < doc->n_defs; i++) {
 		if (i > 0)
 			doc_text(&p.o, ", ");
-		char *href = malloc(strlen(doc->defs[i].name) + 2);
-		if (href == NULL) {
-			fprintf(stderr, "lexc: out of memory\n");
-			exit(2);
-		}
-		sprintf(href, "#%s", doc->defs[i].name);
-		doc_link(&p.o, href, doc->defs[i].name, true);
-		free(href);
+		doc_link(&p.o, text_fmt(&p.scratch, "#%s", doc->defs[i].name), doc->defs[i].name,
+		         true);
 	}
 	doc_fact_end(&p.o);
 	doc_facts_end(&p.o);
@@ -706,14 +677,7 @@ void doc_index(const schema_set *set, const doc_options *opt, text *out)
 			continue;
 		doc_row_begin(&p.o);
 		doc_cell_begin(&p.o);
-		char *href = malloc(strlen(d->id) + strlen(opt->ext) + 1);
-		if (href == NULL) {
-			fprintf(stderr, "lexc: out of memory\n");
-			exit(2);
-		}
-		sprintf(href, "%s%s", d->id, opt->ext);
-		doc_link(&p.o, href, d->id, true);
-		free(href);
+		doc_link(&p.o, text_fmt(&p.scratch, "%s%s", d->id, opt->ext), d->id, true);
 		doc_cell_end(&p.o);
 		doc_cell_begin(&p.o);
 		doc_text(&p.o,

@@ -6,6 +6,7 @@
  * nothing stores, and the server logs no header. */
 #include "config.h"
 
+#include "diag.h"
 #include "doc_markup.h"
 
 #include <jansson.h>
@@ -17,12 +18,6 @@
 static void put(doc_out *o, const char *s)
 {
 	text_puts(o->t, s);
-}
-
-static void oom(void)
-{
-	fprintf(stderr, "lexc: out of memory\n");
-	exit(2);
 }
 
 /* ---- Example values ------------------------------------------------- */
@@ -77,7 +72,7 @@ static json_t *object_example(const schema_node *obj, const char *type, int dept
 {
 	json_t *o = json_object();
 	if (o == NULL)
-		oom();
+		diag_out_of_memory();
 	if (type != NULL)
 		json_object_set_new(o, "$type", json_string(type));
 	for (size_t i = 0; depth < 4 && i < obj->u.object.n_props; i++) {
@@ -137,7 +132,7 @@ static void put_example(doc_out *o, const schema_node *n)
 	char *s = v != NULL ? json_dumps(v, JSON_INDENT(2) | JSON_ENCODE_ANY) : NULL;
 	json_decref(v);
 	if (s == NULL)
-		oom();
+		diag_out_of_memory();
 	doc_text(o, s);
 	free(s);
 }

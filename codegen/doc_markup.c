@@ -48,6 +48,19 @@ void doc_text(doc_out *o, const char *s)
 	doc_textn(o, s, strlen(s));
 }
 
+/* A Markdown fence of backticks, one longer than the longest run of them
+ * in `s` and at least `min` long. */
+static void put_fence(doc_out *o, const char *s, size_t min)
+{
+	size_t run = 0, longest = 0;
+	for (const char *p = s; *p != '\0'; p++) {
+		run = *p == '`' ? run + 1 : 0;
+		longest = run > longest ? run : longest;
+	}
+	for (size_t i = 0; i <= longest || i < min; i++)
+		text_putc(o->t, '`');
+}
+
 void doc_code(doc_out *o, const char *s)
 {
 	if (html(o)) {
@@ -56,14 +69,7 @@ void doc_code(doc_out *o, const char *s)
 		text_puts(o->t, "</code>");
 		return;
 	}
-	/* A code span's fence is longer than any run of backticks inside. */
-	size_t run = 0, longest = 0;
-	for (const char *p = s; *p != '\0'; p++) {
-		run = *p == '`' ? run + 1 : 0;
-		longest = run > longest ? run : longest;
-	}
-	for (size_t i = 0; i <= longest; i++)
-		text_putc(o->t, '`');
+	put_fence(o, s, 1);
 	bool pad = s[0] == '`' || (s[0] != '\0' && s[strlen(s) - 1] == '`');
 	if (pad)
 		text_putc(o->t, ' ');
@@ -77,8 +83,7 @@ void doc_code(doc_out *o, const char *s)
 	}
 	if (pad)
 		text_putc(o->t, ' ');
-	for (size_t i = 0; i <= longest; i++)
-		text_putc(o->t, '`');
+	put_fence(o, s, 1);
 }
 
 /* An href: our own names and NSIDs only, but escaped all the same. */
@@ -289,17 +294,9 @@ void doc_raw_block(doc_out *o, const char *summary, const char *lang, const char
 	text_puts(o->t, "**");
 	doc_text(o, summary);
 	text_puts(o->t, "**\n\n");
-	/* A fence longer than any run of backticks at a line's start. */
-	size_t longest = 2, run = 0;
-	for (const char *p = body; *p != '\0'; p++) {
-		run = *p == '`' ? run + 1 : 0;
-		longest = run > longest ? run : longest;
-	}
-	for (size_t i = 0; i <= longest; i++)
-		text_putc(o->t, '`');
+	put_fence(o, body, 3);
 	text_printf(o->t, "%s\n%s\n", lang, body);
-	for (size_t i = 0; i <= longest; i++)
-		text_putc(o->t, '`');
+	put_fence(o, body, 3);
 	text_puts(o->t, "\n\n");
 }
 

@@ -913,16 +913,14 @@ emit_status emit_set_with_docs(schema_set *set, const char *prefix, bool with_do
 		        &c, text_fmt(&c.scratch, "%.*s_docs", (int)(strlen(c.table) - 8), c.table));
 		text_reset(&out);
 		emit_docs_header(&c, name, &out);
-		if (!write(ctx, text_fmt(&c.scratch, "%s.h", name), out.buf, out.len))
+		if (!write(ctx, text_fmt(&c.scratch, "%s.h", name), out.buf, out.len)) {
 			status = EMIT_WRITE_FAILED;
-	}
-	if (status == EMIT_OK && with_docs) {
-		const char *name = emit_dup(
-		        &c, text_fmt(&c.scratch, "%.*s_docs", (int)(strlen(c.table) - 8), c.table));
-		text_reset(&out);
-		emit_docs_source(&c, name, docs, n_docs, &out);
-		if (!write(ctx, text_fmt(&c.scratch, "%s.c", name), out.buf, out.len))
-			status = EMIT_WRITE_FAILED;
+		} else {
+			text_reset(&out);
+			emit_docs_source(&c, name, docs, n_docs, &out);
+			if (!write(ctx, text_fmt(&c.scratch, "%s.c", name), out.buf, out.len))
+				status = EMIT_WRITE_FAILED;
+		}
 	}
 	text_free(&out);
 	finish(&c);

@@ -37,14 +37,17 @@ static int name_cmp(const char *name, const char *key, size_t len)
 	return c != 0 ? c : n < len ? -1 : n > len ? 1 : 0;
 }
 
-static const lexc_doc_page *find_page(const lexc_doc_site *d, const char *nsid, size_t len)
+/* The entry named key[0..len) of a table sorted by name whose entries
+ * start with their name (lexc_doc_page, lexc_doc_type), or NULL. */
+static const void *find_named(const void *table, size_t n, size_t size, const char *key, size_t len)
 {
-	size_t lo = 0, hi = d->n_pages;
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = name_cmp(d->pages[mid].nsid, nsid, len);
+		const void *e = (const char *)table + mid * size;
+		int c = name_cmp(*(const char *const *)e, key, len);
 		if (c == 0)
-			return &d->pages[mid];
+			return e;
 		if (c < 0)
 			lo = mid + 1;
 		else
@@ -53,20 +56,15 @@ static const lexc_doc_page *find_page(const lexc_doc_site *d, const char *nsid, 
 	return NULL;
 }
 
+static const lexc_doc_page *find_page(const lexc_doc_site *d, const char *nsid, size_t len)
+{
+	return find_named(d->pages, d->n_pages, sizeof *d->pages, nsid, len);
+}
+
 static const lexc_type *find_type(const lexc_doc_site *d, const char *name, size_t len)
 {
-	size_t lo = 0, hi = d->n_types;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = name_cmp(d->types[mid].name, name, len);
-		if (c == 0)
-			return d->types[mid].type; /* NULL: refused by the caller */
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	const lexc_doc_type *t = find_named(d->types, d->n_types, sizeof *d->types, name, len);
+	return t != NULL ? t->type : NULL; /* a NULL type: refused by the caller */
 }
 
 static bool verb_is(const lexc_call *call, const char *verb)

@@ -8,19 +8,10 @@
 # written the same twice. Then the checker itself is shown to fail on a
 # damaged page, and the command line's errors.
 set -u
-lexc() { ${LEXC_WRAPPER:-} "$LEXC_BIN" "$@"; }
-fails=0
-passes=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$LEXC_SRCDIR/tests/cli_lib.sh"
 src=$LEXC_SRCDIR
 golden="$src/tests/golden/doc"
 
-ok() { passes=$((passes + 1)); }
-bad() { # bad NAME: what went wrong follows on stdout
-	echo "FAIL $1"
-	fails=$((fails + 1))
-}
 for tool in python3 tidy; do
 	command -v "$tool" >/dev/null 2>&1 || {
 		echo "FAIL $tool is missing (scripts/deps.sh installs it)"
@@ -34,9 +25,9 @@ doc() {
 	shift 2
 	if lexc doc -o "$dir" "$@" >"$tmp/out" 2>"$tmp/err" && [ ! -s "$tmp/err" ] &&
 		[ ! -s "$tmp/out" ]; then
-		ok
+		pass
 	else
-		bad "$name: lexc doc failed or printed something"
+		fail "$name: lexc doc failed or printed something"
 		cat "$tmp/out" "$tmp/err"
 	fi
 }
@@ -45,9 +36,9 @@ check() {
 	name=$1 dir=$2
 	shift 2
 	if python3 "$src/tests/doc_check.py" "$dir" "$@" >"$tmp/check" 2>&1; then
-		ok
+		pass
 	else
-		bad "$name: doc_check.py"
+		fail "$name: doc_check.py"
 		head -n 40 "$tmp/check"
 	fi
 	: >"$tmp/tidy"
@@ -56,10 +47,10 @@ check() {
 			echo "$page: tidy exit status $?" >>"$tmp/tidy"
 	done
 	if [ -s "$tmp/tidy" ]; then
-		bad "$name: HTML Tidy"
+		fail "$name: HTML Tidy"
 		head -n 40 "$tmp/tidy"
 	else
-		ok
+		pass
 	fi
 }
 
@@ -70,8 +61,8 @@ check "golden fixtures" "$tmp/fixtures" "$src/tests/golden/lexicons"
 doc "official corpus" "$tmp/corpus" "$LEXC_TEST_DATA/lexicons-atproto"
 check "official corpus" "$tmp/corpus" "$LEXC_TEST_DATA/lexicons-atproto"
 n=$(find "$tmp/corpus" -name '*.html' | wc -l)
-if [ "$n" -eq 403 ]; then ok; else bad "official corpus: $n pages, want 402 and the index"; fi
-grep -q '402 lexicon documents' "$tmp/corpus/index.html" && ok || bad "corpus index: count"
+if [ "$n" -eq 403 ]; then pass; else fail "official corpus: $n pages, want 402 and the index"; fi
+grep -q '402 lexicon documents' "$tmp/corpus/index.html" && pass || fail "corpus index: count"
 
 # The golden pages, both formats: what the seed pages carry, reviewed once.
 doc "project lexicons, Markdown" "$tmp/project-md" --format md "$src/lexicons"
@@ -80,9 +71,9 @@ for page in place.stream.server.createWebhook place.wisp.v2.secret.create; do
 		out="$tmp/project/$page.$ext"
 		[ "$ext" = md ] && out="$tmp/project-md/$page.$ext"
 		if cmp -s "$golden/$page.$ext" "$out"; then
-			ok
+			pass
 		else
-			bad "$page.$ext differs from tests/golden/doc (make update-golden after a deliberate change)"
+			fail "$page.$ext differs from tests/golden/doc (make update-golden after a deliberate change)"
 			diff -u "$golden/$page.$ext" "$out" | head -n 40
 		fi
 	done
@@ -99,20 +90,20 @@ for fact in \
 	'<tr><td><code>InvalidUrl</code></td><td>The provided webhook URL is invalid or unreachable.</td></tr>' \
 	'<tr><td><code>TooManyWebhooks</code></td>' \
 	'<a href="place.stream.server.defs.html#rewriteRule"><code>place.stream.server.defs#rewriteRule</code></a>'; do
-	if grep -qF -- "$fact" "$cw"; then ok; else bad "createWebhook page lacks: $fact"; fi
+	if grep -qF -- "$fact" "$cw"; then pass; else fail "createWebhook page lacks: $fact"; fi
 done
 sc="$tmp/project/place.wisp.v2.secret.create.html"
 for fact in '<td>format: <code>record-key</code> (a record key)' \
 	'<span class="none">No description available</span>' '<summary>Raw schema</summary>'; do
-	if grep -qF -- "$fact" "$sc"; then ok; else bad "secret.create page lacks: $fact"; fi
+	if grep -qF -- "$fact" "$sc"; then pass; else fail "secret.create page lacks: $fact"; fi
 done
 
 # Deterministic, and unchanged files are not rewritten.
 doc "second run" "$tmp/project2" "$src/lexicons"
-if diff -r "$tmp/project" "$tmp/project2" >/dev/null; then ok; else bad "two runs differ"; fi
+if diff -r "$tmp/project" "$tmp/project2" >/dev/null; then pass; else fail "two runs differ"; fi
 lexc doc -v -o "$tmp/project" "$src/lexicons" >"$tmp/out" 2>&1
-grep -q '^0 files written, 25 unchanged' "$tmp/out" && ok || {
-	bad "rerun rewrote files"
+grep -q '^0 files written, 25 unchanged' "$tmp/out" && pass || {
+	fail "rerun rewrote files"
 	cat "$tmp/out"
 }
 
@@ -122,11 +113,11 @@ mutate() { # mutate NAME SED_EXPR
 	rm -rf "$tmp/m" && cp -r "$tmp/project" "$tmp/m"
 	sed -i "$2" "$tmp/m/place.stream.server.createWebhook.html"
 	if cmp -s "$tmp/m/place.stream.server.createWebhook.html" "$cw"; then
-		bad "mutation $1 changed nothing"
+		fail "mutation $1 changed nothing"
 	elif python3 "$src/tests/doc_check.py" "$tmp/m" "$src/lexicons" >/dev/null 2>&1; then
-		bad "doc_check.py passed a page with $1"
+		fail "doc_check.py passed a page with $1"
 	else
-		ok
+		pass
 	fi
 }
 mutate "a required flag flipped" 's|<td><code>url</code></td><td>string</td><td>yes</td>|<td><code>url</code></td><td>string</td><td>no</td>|'
@@ -137,16 +128,16 @@ mutate "a changed description" 's|The webhook URL where events|The URL where eve
 cp "$cw" "$tmp/dup.html"
 sed -i 's|<h2 id="main">|<h2 id="main"><span id="main"></span>|' "$tmp/dup.html"
 if tidy -q -errors --show-warnings yes "$tmp/dup.html" >/dev/null 2>&1; then
-	bad "tidy accepted a duplicate id"
+	fail "tidy accepted a duplicate id"
 else
-	ok
+	pass
 fi
 
 # Command-line errors.
 lexc doc --format pdf -o "$tmp/x" "$src/lexicons" >"$tmp/out" 2>&1
 st=$?
-if [ $st -eq 2 ] && grep -q "format 'pdf': expected html or md" "$tmp/out"; then ok; else
-	bad "--format pdf: status $st"
+if [ $st -eq 2 ] && grep -q "format 'pdf': expected html or md" "$tmp/out"; then pass; else
+	fail "--format pdf: status $st"
 	cat "$tmp/out"
 fi
 mkdir -p "$tmp/badlex"
@@ -155,9 +146,9 @@ printf '{"lexicon": 1, "id": "com.example.bad", "defs": {"main": {"type": "objec
 lexc doc -o "$tmp/badout" "$tmp/badlex" >"$tmp/out" 2>&1
 st=$?
 if [ $st -eq 1 ] && grep -q 'unresolved ref "com.example.gone"' "$tmp/out" && [ ! -e "$tmp/badout" ]; then
-	ok
+	pass
 else
-	bad "invalid lexicon: status $st, or something was written"
+	fail "invalid lexicon: status $st, or something was written"
 	cat "$tmp/out"
 fi
 # With the missing document given as an external, the ref is named, not linked.
@@ -167,10 +158,9 @@ printf '{"lexicon": 1, "id": "com.example.gone", "defs": {"main": {"type": "obje
 doc "with -L" "$tmp/withext" -L "$tmp/ext" "$tmp/badlex"
 if [ ! -e "$tmp/withext/com.example.gone.html" ] &&
 	grep -qF '<td><code>com.example.gone</code></td>' "$tmp/withext/com.example.bad.html"; then
-	ok
+	pass
 else
-	bad "-L: the external got a page or its ref a link"
+	fail "-L: the external got a page or its ref a link"
 fi
 
-echo "cli_doc: $passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish cli_doc
