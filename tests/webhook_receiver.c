@@ -289,24 +289,30 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 		pthread_mutex_unlock(&lock);
 	}
 	if (log_file != NULL) {
+		/* One record, one write: readers of the log never see half a line. */
+		char *rec = NULL;
+		size_t rec_len = 0;
+		FILE *f = open_memstream(&rec, &rec_len);
+		if (f == NULL)
+			abort();
+		fprintf(f, "{\"t\":%lld,\"method\":", (long long)now_ms());
+		json_string(f, method, strlen(method));
+		json_header(f, "path", url);
+		json_header(f, "id", id);
+		json_header(f, "ts", MHD_lookup_connection_value(c, MHD_HEADER_KIND, "webhook-timestamp"));
+		json_header(f, "sig", MHD_lookup_connection_value(c, MHD_HEADER_KIND, "webhook-signature"));
+		json_header(f, "ctype", MHD_lookup_connection_value(c, MHD_HEADER_KIND, "content-type"));
+		json_header(f, "ua", MHD_lookup_connection_value(c, MHD_HEADER_KIND, "user-agent"));
+		fprintf(f, ",\"len\":%zu,\"body\":", rq->len);
+		json_string(f, rq->body, rq->len);
+		fprintf(f, ",\"status\":%u}\n", status);
+		if (fclose(f) != 0)
+			abort();
 		pthread_mutex_lock(&lock);
-		fprintf(log_file, "{\"t\":%lld,\"method\":", (long long)now_ms());
-		json_string(log_file, method, strlen(method));
-		json_header(log_file, "path", url);
-		json_header(log_file, "id", id);
-		json_header(log_file, "ts",
-		            MHD_lookup_connection_value(c, MHD_HEADER_KIND, "webhook-timestamp"));
-		json_header(log_file, "sig",
-		            MHD_lookup_connection_value(c, MHD_HEADER_KIND, "webhook-signature"));
-		json_header(log_file, "ctype",
-		            MHD_lookup_connection_value(c, MHD_HEADER_KIND, "content-type"));
-		json_header(log_file, "ua",
-		            MHD_lookup_connection_value(c, MHD_HEADER_KIND, "user-agent"));
-		fprintf(log_file, ",\"len\":%zu,\"body\":", rq->len);
-		json_string(log_file, rq->body, rq->len);
-		fprintf(log_file, ",\"status\":%u}\n", status);
-		fflush(log_file);
+		if (write(fileno(log_file), rec, rec_len) != (ssize_t)rec_len)
+			abort();
 		pthread_mutex_unlock(&lock);
+		free(rec);
 	}
 	return reply(c, status, body, blen, hname, hvalue);
 }

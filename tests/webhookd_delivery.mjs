@@ -48,6 +48,8 @@ async function call(nsid, opts, key = keyUser) {
 function received() {
   let text = ''
   try { text = fs.readFileSync(`${tmp}/recv.log`, 'utf8') } catch { return [] }
+  // The receiver may be midway through a record: only whole lines count.
+  text = text.slice(0, text.lastIndexOf('\n') + 1)
   return text.split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l))
 }
 const requestsTo = (path) => received().filter((r) => r.path === path)
