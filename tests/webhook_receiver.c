@@ -299,9 +299,12 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 		json_string(f, method, strlen(method));
 		json_header(f, "path", url);
 		json_header(f, "id", id);
-		json_header(f, "ts", MHD_lookup_connection_value(c, MHD_HEADER_KIND, "webhook-timestamp"));
-		json_header(f, "sig", MHD_lookup_connection_value(c, MHD_HEADER_KIND, "webhook-signature"));
-		json_header(f, "ctype", MHD_lookup_connection_value(c, MHD_HEADER_KIND, "content-type"));
+		json_header(f, "ts",
+		            MHD_lookup_connection_value(c, MHD_HEADER_KIND, "webhook-timestamp"));
+		json_header(f, "sig",
+		            MHD_lookup_connection_value(c, MHD_HEADER_KIND, "webhook-signature"));
+		json_header(f, "ctype",
+		            MHD_lookup_connection_value(c, MHD_HEADER_KIND, "content-type"));
 		json_header(f, "ua", MHD_lookup_connection_value(c, MHD_HEADER_KIND, "user-agent"));
 		fprintf(f, ",\"len\":%zu,\"body\":", rq->len);
 		json_string(f, rq->body, rq->len);
