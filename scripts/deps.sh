@@ -8,7 +8,7 @@
 
 DEPS_BUILD="gcc g++ make autoconf automake libtool pkg-config re2c libjansson-dev \
 libmicrohttpd-dev check libutf8proc-dev xz-utils libcurl4-openssl-dev curl \
-libsqlite3-dev libssl-dev sqlite3 libsecp256k1-dev libpq-dev"
+libsqlite3-dev libssl-dev sqlite3 libsecp256k1-dev libpq-dev libwebsockets-dev"
 # tests/cli_gen.sh and tests/cli_stubs.sh compile generated code with clang
 # too and check it with clang-format-14, the one formatter they and
 # scripts/check-style.sh are pinned to (scripts/formatter.sh);

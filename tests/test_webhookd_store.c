@@ -743,8 +743,8 @@ START_TEST(reopen_and_migrations)
 	                                    -1, &q, NULL),
 	                 SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
-	ck_assert_int_eq(sqlite3_column_int(q, 0), 2);
-	ck_assert_int_eq(sqlite3_column_int(q, 1), 2);
+	ck_assert_int_eq(sqlite3_column_int(q, 0), 3);
+	ck_assert_int_eq(sqlite3_column_int(q, 1), 3);
 	sqlite3_finalize(q);
 	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);

@@ -15,6 +15,8 @@
 #include "whsig.h"
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -105,6 +107,8 @@ typedef struct hook {
 	int64_t valid_until; /* ms; 0: until the generation moves */
 	whsig_key keys[WH_MAX_RETIRED + 1];
 	size_t n_keys;
+	whsig_key wisp_key; /* X-Webhook-Signature's (record webhooks) */
+	bool has_wisp_key;
 	/* Its row, kept while the store's generation is unchanged: a status,
 	 * URL or transform change moves the generation. */
 	webhook_snap *snap;
@@ -387,9 +391,28 @@ static bool test_resolve(slot *s, const char *url)
 /* The secrets that sign now, as keys: current first, then the retired
  * ones inside their grace. Fetched per attempt, so a rotation or a revoke
  * takes effect on the very next attempt. */
-static bool fetch_keys(wh_deliverer *d, slot *s, whsig_key *keys, size_t *n, int64_t *valid_until,
-                       lexc_error *err)
+/* A key from a secret's bytes as HMAC-SHA256 uses them: a key longer
+ * than the hash's block is its digest (RFC 2104), so any length fits. */
+static void raw_key(const char *p, size_t len, whsig_key *k)
 {
+	if (len > 64) {
+		wh_sha256(p, len, k->bytes);
+		k->len = 32;
+	} else {
+		memcpy(k->bytes, p, len);
+		k->len = len;
+	}
+}
+
+/* Secrets are "whsec_<base64>" (keyed by the decoded bytes), or a record's
+ * raw `secret` stored as "raw:<secret>" (keyed by its bytes, as wisp.place
+ * and the standardwebhooks libraries' raw format key it). The wisp key
+ * is the current secret as its owner holds it: the whole token or the
+ * raw secret. */
+static bool fetch_keys(wh_deliverer *d, slot *s, whsig_key *keys, size_t *n, int64_t *valid_until,
+                       whsig_key *wisp, bool *has_wisp, lexc_error *err)
+{
+	*has_wisp = false;
 	wh_service *svc = d->svc;
 	wh_secret *secrets;
 	size_t count;
@@ -413,7 +436,15 @@ static bool fetch_keys(wh_deliverer *d, slot *s, whsig_key *keys, size_t *n, int
 			               (int)secrets[i].id.len, secrets[i].id.ptr);
 			return false;
 		}
-		if (whsig_key_decode(plain.ptr, plain.len, &keys[*n]) == WHSIG_OK)
+		bool raw = plain.len >= 4 && memcmp(plain.ptr, "raw:", 4) == 0;
+		if (i == 0) {
+			raw ? raw_key(plain.ptr + 4, plain.len - 4, wisp)
+			    : raw_key(plain.ptr, plain.len, wisp);
+			*has_wisp = true;
+		}
+		if (raw) {
+			raw_key(plain.ptr + 4, plain.len - 4, &keys[(*n)++]);
+		} else if (whsig_key_decode(plain.ptr, plain.len, &keys[*n]) == WHSIG_OK)
 			(*n)++;
 		OPENSSL_cleanse((void *)plain.ptr, plain.len);
 	}
@@ -428,7 +459,8 @@ static bool fetch_keys(wh_deliverer *d, slot *s, whsig_key *keys, size_t *n, int
  * (and cached). A rotation or revoke moves the store's generation, so it
  * takes effect on the very next attempt; a retired key's expiry ends the
  * cache at that moment. */
-static bool signing_keys(wh_deliverer *d, slot *s, whsig_key *keys, size_t *n, lexc_error *err)
+static bool signing_keys(wh_deliverer *d, slot *s, whsig_key *keys, size_t *n, whsig_key *wisp,
+                         bool *has_wisp, lexc_error *err)
 {
 	hook *h = s->hook;
 	wh_store *st = d->svc->store;
@@ -437,13 +469,17 @@ static bool signing_keys(wh_deliverer *d, slot *s, whsig_key *keys, size_t *n, l
 	if (!h->cached || h->generation != gen || (h->valid_until != 0 && now >= h->valid_until)) {
 		h->cached = false;
 		OPENSSL_cleanse(h->keys, sizeof h->keys);
-		if (!fetch_keys(d, s, h->keys, &h->n_keys, &h->valid_until, err))
+		OPENSSL_cleanse(&h->wisp_key, sizeof h->wisp_key);
+		if (!fetch_keys(d, s, h->keys, &h->n_keys, &h->valid_until, &h->wisp_key,
+		                &h->has_wisp_key, err))
 			return false;
 		h->cached = true;
 		h->generation = gen;
 	}
 	memcpy(keys, h->keys, h->n_keys * sizeof *keys);
 	*n = h->n_keys;
+	*wisp = h->wisp_key;
+	*has_wisp = h->has_wisp_key;
 	return true;
 }
 
@@ -468,16 +504,33 @@ static bool header(slot *s, const char *fmt, ...)
  * be sent at all; the caller records that as a failed attempt. */
 static bool start(wh_deliverer *d, slot *s, lexc_error *err)
 {
-	whsig_key keys[WH_MAX_RETIRED + 1];
+	whsig_key keys[WH_MAX_RETIRED + 1], wisp;
 	size_t n_keys;
+	bool has_wisp;
 	s->started_ms = wh_now_ms();
-	if (!signing_keys(d, s, keys, &n_keys, err))
+	if (!signing_keys(d, s, keys, &n_keys, &wisp, &has_wisp, err))
 		return false;
 	int64_t ts = s->started_ms / 1000;
 	char sig[(WHSIG_SIGNATURE_LEN + 1) * (WH_MAX_RETIRED + 1) + 1];
 	bool ok = whsig_sign_header(keys, n_keys, s->job.message_id.ptr, s->job.message_id.len, ts,
 	                            s->body.ptr, s->body.len, sig, sizeof sig, NULL) == WHSIG_OK;
+	/* wisp.place's own header: hex HMAC-SHA256 of the raw body. */
+	char wisp_sig[2 * 32 + 1] = "";
+	if (ok && has_wisp && s->webhook.wisp_sign) {
+		unsigned char mac[32];
+		unsigned mac_len = 0;
+		ok = HMAC(EVP_sha256(), wisp.bytes, (int)wisp.len,
+		          (const unsigned char *)s->body.ptr, s->body.len, mac, &mac_len) != NULL &&
+		     mac_len == 32;
+		static const char hex[] = "0123456789abcdef";
+		for (size_t i = 0; ok && i < 32; i++) {
+			wisp_sig[2 * i] = hex[mac[i] >> 4];
+			wisp_sig[2 * i + 1] = hex[mac[i] & 15];
+		}
+		wisp_sig[64] = '\0';
+	}
 	OPENSSL_cleanse(keys, sizeof keys);
+	OPENSSL_cleanse(&wisp, sizeof wisp);
 	if (!ok) {
 		lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR, "cannot sign");
 		return false;
@@ -490,7 +543,8 @@ static bool start(wh_deliverer *d, slot *s, lexc_error *err)
 	    !header(s, "user-agent: webhookd/%s", PACKAGE_VERSION) ||
 	    !header(s, "webhook-id: %.*s", (int)s->job.message_id.len, s->job.message_id.ptr) ||
 	    !header(s, "webhook-timestamp: %lld", (long long)ts) ||
-	    !header(s, "webhook-signature: %s", sig) || !header(s, "expect:")) {
+	    !header(s, "webhook-signature: %s", sig) || !header(s, "expect:") ||
+	    (wisp_sig[0] != '\0' && !header(s, "x-webhook-signature: sha256=%s", wisp_sig))) {
 		lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
 		return false;
 	}
@@ -741,6 +795,8 @@ static void prepare(wh_deliverer *d, slot *s, const wh_job *j)
 		                         ? LEXC_STR("the webhook is deleted")
 		                         : lexc_str_printf(&s->arena, "the webhook is %s",
 		                                           wh_status_name(s->webhook.status));
+	} else if (r == WH_OK && (j->type & WH_EVENT_REC_ALL) != 0) {
+		s->body = s->job.body; /* a record event goes as stored: no transforms */
 	} else if (r != WH_OK ||
 	           !wh_payload_build(&s->arena, &s->webhook, s->job.body, &s->body, &muted, &err)) {
 		/* Ours, not the receiver's: counted as a failed attempt, retried. */
@@ -1035,9 +1091,7 @@ void wh_deliverer_stop(wh_deliverer *d)
 
 /* Metrics ------------------------------------------------------------------------- */
 
-static bool append(char **out, size_t *len, size_t *cap, const char *fmt, ...)
-        __attribute__((format(printf, 4, 5)));
-static bool append(char **out, size_t *len, size_t *cap, const char *fmt, ...)
+bool wh_metrics_append(char **out, size_t *len, size_t *cap, const char *fmt, ...)
 {
 	for (;;) {
 		va_list ap;
@@ -1067,47 +1121,51 @@ bool wh_deliverer_metrics(wh_deliverer *d, char **out, size_t *len, size_t *cap)
 	lexc_error_clear(&err);
 	if (d->svc->store->ops->outbox_depth(d->svc->store, &waiting, &err) != WH_OK)
 		waiting = -1;
-	bool ok =
-	        append(out, len, cap,
-	               "# HELP webhookd_outbox_waiting Deliveries due or scheduled, not yet "
-	               "claimed.\n# TYPE webhookd_outbox_waiting gauge\n"
-	               "webhookd_outbox_waiting %lld\n"
-	               "# HELP webhookd_outbox_claimed Deliveries this process holds (queued or in "
-	               "flight).\n# TYPE webhookd_outbox_claimed gauge\n"
-	               "webhookd_outbox_claimed %lld\n"
-	               "# HELP webhookd_inflight Transfers in flight.\n"
-	               "# TYPE webhookd_inflight gauge\nwebhookd_inflight %lld\n"
-	               "# HELP webhookd_store_errors_total Store operations of delivery that "
-	               "failed.\n# TYPE webhookd_store_errors_total counter\n"
-	               "webhookd_store_errors_total %llu\n"
-	               "# HELP webhookd_attempts_total Delivery attempts by outcome.\n"
-	               "# TYPE webhookd_attempts_total counter\n",
-	               (long long)waiting, (long long)atomic_load(&d->claimed),
-	               (long long)atomic_load(&d->inflight),
-	               (unsigned long long)atomic_load(&d->store_errors));
+	bool ok = wh_metrics_append(
+	        out, len, cap,
+	        "# HELP webhookd_outbox_waiting Deliveries due or scheduled, not yet "
+	        "claimed.\n# TYPE webhookd_outbox_waiting gauge\n"
+	        "webhookd_outbox_waiting %lld\n"
+	        "# HELP webhookd_outbox_claimed Deliveries this process holds (queued or in "
+	        "flight).\n# TYPE webhookd_outbox_claimed gauge\n"
+	        "webhookd_outbox_claimed %lld\n"
+	        "# HELP webhookd_inflight Transfers in flight.\n"
+	        "# TYPE webhookd_inflight gauge\nwebhookd_inflight %lld\n"
+	        "# HELP webhookd_store_errors_total Store operations of delivery that "
+	        "failed.\n# TYPE webhookd_store_errors_total counter\n"
+	        "webhookd_store_errors_total %llu\n"
+	        "# HELP webhookd_attempts_total Delivery attempts by outcome.\n"
+	        "# TYPE webhookd_attempts_total counter\n",
+	        (long long)waiting, (long long)atomic_load(&d->claimed),
+	        (long long)atomic_load(&d->inflight),
+	        (unsigned long long)atomic_load(&d->store_errors));
 	for (int o = 0; ok && o < N_OUTCOMES; o++)
-		ok = append(out, len, cap, "webhookd_attempts_total{outcome=\"%s\"} %llu\n",
-		            wh_outcome_name((wh_outcome)o),
-		            (unsigned long long)atomic_load(&d->outcomes[o]));
+		ok = wh_metrics_append(out, len, cap,
+		                       "webhookd_attempts_total{outcome=\"%s\"} %llu\n",
+		                       wh_outcome_name((wh_outcome)o),
+		                       (unsigned long long)atomic_load(&d->outcomes[o]));
 	ok = ok &&
-	     append(out, len, cap,
-	            "# HELP webhookd_attempt_duration_seconds Time from sending an attempt to "
-	            "its outcome.\n# TYPE webhookd_attempt_duration_seconds histogram\n");
+	     wh_metrics_append(
+	             out, len, cap,
+	             "# HELP webhookd_attempt_duration_seconds Time from sending an attempt to "
+	             "its outcome.\n# TYPE webhookd_attempt_duration_seconds histogram\n");
 	uint64_t cum = 0;
 	for (size_t b = 0; ok && b <= N_BUCKETS; b++) {
 		cum += atomic_load(&d->latency[b]);
 		if (b < N_BUCKETS)
-			ok = append(out, len, cap,
-			            "webhookd_attempt_duration_seconds_bucket{le=\"%g\"} %llu\n",
-			            latency_buckets[b] / 1000.0, (unsigned long long)cum);
+			ok = wh_metrics_append(
+			        out, len, cap,
+			        "webhookd_attempt_duration_seconds_bucket{le=\"%g\"} %llu\n",
+			        latency_buckets[b] / 1000.0, (unsigned long long)cum);
 		else
-			ok = append(out, len, cap,
-			            "webhookd_attempt_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
-			            (unsigned long long)cum);
+			ok = wh_metrics_append(
+			        out, len, cap,
+			        "webhookd_attempt_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
+			        (unsigned long long)cum);
 	}
-	return ok && append(out, len, cap,
-	                    "webhookd_attempt_duration_seconds_sum %.6f\n"
-	                    "webhookd_attempt_duration_seconds_count %llu\n",
-	                    (double)atomic_load(&d->latency_sum_us) / 1e6,
-	                    (unsigned long long)atomic_load(&d->latency_count));
+	return ok && wh_metrics_append(out, len, cap,
+	                               "webhookd_attempt_duration_seconds_sum %.6f\n"
+	                               "webhookd_attempt_duration_seconds_count %llu\n",
+	                               (double)atomic_load(&d->latency_sum_us) / 1e6,
+	                               (unsigned long long)atomic_load(&d->latency_count));
 }

@@ -67,4 +67,8 @@ void wh_deliverer_stop(wh_deliverer *d);
  * needed). false if out of memory. */
 bool wh_deliverer_metrics(wh_deliverer *d, char **out, size_t *len, size_t *cap);
 
+/* Appends printf-style text to such a buffer; false if out of memory. */
+bool wh_metrics_append(char **out, size_t *len, size_t *cap, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+
 #endif /* WEBHOOKD_DELIVERY_H */

@@ -65,6 +65,10 @@ static void usage(FILE *out)
 	        "  --connect-timeout D    (default 5s)   --timeout D  whole attempt (default 15s)\n"
 	        "  --disable-after D      disable a webhook failing only this long (default 5d)\n"
 	        "  --metrics-listen H:P   serve GET /metrics (Prometheus) there (default: off)\n"
+	        "record webhooks (place.wisp.v2.wh, from the event stream):\n"
+	        "  --jetstream URL        read a Jetstream (ws:// or wss://.../subscribe)\n"
+	        "  --jetstream-collection NSID  only these collections (repeatable; app.bsky.*)\n"
+	        "  --jetstream-rewind D   replayed before the cursor on resuming (default 2s)\n"
 	        "atproto service auth (API keys work as well):\n"
 	        "  --service-did DID      accept service JWTs whose aud is DID (default: off)\n"
 	        "  --plc-url URL          PLC directory for did:plc (default %s)\n"
@@ -270,6 +274,7 @@ static enum MHD_Result metrics_answer(void *cls, struct MHD_Connection *c, const
 	if (strcmp(method, "GET") != 0 || strcmp(url, "/metrics") != 0) {
 		status = MHD_HTTP_NOT_FOUND;
 	} else if (!wh_deliverer_metrics(svc->deliverer, &text, &len, &cap) ||
+	           !wh_jetstream_metrics(svc->jetstream, &text, &len, &cap) ||
 	           !auth_metrics(svc, &text, &len)) {
 		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 		len = 0;
@@ -398,6 +403,15 @@ static int serve(const wh_options *o)
 		fprintf(stderr, "webhookd: delivery: %s\n", err.message);
 		goto done;
 	}
+	if (o->jetstream.url != NULL) {
+		wh_jetstream_config jc = o->jetstream;
+		jc.stream.max_per_did = o->limits.max_webhooks;
+		if ((svc.jetstream = wh_jetstream_start(&svc, &jc, &err)) == NULL) {
+			fprintf(stderr, "webhookd: %s\n", err.message);
+			goto done;
+		}
+		fprintf(stderr, "webhookd: record webhooks from %s\n", o->jetstream.url);
+	}
 	if (o->metrics_host[0] != '\0' && (metrics = metrics_start(o, &svc)) == NULL)
 		goto done;
 	server = lexc_server_new(&cfg, lexc_methods, lexc_methods_count, &err);
@@ -423,6 +437,7 @@ static int serve(const wh_options *o)
 done:
 	if (metrics != NULL)
 		MHD_stop_daemon(metrics);
+	wh_jetstream_stop(svc.jetstream);
 	wh_deliverer_stop(svc.deliverer);
 	lexc_service_auth_free(svc.service_auth);
 	if (access != NULL && access != stdout)

@@ -41,6 +41,9 @@ typedef enum setting {
 	S_LEASE,
 	S_KEY_FILE,
 	S_DOCS,
+	S_JETSTREAM,
+	S_JETSTREAM_COLLECTION,
+	S_JETSTREAM_REWIND,
 } setting;
 
 static const struct {
@@ -76,6 +79,9 @@ static const struct {
         {"pg-pool", S_PG_POOL, true},
         {"lease", S_LEASE, true},
         {"key-file", S_KEY_FILE, true},
+        {"jetstream", S_JETSTREAM, true},
+        {"jetstream-collection", S_JETSTREAM_COLLECTION, true},
+        {"jetstream-rewind", S_JETSTREAM_REWIND, true},
 };
 
 static bool number(const char *s, long long min, long long max, long long *out)
@@ -295,6 +301,43 @@ static bool apply(wh_options *o, setting id, const char *v, bool from_file, cons
 	case S_KEY_FILE:
 		o->key_file = v;
 		return true;
+	case S_JETSTREAM:
+		if (strncmp(v, "ws://", 5) == 0 || strncmp(v, "wss://", 6) == 0) {
+			o->jetstream.url = v;
+			return true;
+		}
+		snprintf(err, size, "%s: jetstream must be a ws:// or wss:// URL, not '%.60s'",
+		         where, v);
+		return false;
+	case S_JETSTREAM_COLLECTION: {
+		size_t len = strlen(v);
+		bool prefix = len > 2 && strcmp(v + len - 2, ".*") == 0;
+		if (o->jetstream.n_collections < WH_JETSTREAM_MAX_COLLECTIONS - 1 &&
+		    lexc_format_check(LEXC_FORMAT_NSID, v, prefix ? len - 2 : len, NULL) ==
+		            !prefix) {
+			o->jetstream.collections[o->jetstream.n_collections++] = v;
+			return true;
+		}
+		if (prefix && o->jetstream.n_collections < WH_JETSTREAM_MAX_COLLECTIONS - 1) {
+			o->jetstream.collections[o->jetstream.n_collections++] = v;
+			return true;
+		}
+		snprintf(err, size,
+		         "%s: jetstream-collection must be an NSID or a prefix like app.bsky.*, at "
+		         "most %d, not '%.60s'",
+		         where, WH_JETSTREAM_MAX_COLLECTIONS - 1, v);
+		return false;
+	}
+	case S_JETSTREAM_REWIND: {
+		int64_t ms;
+		if (duration(v, 0, 3600000, &ms)) {
+			o->jetstream.stream.rewind_us = ms * 1000;
+			return true;
+		}
+		snprintf(err, size, "%s: jetstream-rewind must be a duration up to 1h, like 2s",
+		         where);
+		return false;
+	}
 	}
 	return false;
 }
@@ -380,6 +423,7 @@ bool wh_options_parse(wh_options *o, int argc, char **argv, int first, char *err
 	o->port = WH_DEFAULT_PORT;
 	o->limits = (wh_limits){WH_DEFAULT_MAX_WEBHOOKS, WH_DEFAULT_GRACE, WH_GRACE_LIMIT};
 	wh_delivery_config_default(&o->delivery);
+	wh_jetstream_config_default(&o->jetstream);
 
 	for (int i = first; i < argc; i++) {
 		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)

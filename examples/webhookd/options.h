@@ -4,6 +4,7 @@
 #define WEBHOOKD_OPTIONS_H
 
 #include "delivery.h"
+#include "jetstream.h"
 #include "webhookd.h"
 
 #include <stdbool.h>
@@ -36,6 +37,8 @@ typedef struct wh_options {
 	int64_t lease_ms;     /* a claim's lease on PostgreSQL; default 60 s */
 	const char *key_file; /* NULL: data_dir/webhookd.key */
 	bool docs;            /* serve /docs/ and /xrpc/_validate (development) */
+	/* the event stream: on when jetstream.url is set */
+	wh_jetstream_config jetstream;
 	/* key create */
 	const char *did;
 	bool operator_key;

@@ -61,6 +61,15 @@ enum {
 	/* sendTestPing's event: delivered to one webhook, whatever its events. */
 	WH_EVENT_PING = 1u << 5,
 };
+/* Record events of place.wisp.v2.wh webhooks (doc/webhookd.md, "Record
+ * webhooks"): a record webhook's events are these bits, never the ones
+ * above, so publishEvent never reaches it and it sees only the stream. */
+enum {
+	WH_EVENT_REC_CREATE = 1u << 8,
+	WH_EVENT_REC_UPDATE = 1u << 9,
+	WH_EVENT_REC_DELETE = 1u << 10,
+	WH_EVENT_REC_ALL = WH_EVENT_REC_CREATE | WH_EVENT_REC_UPDATE | WH_EVENT_REC_DELETE,
+};
 /* The bit of event `name` ("chat", ...), or 0 for an unknown name. */
 uint32_t wh_event_bit(lexc_str name);
 /* The name of bit number `i` (0 .. WH_EVENT_COUNT-1). */
@@ -103,6 +112,11 @@ typedef struct wh_webhook {
 	int64_t error_count;
 	lexc_str secret_name; /* the named secret it signs with; null: its own */
 	wh_format format;
+	/* A record webhook (place.wisp.v2.wh): the record's at-uri, and
+	 * whether the record names a secret, so deliveries also carry
+	 * wisp.place's X-Webhook-Signature. Null and false for the others. */
+	lexc_str record_uri;
+	bool wisp_sign;
 } wh_webhook;
 
 /* A sealed secret value (crypto.h): nonce, ciphertext and tag. */
@@ -228,6 +242,55 @@ typedef struct wh_attempt_row {
 	lexc_str body;
 	bool truncated;
 } wh_attempt_row;
+
+/* A place.wisp.v2.wh record as the store keeps it: a webhook of the
+ * record's repo, made, changed and removed only by the event stream. */
+typedef struct wh_record_hook {
+	lexc_str uri;        /* at://DID/place.wisp.v2.wh/RKEY: which record */
+	lexc_str did;        /* the record's repo: whose webhook it is */
+	lexc_str webhook_id; /* its webhook (put: the id a new one takes) */
+	lexc_str url;        /* where it posts */
+	lexc_str scope;      /* scope.aturi, as the record gives it */
+	bool backlinks;
+	uint32_t events; /* WH_EVENT_REC_* bits */
+	bool enabled;
+	lexc_str secret_name; /* secretId; null: the webhook's own secret */
+	bool wisp_sign;       /* the record gives secretId or secret */
+} wh_record_hook;
+
+/* One step of a stream batch (stream_commit). */
+typedef enum wh_stream_kind {
+	WH_STREAM_PUT,    /* a wh record was created or updated */
+	WH_STREAM_REMOVE, /* a wh record was deleted (hook.uri, hook.did) */
+	WH_STREAM_EVENT,  /* a record event matched webhooks of one DID */
+} wh_stream_kind;
+
+typedef struct wh_stream_op {
+	wh_stream_kind kind;
+	wh_record_hook hook;
+	/* PUT: the webhook's own secret: the record's `secret` sealed, or a
+	 * fresh one. It replaces the own secrets of an existing webhook when
+	 * replace_secret; a new webhook always takes it. */
+	wh_new_secret secret;
+	bool replace_secret;
+	/* EVENT: the event (did: the webhooks' owner, id: derived from the
+	 * commit so a replay is a duplicate) and that owner's webhooks (ids)
+	 * it goes to; those no longer active are left out. */
+	wh_event_in event;
+	const lexc_str *webhooks;
+	size_t n_webhooks;
+} wh_stream_op;
+
+typedef struct wh_stream_result {
+	/* PUT: WH_TOO_MANY (the DID's limit) or WH_SECRET_NOT_FOUND (no
+	 * named secret secretId): not registered, nothing written for it.
+	 * REMOVE: WH_NOT_FOUND when there was none. */
+	wh_result r;
+	lexc_str webhook_id; /* PUT: the webhook (existing or new) */
+	bool created;        /* PUT: it is new */
+	int64_t deliveries;  /* EVENT: deliveries made */
+	bool duplicate;      /* EVENT: published before, within the dedup window */
+} wh_stream_result;
 
 typedef struct wh_store wh_store;
 
@@ -366,6 +429,25 @@ typedef struct wh_store_ops {
 	 * finish. WH_NOT_FOUND: no such delivery of did; WH_ARCHIVED. */
 	wh_result (*redeliver)(wh_store *s, lexc_str did, lexc_str event_id, lexc_str webhook_id,
 	                       int64_t now, lexc_arena *a, lexc_str *message_id, lexc_error *err);
+
+	/* The event stream (doc/webhookd.md, "Record webhooks"). */
+
+	/* Applies ops in order and stores `cursor` (the stream's time_us of
+	 * the last event read), all in one transaction, so the cursor never
+	 * runs ahead of what its events produced. A step that cannot apply
+	 * says so in out[i].r and writes nothing; only WH_FAILED (the
+	 * database) rolls the whole batch back. */
+	wh_result (*stream_commit)(wh_store *s, const wh_stream_op *ops, size_t n, int64_t cursor,
+	                           int64_t now, int64_t dedup_ms, size_t max_per_did, lexc_arena *a,
+	                           wh_stream_result *out, lexc_error *err);
+	/* The cursor the last stream_commit stored; 0: none yet. */
+	wh_result (*stream_cursor)(wh_store *s, int64_t *cursor, lexc_error *err);
+	/* Calls fn for every record webhook (the index is built from them at
+	 * start); fn returns false to stop (then WH_FAILED, its err). */
+	wh_result (*record_hooks_each)(wh_store *s,
+	                               bool (*fn)(void *user, const wh_record_hook *h,
+	                                          lexc_error *err),
+	                               void *user, lexc_error *err);
 } wh_store_ops;
 
 struct wh_store {

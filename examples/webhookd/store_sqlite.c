@@ -130,6 +130,17 @@ static const struct migration {
          "CREATE INDEX attempts_by_webhook ON attempts (webhook_id, seq);"
          "CREATE INDEX attempts_by_event ON attempts (event_seq, seq);"
          "CREATE INDEX attempts_by_delivery ON attempts (delivery_seq);"},
+        {3, "record webhooks (place.wisp.v2.wh) and the event stream's cursor",
+         /* A record webhook's url is its record's at-uri: unique per DID
+          * through UNIQUE (did, url), as any webhook's URL. */
+         "ALTER TABLE webhooks ADD COLUMN target_url TEXT;"
+         "ALTER TABLE webhooks ADD COLUMN scope TEXT;"
+         "ALTER TABLE webhooks ADD COLUMN backlinks INTEGER NOT NULL DEFAULT 0;"
+         "ALTER TABLE webhooks ADD COLUMN wisp_sign INTEGER NOT NULL DEFAULT 0;"
+         "CREATE TABLE stream_cursor ("
+         " source TEXT PRIMARY KEY,"
+         " time_us INTEGER NOT NULL,"
+         " updated_at INTEGER NOT NULL);"},
 };
 
 static const struct {
@@ -171,6 +182,11 @@ static bool exec(sqlite3 *db, const char *sql, lexc_error *err)
 	return false;
 }
 
+/* Each connection's page cache (16 MiB) and reads through mmap (up to
+ * 256 MiB of the file): with many webhooks, the lookups an event makes stay
+ * in memory instead of becoming pread() calls. */
+#define SQ_CACHE " PRAGMA cache_size = -16384; PRAGMA mmap_size = 268435456;"
+
 static conn *conn_open(sqlite_store *s, lexc_error *err)
 {
 	conn *c = calloc(1, sizeof *c);
@@ -192,8 +208,8 @@ static conn *conn_open(sqlite_store *s, lexc_error *err)
 	sqlite3_busy_timeout(c->db, 10000);
 	if (!exec(c->db,
 	          s->sync == WH_SYNC_FULL
-	                  ? "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
-	                  : "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+	                  ? "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;" SQ_CACHE
+	                  : "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;" SQ_CACHE,
 	          err)) {
 		conn_close(c);
 		return NULL;
@@ -417,6 +433,11 @@ static bool read_webhook(sqlite3_stmt *st, lexc_arena *a, wh_webhook *w)
 	w->error_count = sqlite3_column_int64(st, 14);
 	w->secret_name = sq_col_str(st, 15, a);
 	w->format = (wh_format)sqlite3_column_int(st, 16);
+	if (sqlite3_column_type(st, 17) != SQLITE_NULL) {
+		w->record_uri = w->url;
+		w->url = sq_col_str(st, 17, a);
+		w->wisp_sign = sqlite3_column_int(st, 18) != 0;
+	}
 	return w->id.ptr != NULL && w->did.ptr != NULL && w->url.ptr != NULL;
 }
 
@@ -907,6 +928,8 @@ static wh_result webhook_update(wh_store *base, lexc_str did, lexc_str id,
 		return r;
 	wh_webhook w;
 	r = load_webhook(c, did, id, a, &w, err);
+	if (r == WH_OK && w.record_uri.ptr != NULL)
+		r = WH_NOT_FOUND; /* its record says what it is */
 	if (r == WH_OK && w.status == WH_STATUS_ARCHIVED)
 		r = WH_ARCHIVED;
 	const wh_webhook *v = &p->value;
@@ -1186,6 +1209,9 @@ static const wh_store_ops sqlite_ops = {
         .outbox_complete = sq_outbox_complete,
         .attempt_list = sq_attempt_list,
         .redeliver = sq_redeliver,
+        .stream_commit = sq_stream_commit,
+        .stream_cursor = sq_stream_cursor,
+        .record_hooks_each = sq_record_hooks_each,
 };
 
 /* Applies the migrations the database lacks, each in its own transaction

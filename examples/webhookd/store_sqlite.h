@@ -61,17 +61,18 @@
 	X(WEBHOOK_URL_TAKEN, "SELECT 1 FROM webhooks WHERE did = ?1 AND url = ?2 AND id <> ?3")    \
 	X(WEBHOOK_INSERT, "INSERT INTO webhooks (" WEBHOOK_COLUMNS ") VALUES (?1, ?2, ?3, ?4,"     \
 	                  " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")               \
-	X(WEBHOOK_GET,                                                                             \
-	  "SELECT " WEBHOOK_COLUMNS ", format FROM webhooks WHERE did = ?1 AND id = ?2")           \
-	X(WEBHOOK_PAGE,                                                                            \
-	  "SELECT " WEBHOOK_COLUMNS ", format FROM webhooks WHERE did = ?1 AND id > ?2"            \
-	  " AND (?3 IS NULL OR (status = 0) = ?3)"                                                 \
-	  " AND (?4 = 0 OR (events & ?4) <> 0) ORDER BY id LIMIT ?5")                              \
+	X(WEBHOOK_GET, "SELECT " WEBHOOK_COLUMNS ", format, target_url, wisp_sign FROM webhooks"   \
+	               " WHERE did = ?1 AND id = ?2")                                              \
+	X(WEBHOOK_PAGE, "SELECT " WEBHOOK_COLUMNS ", format, target_url, wisp_sign FROM webhooks"  \
+	                " WHERE did = ?1 AND id > ?2 AND target_url IS NULL"                       \
+	                " AND (?3 IS NULL OR (status = 0) = ?3)"                                   \
+	                " AND (?4 = 0 OR (events & ?4) <> 0) ORDER BY id LIMIT ?5")                \
 	X(WEBHOOK_UPDATE, "UPDATE webhooks SET url = ?3, events = ?4, status = ?5, prefix = ?6,"   \
 	                  " suffix = ?7, name = ?8, description = ?9, rewrite = ?10,"              \
 	                  " mute_words = ?11, updated_at = ?13 WHERE did = ?2 AND id = ?1")        \
 	X(WEBHOOK_DELETE_SECRETS, "DELETE FROM secrets WHERE did = ?1 AND webhook_id = ?2")        \
-	X(WEBHOOK_DELETE, "DELETE FROM webhooks WHERE did = ?1 AND id = ?2")                       \
+	X(WEBHOOK_DELETE, "DELETE FROM webhooks WHERE did = ?1 AND id = ?2"                        \
+	                  " AND target_url IS NULL")                                               \
 	X(WEBHOOK_SET_STATUS, "UPDATE webhooks SET status = ?3, updated_at = ?4"                   \
 	                      " WHERE did = ?1 AND id = ?2")                                       \
 	X(WEBHOOK_SET_FORMAT, "UPDATE webhooks SET format = ?3, updated_at = ?4"                   \
@@ -139,7 +140,31 @@
 	" FROM attempts a JOIN deliveries d ON d.seq = a.delivery_seq"                             \
 	" JOIN events e ON e.seq = a.event_seq"
 
-#define STATEMENTS(X) MANAGEMENT_STATEMENTS(X) OUTBOX_STATEMENTS(X)
+/* Record webhooks are webhooks whose url column is their record's at-uri
+ * (unique per DID like any webhook's URL) and target_url where they post. */
+#define STREAM_STATEMENTS(X)                                                                       \
+	X(RECORD_FIND, "SELECT id FROM webhooks WHERE did = ?1 AND url = ?2"                       \
+	               " AND target_url IS NOT NULL")                                              \
+	X(RECORD_INSERT,                                                                           \
+	  "INSERT INTO webhooks (id, did, url, events, status, created_at,"                        \
+	  " updated_at, secret_name, format, target_url, scope, backlinks,"                        \
+	  " wisp_sign) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, 1, ?8, ?9, ?10, ?11)")              \
+	X(RECORD_UPDATE, "UPDATE webhooks SET events = ?3, status = ?4, updated_at = ?5,"          \
+	                 " secret_name = ?6, target_url = ?7, scope = ?8, backlinks = ?9,"         \
+	                 " wisp_sign = ?10 WHERE id = ?1 AND did = ?2")                            \
+	X(RECORD_ALL, "SELECT id, did, url, target_url, scope, backlinks, events, status,"         \
+	              " secret_name, wisp_sign FROM webhooks WHERE target_url IS NOT NULL")        \
+	X(DELIVERY_RECORD, "INSERT INTO deliveries (message_id, event_seq, webhook_id, next_at,"   \
+	                   " updated_at) SELECT 'msg_' || lower(hex(randomblob(16))), ?1, id, ?2," \
+	                   " ?2 FROM webhooks WHERE did = ?3 AND id = ?4 AND status = 0")          \
+	X(RECORD_DELETE, "DELETE FROM webhooks WHERE did = ?1 AND id = ?2"                         \
+	                 " AND target_url IS NOT NULL")                                            \
+	X(CURSOR_SET, "INSERT INTO stream_cursor (source, time_us, updated_at)"                    \
+	              " VALUES ('jetstream', ?1, ?2) ON CONFLICT (source) DO UPDATE"               \
+	              " SET time_us = excluded.time_us, updated_at = excluded.updated_at")         \
+	X(CURSOR_GET, "SELECT time_us FROM stream_cursor WHERE source = 'jetstream'")
+
+#define STATEMENTS(X) MANAGEMENT_STATEMENTS(X) OUTBOX_STATEMENTS(X) STREAM_STATEMENTS(X)
 
 enum stmt_id {
 #define STMT_ENUM_(id, sql) STMT_##id,
@@ -186,6 +211,19 @@ wh_result sq_attempt_list(wh_store *s, lexc_str did, lexc_str webhook_id, lexc_s
                           size_t *n, bool *more, lexc_error *err);
 wh_result sq_redeliver(wh_store *s, lexc_str did, lexc_str event_id, lexc_str webhook_id,
                        int64_t now, lexc_arena *a, lexc_str *message_id, lexc_error *err);
+
+/* The stream half (store_sqlite_stream.c). */
+wh_result sq_stream_commit(wh_store *s, const wh_stream_op *ops, size_t n, int64_t cursor,
+                           int64_t now, int64_t dedup_ms, size_t max_per_did, lexc_arena *a,
+                           wh_stream_result *out, lexc_error *err);
+wh_result sq_stream_cursor(wh_store *s, int64_t *cursor, lexc_error *err);
+wh_result sq_record_hooks_each(wh_store *s,
+                               bool (*fn)(void *user, const wh_record_hook *h, lexc_error *err),
+                               void *user, lexc_error *err);
+/* Stores event e unless (did, id) was published less than dedup_ms ago
+ * (then out->duplicate and *seq 0); its row into *seq (outbox). */
+wh_result sq_event_insert(conn *c, const wh_event_in *e, int64_t now, int64_t dedup_ms,
+                          int64_t *seq, wh_publish_out *out, lexc_error *err);
 
 /* Helpers (store_sqlite.c). */
 sqlite_store *sq_store_of(wh_store *s);

@@ -81,10 +81,11 @@ static wh_result fan_out_one(conn *c, const wh_event_in *e, int64_t seq, int64_t
 	return WH_OK;
 }
 
-static wh_result publish_one(conn *c, const wh_event_in *e, int64_t now, int64_t dedup_ms,
-                             lexc_arena *a, wh_publish_out *out, lexc_error *err)
+wh_result sq_event_insert(conn *c, const wh_event_in *e, int64_t now, int64_t dedup_ms,
+                          int64_t *seq, wh_publish_out *out, lexc_error *err)
 {
 	memset(out, 0, sizeof *out);
+	*seq = 0;
 	int64_t prev, prev_at, prev_count;
 	wh_result r = find_event(c, e->did, e->id, &prev, &prev_at, &prev_count, err);
 	if (r != WH_OK)
@@ -106,10 +107,21 @@ static wh_result publish_one(conn *c, const wh_event_in *e, int64_t now, int64_t
 	sqlite3_bind_int64(st, 5, now);
 	if ((r = sq_run(c, STMT_EVENT_INSERT, st, WH_FAILED, err)) != WH_OK)
 		return r;
-	int64_t seq = sqlite3_last_insert_rowid(c->db);
+	*seq = sqlite3_last_insert_rowid(c->db);
+	return WH_OK;
+}
+
+static wh_result publish_one(conn *c, const wh_event_in *e, int64_t now, int64_t dedup_ms,
+                             lexc_arena *a, wh_publish_out *out, lexc_error *err)
+{
+	int64_t seq;
+	wh_result r = sq_event_insert(c, e, now, dedup_ms, &seq, out, err);
+	if (r != WH_OK || out->duplicate)
+		return r;
 	if (e->only_webhook.ptr != NULL)
 		return fan_out_one(c, e, seq, now, a, out, err);
-	if ((st = sq_stmt(c, STMT_DELIVERY_FANOUT, err)) == NULL)
+	sqlite3_stmt *st = sq_stmt(c, STMT_DELIVERY_FANOUT, err);
+	if (st == NULL)
 		return WH_FAILED;
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_int64(st, 2, now);

@@ -30,6 +30,7 @@ enum {
 };
 
 typedef struct wh_deliverer wh_deliverer; /* delivery.h */
+typedef struct wh_jetstream wh_jetstream; /* jetstream.h */
 
 typedef struct wh_service {
 	wh_store *store;
@@ -38,6 +39,7 @@ typedef struct wh_service {
 	wh_limits limits;
 	wh_deliverer *deliverer;         /* woken after a publish; NULL: none (tests) */
 	lexc_service_auth *service_auth; /* service JWTs; NULL: API keys only */
+	wh_jetstream *jetstream;         /* the event stream; NULL: none */
 } wh_service;
 
 /* The service of a call (its user pointer). */
