@@ -88,6 +88,18 @@ for u in https://hooks.example.test/a http://127.0.0.1:9/x 'https://[::ffff:10.0
 done
 targets="$targets fuzz_webhookd_url"
 
+# The record webhook index: scopes and records with at-uris and DIDs.
+dir="$builddir/fuzz-corpus/fuzz_record_index"
+mkdir -p "$dir"
+i=0
+for r in 'at://did:plc:x/app.bsky.feed.post/3k' 'at://did:plc:x' \
+	'{"subject":{"uri":"at://did:plc:x/app.bsky.feed.post/3k","cid":"b"},"k":"did:plc:x"}' \
+	'{"a":"at:\/\/did:plc:x\/app.bsky.feed.post","b":["did:plc:x","\"at://did:plc:x\""]}'; do
+	i=$((i + 1))
+	printf '%s' "$r" >"$dir/seed-$i"
+done
+targets="$targets fuzz_record_index"
+
 # libwhsig's verify: the spec's vector and variations of its header.
 dir="$builddir/fuzz-corpus/fuzz_whsig_verify"
 mkdir -p "$dir"
