@@ -663,8 +663,8 @@ static void reopen_pg(const wh_webhook *w)
 	PGconn *db = PQconnectdb(pg_url);
 	PGresult *res = PQexec(db, "SELECT count(*), max(version) FROM schema_migrations");
 	ck_assert_int_eq(PQresultStatus(res), PGRES_TUPLES_OK);
-	ck_assert_str_eq(PQgetvalue(res, 0, 0), "2");
-	ck_assert_str_eq(PQgetvalue(res, 0, 1), "2");
+	ck_assert_str_eq(PQgetvalue(res, 0, 0), "3");
+	ck_assert_str_eq(PQgetvalue(res, 0, 1), "3");
 	PQclear(res);
 	PQfinish(db);
 	s->ops->close(s);

@@ -55,6 +55,8 @@ const bodies = (path) => at(path).map((r) => JSON.parse(r.raw))
 const js = await startJetstream()
 
 // webhookd ------------------------------------------------------------------
+// On PostgreSQL (STORE_URL) every process gets --store.
+const store = process.env.STORE_URL ? ['--store', process.env.STORE_URL] : []
 let proc = null
 let base = null
 let metricsPort = null
@@ -72,7 +74,7 @@ async function startWebhookd(extra = []) {
   const log = `${tmp}/webhookd${runs}.err`
   const args = ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--allow-net', '127.0.0.0/8',
     '--retry-schedule', '0,300ms,300ms,1s', '--timeout', '2s', '--jetstream', js.url,
-    '--jetstream-rewind', '1s', '--metrics-listen', `127.0.0.1:${metricsPort}`, ...extra]
+    '--jetstream-rewind', '1s', '--metrics-listen', `127.0.0.1:${metricsPort}`, ...store, ...extra]
   const wrapper = process.env.LEXC_WRAPPER || ''
   const err = fs.openSync(log, 'w')
   proc = spawn('sh', ['-c', `exec ${wrapper} "$@"`, 'sh', webhookd, ...args],
@@ -279,6 +281,28 @@ async function main() {
   // (at-least-once); the stream's replay itself adds none.
   const ids2 = new Set(at('/coll2').filter((r) => /^(burst|late)/.test(JSON.parse(r.raw).rkey)).map((r) => r.headers['webhook-id']))
   check('each event has one webhook-id (a duplicate is a resend, not a new delivery)', ids2.size === distinct, `${ids2.size} webhook-ids for ${distinct} events`)
+  if (store.length > 0) {
+    // Processes sharing the database take turns: a second one waits while
+    // the first reads the stream, and takes over when it is killed.
+    const first = proc
+    const firstBase = base
+    const firstMetrics = metricsPort
+    const logB = await startWebhookd()
+    await waitFor('the second process says it waits', () =>
+      /another process reads the stream/.test(fs.readFileSync(logB, 'utf8')))
+    const second = proc
+    const connsBefore = js.connections.length
+    proc = first
+    base = firstBase
+    metricsPort = firstMetrics
+    await kill9()
+    proc = second
+    const e10 = post(alice, 'takeover', 'after the first reader died')
+    await js.waitForConnections(connsBefore + 1, 30000)
+    await waitFor('the second process delivers after taking over', () =>
+      bodies('/coll2').some((b) => b.time_us === e10.time_us), 30000)
+    check('the second process says it took over', /this process reads the stream now/.test(fs.readFileSync(logB, 'utf8')), fs.readFileSync(logB, 'utf8'))
+  }
   await stopWebhookd()
 
   for (const f of fs.readdirSync(tmp).filter((f) => f.startsWith('webhookd'))) {

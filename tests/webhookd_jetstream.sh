@@ -17,5 +17,6 @@ cp "$LEXC_SRCDIR/tests/webhookd_jetstream.mjs" "$LEXC_SRCDIR/tests/jetstream_ser
 	"$LEXC_SRCDIR/tests/jetstream_server_selftest.mjs" "$node_dir/"
 # The stand-in first: cursor, filters, drops and pauses as Jetstream does.
 node "$node_dir/jetstream_server_selftest.mjs" || { echo "FAIL: tests/jetstream_server_selftest.mjs"; exit 1; }
-node "$node_dir/webhookd_jetstream.mjs" "$WEBHOOKD" "$data" "$tmp" "$key_alice" "$key_carol" ||
+STORE_URL=$wh_store_url node "$node_dir/webhookd_jetstream.mjs" "$WEBHOOKD" "$data" "$tmp" \
+	"$key_alice" "$key_carol" ||
 	{ echo "FAIL: tests/webhookd_jetstream.mjs"; exit 1; }

@@ -40,6 +40,8 @@ struct wh_jetstream {
 	bool msg_oversize;
 	/* connection state */
 	bool connected;
+	bool leading;     /* this process reads the stream (stream_lead) */
+	bool told_follow; /* said once that another process does */
 	uint64_t got_messages; /* on this connection */
 	int64_t backoff_ms;
 	int64_t last_commit_ms;
@@ -136,11 +138,46 @@ static char *request_path(wh_jetstream *j)
 	return p;
 }
 
+/* Whether this process reads the stream; a process that takes over
+ * from another loads what that one committed. */
+static bool lead(wh_jetstream *j)
+{
+	if (j->leading)
+		return true;
+	wh_store *st = j->svc->store;
+	bool leader = false;
+	lexc_error err;
+	lexc_error_clear(&err);
+	if (st->ops->stream_lead(st, &leader, &err) != WH_OK) {
+		fprintf(stderr, "webhookd: jetstream: %s\n", err.message);
+		return false;
+	}
+	if (!leader) {
+		if (!j->told_follow)
+			fprintf(stderr, "webhookd: jetstream: another process reads the stream; this "
+			                "one takes over if it stops\n");
+		j->told_follow = true;
+		return false;
+	}
+	if (j->told_follow && !wh_stream_reload(j->stream, &err)) {
+		fprintf(stderr, "webhookd: jetstream: %s\n", err.message);
+		return false;
+	}
+	if (j->told_follow)
+		fprintf(stderr, "webhookd: jetstream: this process reads the stream now\n");
+	j->leading = true;
+	return true;
+}
+
 static void connect_now(lws_sorted_usec_list_t *sul)
 {
 	wh_jetstream *j = lws_container_of(sul, wh_jetstream, retry);
 	if (atomic_load(&j->stop))
 		return;
+	if (!lead(j)) {
+		lws_sul_schedule(j->ctx, 0, &j->retry, connect_now, 5 * LWS_US_PER_SEC);
+		return;
+	}
 	char *path = request_path(j);
 	if (path == NULL) {
 		schedule_retry(j);
@@ -308,8 +345,25 @@ wh_jetstream *wh_jetstream_start(wh_service *svc, const wh_jetstream_config *c, 
 	j->tls = strcmp(j->prot, "wss") == 0;
 	if (j->tls && j->port == 80)
 		j->port = 443; /* lws_parse_uri defaults to 80 for any scheme but https/wss */
+	if (svc->store->ops->stream_lead == NULL) {
+		lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR,
+		               "jetstream: this store does not keep record webhooks");
+		goto fail;
+	}
+	/* Leading from the start, the load below is what the last reader
+	 * committed; else it is loaded again on taking over. */
+	bool leader = false;
+	if (svc->store->ops->stream_lead(svc->store, &leader, err) != WH_OK)
+		goto fail;
+	j->leading = leader;
+	j->told_follow = false;
 	if ((j->stream = wh_stream_new(svc, &c->stream, err)) == NULL)
 		goto fail;
+	if (!leader) {
+		fprintf(stderr, "webhookd: jetstream: another process reads the stream; this one "
+		                "takes over if it stops\n");
+		j->told_follow = true;
+	}
 	lws_set_log_level(LLL_ERR, NULL);
 	struct lws_context_creation_info info;
 	memset(&info, 0, sizeof info);

@@ -448,6 +448,10 @@ typedef struct wh_store_ops {
 	                               bool (*fn)(void *user, const wh_record_hook *h,
 	                                          lexc_error *err),
 	                               void *user, lexc_error *err);
+	/* Whether this process is the one that reads the stream: a store of
+	 * one process (SQLite) always is; processes sharing PostgreSQL take
+	 * turns by a session lock that a process keeps until it exits. */
+	wh_result (*stream_lead)(wh_store *s, bool *leader, lexc_error *err);
 } wh_store_ops;
 
 struct wh_store {

@@ -140,6 +140,15 @@ static const struct pg_migration {
          "CREATE INDEX attempts_by_webhook ON attempts (webhook_id, seq);"
          "CREATE INDEX attempts_by_event ON attempts (event_seq, seq);"
          "CREATE INDEX attempts_by_delivery ON attempts (delivery_seq);"},
+        {3, "record webhooks (place.wisp.v2.wh) and the event stream's cursor",
+         "ALTER TABLE webhooks ADD COLUMN target_url text;"
+         "ALTER TABLE webhooks ADD COLUMN scope text;"
+         "ALTER TABLE webhooks ADD COLUMN backlinks boolean NOT NULL DEFAULT false;"
+         "ALTER TABLE webhooks ADD COLUMN wisp_sign boolean NOT NULL DEFAULT false;"
+         "CREATE TABLE stream_cursor ("
+         " source text PRIMARY KEY,"
+         " time_us bigint NOT NULL,"
+         " updated_at bigint NOT NULL);"},
 };
 
 static const struct {
@@ -575,6 +584,11 @@ static bool read_webhook(PGresult *res, int r, lexc_arena *a, wh_webhook *w)
 	w->error_count = pg_col_int(res, r, 14);
 	w->secret_name = pg_col_str(res, r, 15, a);
 	w->format = (wh_format)pg_col_int(res, r, 16);
+	if (!pg_col_null(res, r, 17)) {
+		w->record_uri = w->url;
+		w->url = pg_col_str(res, r, 17, a);
+		w->wisp_sign = pg_col_bool(res, r, 18);
+	}
 	return w->id.ptr != NULL && w->did.ptr != NULL && w->url.ptr != NULL;
 }
 
@@ -1035,6 +1049,8 @@ static wh_result webhook_update(wh_store *base, lexc_str did, lexc_str id,
 		return r;
 	wh_webhook w;
 	r = load_webhook(c, did, id, true, a, &w, err);
+	if (r == WH_OK && w.record_uri.ptr != NULL)
+		r = WH_NOT_FOUND; /* its record says what it is */
 	if (r == WH_OK && w.status == WH_STATUS_ARCHIVED)
 		r = WH_ARCHIVED;
 	const wh_webhook *v = &p->value;
@@ -1372,6 +1388,10 @@ static void store_close(wh_store *base)
 		PQfinish(c->db);
 		free(c);
 	}
+	if (s->lead != NULL) { /* the stream's lock goes with its session */
+		PQfinish(s->lead->db);
+		free(s->lead);
+	}
 	pthread_mutex_destroy(&s->pool_lock);
 	pthread_cond_destroy(&s->pool_cond);
 	pthread_mutex_destroy(&s->wake_lock);
@@ -1422,6 +1442,10 @@ static const wh_store_ops pg_ops = {
         .outbox_on_wake = outbox_on_wake,
         .attempt_list = pg_attempt_list,
         .redeliver = pg_redeliver,
+        .stream_commit = pg_stream_commit,
+        .stream_cursor = pg_stream_cursor,
+        .record_hooks_each = pg_record_hooks_each,
+        .stream_lead = pg_stream_lead,
 };
 
 /* Applies the migrations the database lacks. An advisory lock held for the

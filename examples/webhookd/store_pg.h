@@ -65,13 +65,14 @@
 	X(WEBHOOK_URL_TAKEN, "SELECT 1 FROM webhooks WHERE did = $1 AND url = $2 AND id <> $3")    \
 	X(WEBHOOK_INSERT, "INSERT INTO webhooks (" PG_WEBHOOK_COLUMNS ") VALUES ($1, $2, $3, $4,"  \
 	                  " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)")               \
-	X(WEBHOOK_GET, "SELECT " PG_WEBHOOK_COLUMNS ", format FROM webhooks"                       \
+	X(WEBHOOK_GET, "SELECT " PG_WEBHOOK_COLUMNS ", format, target_url, wisp_sign FROM webhooks" \
 	               " WHERE did = $1 AND id = $2")                                              \
 	/* In write transactions: the row is read, changed and written whole. */                   \
-	X(WEBHOOK_GET_LOCKED, "SELECT " PG_WEBHOOK_COLUMNS ", format FROM webhooks"                \
+	X(WEBHOOK_GET_LOCKED, "SELECT " PG_WEBHOOK_COLUMNS ", format, target_url, wisp_sign"       \
+	                      " FROM webhooks"                                                     \
 	                      " WHERE did = $1 AND id = $2 FOR UPDATE")                            \
-	X(WEBHOOK_PAGE, "SELECT " PG_WEBHOOK_COLUMNS ", format FROM webhooks"                      \
-	                " WHERE did = $1 AND id > $2"                                              \
+	X(WEBHOOK_PAGE, "SELECT " PG_WEBHOOK_COLUMNS ", format, target_url, wisp_sign"             \
+	                " FROM webhooks WHERE did = $1 AND id > $2 AND target_url IS NULL"         \
 	                " AND ($3::boolean IS NULL OR (status = 0) = $3::boolean)"                 \
 	                " AND ($4::integer = 0 OR (events & $4::integer) <> 0)"                    \
 	                " ORDER BY id LIMIT $5")                                                   \
@@ -79,7 +80,8 @@
 	                  " suffix = $7, name = $8, description = $9, rewrite = $10,"              \
 	                  " mute_words = $11, updated_at = $12 WHERE did = $2 AND id = $1")        \
 	X(WEBHOOK_DELETE_SECRETS, "DELETE FROM secrets WHERE did = $1 AND webhook_id = $2")        \
-	X(WEBHOOK_DELETE, "DELETE FROM webhooks WHERE did = $1 AND id = $2")                       \
+	X(WEBHOOK_DELETE, "DELETE FROM webhooks WHERE did = $1 AND id = $2"                        \
+	                  " AND target_url IS NULL")                                               \
 	X(WEBHOOK_SET_STATUS, "UPDATE webhooks SET status = $3, updated_at = $4"                   \
 	                      " WHERE did = $1 AND id = $2")                                       \
 	X(WEBHOOK_SET_FORMAT, "UPDATE webhooks SET format = $3, updated_at = $4"                   \
@@ -93,7 +95,32 @@
 /* The delivery half's statements: store_pg_outbox.c. */
 #define PG_OUTBOX_STATEMENTS(X) PG_OUTBOX_STATEMENT_LIST(X)
 
-#define PG_STATEMENTS(X) PG_MANAGEMENT_STATEMENTS(X) PG_OUTBOX_STATEMENTS(X)
+/* The event stream's (store_pg_stream.c): STREAM_STATEMENTS of
+ * store_sqlite.h. */
+#define PG_STREAM_STATEMENTS(X)                                                                    \
+	X(RECORD_FIND, "SELECT id FROM webhooks WHERE did = $1 AND url = $2"                       \
+	               " AND target_url IS NOT NULL FOR UPDATE")                                   \
+	X(RECORD_INSERT, "INSERT INTO webhooks (id, did, url, events, status, created_at,"         \
+	                 " updated_at, secret_name, format, target_url, scope, backlinks,"         \
+	                 " wisp_sign) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, 1, $8, $9, $10, $11)") \
+	X(RECORD_UPDATE, "UPDATE webhooks SET events = $3, status = $4, updated_at = $5,"          \
+	                 " secret_name = $6, target_url = $7, scope = $8, backlinks = $9,"         \
+	                 " wisp_sign = $10 WHERE id = $1 AND did = $2")                            \
+	X(RECORD_ALL, "SELECT id, did, url, target_url, scope, backlinks, events, status,"         \
+	              " secret_name, wisp_sign FROM webhooks WHERE target_url IS NOT NULL")        \
+	X(RECORD_DELETE, "DELETE FROM webhooks WHERE did = $1 AND id = $2"                         \
+	                 " AND target_url IS NOT NULL")                                            \
+	X(DELIVERY_RECORD, "INSERT INTO deliveries (message_id, event_seq, webhook_id, next_at,"   \
+	                   " updated_at) SELECT " PG_MESSAGE_ID ", $1, id, $2, $2 FROM webhooks"   \
+	                   " WHERE did = $3 AND id = $4 AND status = 0")                           \
+	X(CURSOR_SET, "INSERT INTO stream_cursor (source, time_us, updated_at)"                    \
+	              " VALUES ('jetstream', $1, $2) ON CONFLICT (source) DO UPDATE"               \
+	              " SET time_us = excluded.time_us, updated_at = excluded.updated_at")         \
+	X(CURSOR_GET, "SELECT time_us FROM stream_cursor WHERE source = 'jetstream'")              \
+	/* One reader of the stream among the processes: a session lock. */                        \
+	X(STREAM_LEAD, "SELECT pg_try_advisory_lock(hashtext('webhookd jetstream'))")
+
+#define PG_STATEMENTS(X) PG_MANAGEMENT_STATEMENTS(X) PG_OUTBOX_STATEMENTS(X) PG_STREAM_STATEMENTS(X)
 
 #include "store_pg_outbox.h"
 
@@ -140,6 +167,9 @@ struct pg_store {
 	 * webhook id it took deliveries of. */
 	pthread_mutex_t cursor_lock;
 	char cursor[64];
+	/* The connection holding the stream's session lock (store_pg_stream.c),
+	 * out of the pool while this process reads the stream; NULL: not it. */
+	pg_conn *lead;
 };
 
 /* Parameters of one statement, in text format but for bytea (binary). */
@@ -223,5 +253,19 @@ wh_result pg_attempt_list(wh_store *s, lexc_str did, lexc_str webhook_id, lexc_s
                           size_t *n, bool *more, lexc_error *err);
 wh_result pg_redeliver(wh_store *s, lexc_str did, lexc_str event_id, lexc_str webhook_id,
                        int64_t now, lexc_arena *a, lexc_str *message_id, lexc_error *err);
+/* Stores the event unless (did, id) is taken within dedup_ms (then
+ * out->duplicate, *seq 0), racing processes included; its row in *seq. */
+wh_result pg_event_insert(pg_conn *c, const wh_event_in *e, int64_t now, int64_t dedup_ms,
+                          int64_t *seq, wh_publish_out *out, lexc_error *err);
+
+/* The stream half (store_pg_stream.c). */
+wh_result pg_stream_commit(wh_store *s, const wh_stream_op *ops, size_t n, int64_t cursor,
+                           int64_t now, int64_t dedup_ms, size_t max_per_did, lexc_arena *a,
+                           wh_stream_result *out, lexc_error *err);
+wh_result pg_stream_cursor(wh_store *s, int64_t *cursor, lexc_error *err);
+wh_result pg_record_hooks_each(wh_store *s,
+                               bool (*fn)(void *user, const wh_record_hook *h, lexc_error *err),
+                               void *user, lexc_error *err);
+wh_result pg_stream_lead(wh_store *s, bool *leader, lexc_error *err);
 
 #endif /* WEBHOOKD_STORE_PG_H */

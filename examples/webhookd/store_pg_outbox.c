@@ -135,10 +135,11 @@ static wh_result fan_out_one(pg_conn *c, const wh_event_in *e, int64_t seq, int6
  * process: once is enough but for an id published over and over. */
 enum { PUBLISH_ROUNDS = 3 };
 
-static wh_result publish_one(pg_conn *c, const wh_event_in *e, int64_t now, int64_t dedup_ms,
-                             lexc_arena *a, wh_publish_out *out, lexc_error *err)
+wh_result pg_event_insert(pg_conn *c, const wh_event_in *e, int64_t now, int64_t dedup_ms,
+                          int64_t *seq, wh_publish_out *out, lexc_error *err)
 {
 	memset(out, 0, sizeof *out);
+	*seq = 0;
 	for (int round = 0; round < PUBLISH_ROUNDS; round++) {
 		int64_t prev, prev_at, prev_count;
 		wh_result r = find_event(c, e->did, e->id, &prev, &prev_at, &prev_count, err);
@@ -154,25 +155,33 @@ static wh_result publish_one(pg_conn *c, const wh_event_in *e, int64_t now, int6
 		/* Another process's publish of the id committed since the
 		 * look-up (or this insert waited for it to): nothing stored,
 		 * and the next look-up finds that one, a duplicate. */
-		int64_t seq;
-		if ((r = insert_event(c, e, now, &seq, err)) != WH_OK)
+		if ((r = insert_event(c, e, now, seq, err)) != WH_OK)
 			return r;
-		if (seq == 0)
-			continue;
-		if (e->only_webhook.ptr != NULL)
-			return fan_out_one(c, e, seq, now, a, out, err);
-		pg_params p;
-		pg_p_init(&p);
-		pg_p_int(&p, seq);
-		pg_p_int(&p, now);
-		pg_p_str(&p, e->did);
-		pg_p_int(&p, e->type);
-		return pg_run(c, PG_DELIVERY_FANOUT, &p, WH_FAILED, &out->webhooks, err);
+		if (*seq != 0)
+			return WH_OK;
 	}
 	lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR,
 	               "event %.*s: other processes keep publishing its id", (int)e->id.len,
 	               e->id.ptr);
 	return WH_FAILED;
+}
+
+static wh_result publish_one(pg_conn *c, const wh_event_in *e, int64_t now, int64_t dedup_ms,
+                             lexc_arena *a, wh_publish_out *out, lexc_error *err)
+{
+	int64_t seq;
+	wh_result r = pg_event_insert(c, e, now, dedup_ms, &seq, out, err);
+	if (r != WH_OK || out->duplicate)
+		return r;
+	if (e->only_webhook.ptr != NULL)
+		return fan_out_one(c, e, seq, now, a, out, err);
+	pg_params p;
+	pg_p_init(&p);
+	pg_p_int(&p, seq);
+	pg_p_int(&p, now);
+	pg_p_str(&p, e->did);
+	pg_p_int(&p, e->type);
+	return pg_run(c, PG_DELIVERY_FANOUT, &p, WH_FAILED, &out->webhooks, err);
 }
 
 wh_result pg_events_publish(wh_store *base, const wh_event_in *ev, size_t n, int64_t now,

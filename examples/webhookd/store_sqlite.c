@@ -1212,6 +1212,7 @@ static const wh_store_ops sqlite_ops = {
         .stream_commit = sq_stream_commit,
         .stream_cursor = sq_stream_cursor,
         .record_hooks_each = sq_record_hooks_each,
+        .stream_lead = sq_stream_lead,
 };
 
 /* Applies the migrations the database lacks, each in its own transaction

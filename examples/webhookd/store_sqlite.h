@@ -217,6 +217,7 @@ wh_result sq_stream_commit(wh_store *s, const wh_stream_op *ops, size_t n, int64
                            int64_t now, int64_t dedup_ms, size_t max_per_did, lexc_arena *a,
                            wh_stream_result *out, lexc_error *err);
 wh_result sq_stream_cursor(wh_store *s, int64_t *cursor, lexc_error *err);
+wh_result sq_stream_lead(wh_store *s, bool *leader, lexc_error *err);
 wh_result sq_record_hooks_each(wh_store *s,
                                bool (*fn)(void *user, const wh_record_hook *h, lexc_error *err),
                                void *user, lexc_error *err);

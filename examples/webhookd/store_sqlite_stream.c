@@ -268,3 +268,11 @@ wh_result sq_record_hooks_each(wh_store *base,
 	lexc_arena_free(&a);
 	return r;
 }
+
+wh_result sq_stream_lead(wh_store *base, bool *leader, lexc_error *err)
+{
+	(void)base;
+	(void)err;
+	*leader = true; /* one process per file */
+	return WH_OK;
+}

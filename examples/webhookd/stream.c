@@ -92,7 +92,7 @@ wh_stream *wh_stream_new(wh_service *svc, const wh_stream_config *c, lexc_error 
 {
 	if (svc->store->ops->stream_commit == NULL) {
 		lexc_error_set(err, LEXC_INTERNAL_SERVER_ERROR,
-		               "this store does not keep record webhooks (use SQLite)");
+		               "this store does not keep record webhooks");
 		return NULL;
 	}
 	wh_stream *s = calloc(1, sizeof *s);
@@ -121,6 +121,17 @@ void wh_stream_free(wh_stream *s)
 	lexc_arena_free(&s->scratch);
 	free(s->ops);
 	free(s);
+}
+
+bool wh_stream_reload(wh_stream *s, lexc_error *err)
+{
+	s->n_ops = 0;
+	s->n_events = 0;
+	lexc_arena_reset(&s->batch);
+	if (!load(s, err))
+		return false;
+	s->next_cursor = s->cursor;
+	return true;
 }
 
 int64_t wh_stream_resume_cursor(const wh_stream *s)

@@ -35,6 +35,10 @@ typedef struct wh_stream wh_stream;
 wh_stream *wh_stream_new(wh_service *svc, const wh_stream_config *c, lexc_error *err);
 void wh_stream_free(wh_stream *s);
 
+/* Loads the record webhooks and the cursor again (a process that takes
+ * over reading the stream from another one). false (err set) on failure. */
+bool wh_stream_reload(wh_stream *s, lexc_error *err);
+
 /* The cursor to (re)connect with: the last committed time_us less the
  * rewind, or 0 for none (then the stream starts live). */
 int64_t wh_stream_resume_cursor(const wh_stream *s);

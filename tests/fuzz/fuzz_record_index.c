@@ -52,7 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    "at://did:plc:x/app.bsky.feed.post", true);
 		put("at://did:plc:b/place.wisp.v2.wh/3", "did:plc:b", "w3",
 		    "at://did:plc:x/app.bsky.feed.post/3k", true);
-		put("at://did:plc:b/place.wisp.v2.wh/4", "did:plc:b", "w4", "at://did:plc:y", false);
+		put("at://did:plc:b/place.wisp.v2.wh/4", "did:plc:b", "w4", "at://did:plc:y",
+		    false);
 	}
 	lexc_str in = lexc_str_borrow_n((const char *)data, size);
 	lexc_str did, coll, rkey;
