@@ -232,6 +232,12 @@ async function main() {
   check('a deleted wh record stops its deliveries', !bodies('/rec').some((b) => b.time_us >= e7.time_us), '')
   check("carol's webhook still fires", bodies('/carol').filter((b) => b.time_us >= e7.time_us).length === 2, JSON.stringify(bodies('/carol')))
   check('those were all the deliveries', others() - before === 4, `${others() - before}`)
+  // An update the store refuses (no such named secret) leaves the webhook
+  // as it was, in the store and in the index.
+  putWh(alice, 'coll', { scope: { aturi: `at://${alice}/app.bsky.feed.post` }, url: `${recv}/coll3`, secretId: 'nope', events: ['create', 'update'] }, 'update')
+  const e8b = post(alice, '3kpost9', 'after a refused update')
+  await waitFor('a refused update leaves the webhook as it was', () => bodies('/coll2').some((b) => b.time_us === e8b.time_us))
+  check('nothing goes to the refused URL', at('/coll3').length === 0, '')
   putWh(alice, 'did', { scope: { aturi: `at://${alice}` }, url: `${recv}/did`, secretId: 'hooks' }, 'update')
   const e9 = commit(alice, 'create', 'app.bsky.graph.follow', 'f3', { subject: carol, createdAt: '2026-12-04T10:00:00.000Z' })
   await waitFor('re-enabled, it fires again', () => bodies('/did').some((b) => b.time_us === e9.time_us))

@@ -254,6 +254,7 @@ static void hook_release(wh_deliverer *d, hook *h)
 			break;
 		}
 	OPENSSL_cleanse(h->keys, sizeof h->keys);
+	OPENSSL_cleanse(&h->wisp_key, sizeof h->wisp_key);
 	snap_release(h->snap);
 	free(h->id);
 	free(h);
@@ -1079,6 +1080,7 @@ void wh_deliverer_stop(wh_deliverer *d)
 		for (hook *h = d->hooks[b], *next; h != NULL; h = next) {
 			next = h->next;
 			OPENSSL_cleanse(h->keys, sizeof h->keys);
+			OPENSSL_cleanse(&h->wisp_key, sizeof h->wisp_key);
 			snap_release(h->snap);
 			free(h->id);
 			free(h);

@@ -41,6 +41,11 @@ struct wh_jetstream {
 	/* connection state */
 	bool connected;
 	bool leading;     /* this process reads the stream (stream_lead) */
+	/* A commit failed: nothing more is fed or committed on this
+	 * connection (its later messages would move the cursor past the lost
+	 * batch); it is dropped and the next one resumes from the cursor. */
+	bool resync;
+	bool retry_pending; /* connect_now is scheduled */
 	bool told_follow; /* said once that another process does */
 	uint64_t got_messages; /* on this connection */
 	int64_t backoff_ms;
@@ -73,8 +78,9 @@ static void connect_now(lws_sorted_usec_list_t *sul);
 
 static void schedule_retry(wh_jetstream *j)
 {
-	if (atomic_load(&j->stop))
+	if (atomic_load(&j->stop) || j->retry_pending)
 		return;
+	j->retry_pending = true;
 	if (j->got_messages > 0)
 		j->backoff_ms = j->cfg.backoff_min_ms;
 	int64_t wait = jitter(j->backoff_ms);
@@ -89,9 +95,12 @@ static bool flush(wh_jetstream *j)
 {
 	lexc_error err;
 	lexc_error_clear(&err);
+	if (j->resync)
+		return false;
 	bool ok = wh_stream_flush(j->stream, &err);
 	j->last_commit_ms = wh_now_ms();
 	if (!ok) {
+		j->resync = true;
 		fprintf(stderr,
 		        "webhookd: jetstream: committing failed: %s; resuming from the cursor\n",
 		        err.message);
@@ -106,8 +115,11 @@ static bool flush(wh_jetstream *j)
 static void on_tick(lws_sorted_usec_list_t *sul)
 {
 	wh_jetstream *j = lws_container_of(sul, wh_jetstream, tick);
-	if (wh_stream_pending(j->stream) && !flush(j) && j->wsi != NULL)
+	if (!j->resync && wh_stream_pending(j->stream) && !flush(j) && j->wsi != NULL)
 		lws_set_timeout(j->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+	/* A backstop: no connection, none being made, none scheduled. */
+	if (j->wsi == NULL && !j->retry_pending)
+		schedule_retry(j);
 	lws_sul_schedule(j->ctx, 0, &j->tick, on_tick, j->cfg.flush_ms * LWS_US_PER_MS);
 }
 
@@ -172,12 +184,15 @@ static bool lead(wh_jetstream *j)
 static void connect_now(lws_sorted_usec_list_t *sul)
 {
 	wh_jetstream *j = lws_container_of(sul, wh_jetstream, retry);
-	if (atomic_load(&j->stop))
+	j->retry_pending = false;
+	if (atomic_load(&j->stop) || j->wsi != NULL)
 		return;
 	if (!lead(j)) {
+		j->retry_pending = true;
 		lws_sul_schedule(j->ctx, 0, &j->retry, connect_now, 5 * LWS_US_PER_SEC);
 		return;
 	}
+	j->resync = false;
 	char *path = request_path(j);
 	if (path == NULL) {
 		schedule_retry(j);
@@ -201,6 +216,8 @@ static void connect_now(lws_sorted_usec_list_t *sul)
 	pthread_mutex_lock(&j->lock);
 	j->connects++;
 	pthread_mutex_unlock(&j->lock);
+	/* On failure lws may have called CONNECTION_ERROR already, which
+	 * scheduled the retry (schedule_retry does it once). */
 	if (lws_client_connect_via_info(&ci) == NULL) {
 		j->wsi = NULL;
 		schedule_retry(j);
@@ -225,6 +242,7 @@ static bool message(wh_jetstream *j)
 	bool ok = wh_stream_feed(j->stream, j->msg, j->msg_len, &err);
 	j->msg_len = 0;
 	if (!ok) {
+		j->resync = true;
 		fprintf(stderr,
 		        "webhookd: jetstream: committing failed: %s; resuming from the cursor\n",
 		        err.message);
@@ -251,6 +269,8 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		snapshot(j);
 		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
+		if (j->resync)
+			return -1;
 		if (lws_is_first_fragment(wsi)) {
 			j->msg_len = 0;
 			j->msg_oversize = false;
@@ -276,7 +296,6 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
 		fprintf(stderr, "webhookd: jetstream: cannot connect to %s: %s\n", j->cfg.url,
 		        in != NULL ? (const char *)in : "connection error");
-		j->wsi = NULL;
 		j->connected = false;
 		pthread_mutex_lock(&j->lock);
 		j->disconnects++;
@@ -287,13 +306,22 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		if (!atomic_load(&j->stop))
 			fprintf(stderr,
 			        "webhookd: jetstream: the connection closed; reconnecting\n");
-		j->wsi = NULL;
 		j->connected = false;
 		pthread_mutex_lock(&j->lock);
 		j->disconnects++;
 		pthread_mutex_unlock(&j->lock);
-		flush(j); /* what was read is good */
+		flush(j); /* what was read is good (unless a commit failed) */
 		schedule_retry(j);
+		break;
+	case LWS_CALLBACK_WSI_DESTROY:
+		/* Every client connection ends with this, whichever of the above
+		 * came first (lws 4.1 may close one with neither). */
+		if (wsi == j->wsi || j->wsi == NULL) {
+			j->wsi = NULL;
+			j->connected = false;
+			snapshot(j);
+			schedule_retry(j);
+		}
 		break;
 	default:
 		break;
@@ -312,8 +340,11 @@ static void *run(void *arg)
 	lws_sul_schedule(j->ctx, 0, &j->retry, connect_now, 1);
 	lws_sul_schedule(j->ctx, 0, &j->tick, on_tick, j->cfg.flush_ms * LWS_US_PER_MS);
 	while (!atomic_load(&j->stop))
-		if (lws_service(j->ctx, 0) < 0)
+		if (lws_service(j->ctx, 0) < 0) {
+			fprintf(stderr, "webhookd: jetstream: the event loop failed; record webhooks "
+			                "stop until webhookd restarts\n");
 			break;
+		}
 	lws_sul_cancel(&j->retry);
 	lws_sul_cancel(&j->tick);
 	flush(j);

@@ -64,6 +64,7 @@ typedef struct entry entry;
 typedef struct node {
 	struct node *chain;
 	uint64_t hash;
+	uint64_t seen; /* the match serial that took its webhooks last */
 	entry *head;
 	size_t len;
 	char key[];
@@ -78,6 +79,7 @@ typedef struct map {
 	size_t mask, count;
 	uint64_t *filter;
 	size_t filter_mask; /* words - 1 */
+	size_t dropped;     /* keys removed since the filter was built */
 } map;
 
 static inline uint64_t filter_bits(uint64_t h)
@@ -104,6 +106,7 @@ static bool filter_build(map *m)
 	free(m->filter);
 	m->filter = f;
 	m->filter_mask = words - 1;
+	m->dropped = 0;
 	for (size_t i = 0; i <= m->mask; i++)
 		for (node *n = m->buckets[i]; n != NULL; n = n->chain)
 			f[(n->hash >> 20) & m->filter_mask] |= filter_bits(n->hash);
@@ -192,6 +195,7 @@ static node *map_get(map *m, uint64_t h, const char *key, size_t len)
 	if ((n = malloc(sizeof *n + len + 1)) == NULL)
 		return NULL;
 	n->hash = h;
+	n->seen = 0;
 	n->head = NULL;
 	n->len = len;
 	memcpy(n->key, key, len);
@@ -211,6 +215,11 @@ static void map_drop(map *m, node *n)
 	*p = n->chain;
 	m->count--;
 	free(n);
+	/* Removed keys leave their bits: rebuilt when they are many, so that
+	 * churn does not fill the filter (if that fails, the old one is still
+	 * right, only less selective). */
+	if (++m->dropped > m->count / 2 + 64)
+		filter_build(m);
 }
 
 /* The index ------------------------------------------------------------------- */
@@ -473,7 +482,12 @@ static bool lookup(wh_recindex *ix, map *m, lexc_str did, lexc_str coll, lexc_st
 	if (len == 0)
 		return false;
 	node *nd = map_find(m, hash(ix, ix->buf, len), ix->buf, len);
-	for (entry *e = nd != NULL ? nd->head : NULL; e != NULL; e = e->next) {
+	/* A key a record mentions many times costs its webhooks once: the op
+	 * is the event's, so the first visit took all that want it. */
+	if (nd == NULL || nd->seen == ix->serial)
+		return true;
+	nd->seen = ix->serial;
+	for (entry *e = nd->head; e != NULL; e = e->next) {
 		if ((e->events & op) == 0 || e->seen == ix->serial)
 			continue;
 		e->seen = ix->serial;
@@ -524,7 +538,6 @@ static bool mentions(wh_recindex *ix, const wh_rec_event *ev, lexc_arena *scratc
 	const char *p = ev->record.ptr, *end = p + ev->record.len;
 	while ((p = memchr(p, '"', (size_t)(end - p))) != NULL) {
 		const char *s = ++p, *q = s;
-		bool escaped = false;
 		for (;;) {
 			q = memchr(q, '"', (size_t)(end - q));
 			if (q == NULL)
@@ -534,16 +547,15 @@ static bool mentions(wh_recindex *ix, const wh_rec_event *ev, lexc_arena *scratc
 				bs++;
 			if (bs % 2 == 0)
 				break;
-			escaped = true;
 			q++;
 		}
 		size_t len = (size_t)(q - s);
 		p = q + 1;
+		bool escaped = memchr(s, '\\', len) != NULL;
 		/* Only strings that can be an at-uri or a DID are looked at. */
-		if (len < 5 || (memcmp(s, "at://", 5) != 0 && memcmp(s, "did:", 4) != 0 &&
-		                (!escaped || memchr(s, '\\', len) == NULL)))
+		if (len < 5 || (!escaped && memcmp(s, "at://", 5) != 0 && memcmp(s, "did:", 4) != 0))
 			continue;
-		if (escaped && memchr(s, '\\', len) != NULL) {
+		if (escaped) {
 			lexc_json_reader r;
 			lexc_json_reader_init(&r, s - 1, len + 2, scratch, NULL);
 			if (lexc_json_next(&r) != LEXC_JSON_STRING)

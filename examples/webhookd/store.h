@@ -448,6 +448,10 @@ typedef struct wh_store_ops {
 	                               bool (*fn)(void *user, const wh_record_hook *h,
 	                                          lexc_error *err),
 	                               void *user, lexc_error *err);
+	/* The record webhook of record `uri` of `did` as stored, into *out
+	 * (arena); *found false when there is none. */
+	wh_result (*record_hook_get)(wh_store *s, lexc_str did, lexc_str uri, lexc_arena *a,
+	                             wh_record_hook *out, bool *found, lexc_error *err);
 	/* Whether this process is the one that reads the stream: a store of
 	 * one process (SQLite) always is; processes sharing PostgreSQL take
 	 * turns by a session lock that a process keeps until it exits. */

@@ -1130,6 +1130,8 @@ static wh_result load_state(pg_conn *c, lexc_str did, lexc_str id, lexc_arena *a
                             lexc_error *err)
 {
 	wh_result r = load_webhook(c, did, id, true, a, w, err);
+	if (r == WH_OK && w->record_uri.ptr != NULL)
+		return WH_NOT_FOUND; /* a record webhook: its record says what it is */
 	return r == WH_OK && w->status == WH_STATUS_ARCHIVED ? WH_ARCHIVED : r;
 }
 
@@ -1445,6 +1447,7 @@ static const wh_store_ops pg_ops = {
         .stream_commit = pg_stream_commit,
         .stream_cursor = pg_stream_cursor,
         .record_hooks_each = pg_record_hooks_each,
+        .record_hook_get = pg_record_hook_get,
         .stream_lead = pg_stream_lead,
 };
 

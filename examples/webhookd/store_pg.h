@@ -95,6 +95,8 @@
 /* The delivery half's statements: store_pg_outbox.c. */
 #define PG_OUTBOX_STATEMENTS(X) PG_OUTBOX_STATEMENT_LIST(X)
 
+#define PG_RECORD_COLUMNS                                                                          \
+	"id, did, url, target_url, scope, backlinks, events, status, secret_name, wisp_sign"
 /* The event stream's (store_pg_stream.c): STREAM_STATEMENTS of
  * store_sqlite.h. */
 #define PG_STREAM_STATEMENTS(X)                                                                    \
@@ -106,8 +108,10 @@
 	X(RECORD_UPDATE, "UPDATE webhooks SET events = $3, status = $4, updated_at = $5,"          \
 	                 " secret_name = $6, target_url = $7, scope = $8, backlinks = $9,"         \
 	                 " wisp_sign = $10 WHERE id = $1 AND did = $2")                            \
-	X(RECORD_ALL, "SELECT id, did, url, target_url, scope, backlinks, events, status,"         \
-	              " secret_name, wisp_sign FROM webhooks WHERE target_url IS NOT NULL")        \
+	X(RECORD_ALL, "SELECT " PG_RECORD_COLUMNS " FROM webhooks WHERE target_url IS NOT NULL")  \
+	X(RECORD_GET, "SELECT " PG_RECORD_COLUMNS " FROM webhooks WHERE did = $1 AND url = $2"     \
+	              " AND target_url IS NOT NULL")                                               \
+	X(EVENT_DELETE, "DELETE FROM events WHERE seq = $1")                                       \
 	X(RECORD_DELETE, "DELETE FROM webhooks WHERE did = $1 AND id = $2"                         \
 	                 " AND target_url IS NOT NULL")                                            \
 	X(DELIVERY_RECORD, "INSERT INTO deliveries (message_id, event_seq, webhook_id, next_at,"   \
@@ -267,5 +271,7 @@ wh_result pg_record_hooks_each(wh_store *s,
                                bool (*fn)(void *user, const wh_record_hook *h, lexc_error *err),
                                void *user, lexc_error *err);
 wh_result pg_stream_lead(wh_store *s, bool *leader, lexc_error *err);
+wh_result pg_record_hook_get(wh_store *s, lexc_str did, lexc_str uri, lexc_arena *a,
+                             wh_record_hook *out, bool *found, lexc_error *err);
 
 #endif /* WEBHOOKD_STORE_PG_H */

@@ -173,6 +173,12 @@ static wh_result event(pg_conn *c, const wh_stream_op *op, int64_t now, int64_t 
 			return r;
 		out->deliveries += made;
 	}
+	if (out->deliveries == 0) { /* none of its webhooks is active: no row to keep */
+		pg_params p;
+		pg_p_init(&p);
+		pg_p_int(&p, seq);
+		return pg_run(c, PG_EVENT_DELETE, &p, WH_FAILED, NULL, err);
+	}
 	return WH_OK;
 }
 
@@ -235,6 +241,47 @@ wh_result pg_stream_cursor(wh_store *base, int64_t *cursor, lexc_error *err)
 	return r;
 }
 
+/* A PG_RECORD_COLUMNS row into *h (arena); false if out of memory. */
+static bool read_record(PGresult *res, int i, lexc_arena *a, wh_record_hook *h)
+{
+	memset(h, 0, sizeof *h);
+	h->webhook_id = pg_col_str(res, i, 0, a);
+	h->did = pg_col_str(res, i, 1, a);
+	h->uri = pg_col_str(res, i, 2, a);
+	h->url = pg_col_str(res, i, 3, a);
+	h->scope = pg_col_str(res, i, 4, a);
+	h->backlinks = pg_col_bool(res, i, 5);
+	h->events = (uint32_t)pg_col_int(res, i, 6);
+	h->enabled = pg_col_int(res, i, 7) == WH_STATUS_ACTIVE;
+	h->secret_name = pg_col_str(res, i, 8, a);
+	h->wisp_sign = pg_col_bool(res, i, 9);
+	return h->webhook_id.ptr != NULL && h->did.ptr != NULL && h->uri.ptr != NULL &&
+	       h->scope.ptr != NULL;
+}
+
+wh_result pg_record_hook_get(wh_store *base, lexc_str did, lexc_str uri, lexc_arena *a,
+                             wh_record_hook *out, bool *found, lexc_error *err)
+{
+	pg_store *s = pg_store_of(base);
+	pg_conn *c = pg_conn_get(s, err);
+	if (c == NULL)
+		return WH_FAILED;
+	pg_params p;
+	pg_p_init(&p);
+	pg_p_str(&p, did);
+	pg_p_str(&p, uri);
+	PGresult *res = pg_exec(c, PG_RECORD_GET, &p, NULL, err);
+	wh_result r = res != NULL ? WH_OK : WH_FAILED;
+	*found = res != NULL && PQntuples(res) > 0;
+	if (*found && !read_record(res, 0, a, out)) {
+		lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
+		r = WH_FAILED;
+	}
+	PQclear(res);
+	pg_conn_put(s, c);
+	return r;
+}
+
 wh_result pg_record_hooks_each(wh_store *base,
                                bool (*fn)(void *user, const wh_record_hook *h, lexc_error *err),
                                void *user, lexc_error *err)
@@ -249,18 +296,7 @@ wh_result pg_record_hooks_each(wh_store *base,
 	lexc_arena_init(&a);
 	for (int i = 0; r == WH_OK && i < PQntuples(res); i++) {
 		wh_record_hook h;
-		memset(&h, 0, sizeof h);
-		h.webhook_id = pg_col_str(res, i, 0, &a);
-		h.did = pg_col_str(res, i, 1, &a);
-		h.uri = pg_col_str(res, i, 2, &a);
-		h.url = pg_col_str(res, i, 3, &a);
-		h.scope = pg_col_str(res, i, 4, &a);
-		h.backlinks = pg_col_bool(res, i, 5);
-		h.events = (uint32_t)pg_col_int(res, i, 6);
-		h.enabled = pg_col_int(res, i, 7) == WH_STATUS_ACTIVE;
-		h.secret_name = pg_col_str(res, i, 8, &a);
-		h.wisp_sign = pg_col_bool(res, i, 9);
-		if (h.webhook_id.ptr == NULL || h.did.ptr == NULL || h.scope.ptr == NULL) {
+		if (!read_record(res, i, &a, &h)) {
 			lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
 			r = WH_FAILED;
 		} else if (!fn(user, &h, err)) {

@@ -1010,6 +1010,8 @@ static wh_result load_state(conn *c, lexc_str did, lexc_str id, lexc_arena *a, w
                             lexc_error *err)
 {
 	wh_result r = load_webhook(c, did, id, a, w, err);
+	if (r == WH_OK && w->record_uri.ptr != NULL)
+		return WH_NOT_FOUND; /* a record webhook: its record says what it is */
 	return r == WH_OK && w->status == WH_STATUS_ARCHIVED ? WH_ARCHIVED : r;
 }
 
@@ -1212,6 +1214,7 @@ static const wh_store_ops sqlite_ops = {
         .stream_commit = sq_stream_commit,
         .stream_cursor = sq_stream_cursor,
         .record_hooks_each = sq_record_hooks_each,
+        .record_hook_get = sq_record_hook_get,
         .stream_lead = sq_stream_lead,
 };
 

@@ -140,6 +140,8 @@
 	" FROM attempts a JOIN deliveries d ON d.seq = a.delivery_seq"                             \
 	" JOIN events e ON e.seq = a.event_seq"
 
+#define RECORD_COLUMNS                                                                             \
+	"id, did, url, target_url, scope, backlinks, events, status, secret_name, wisp_sign"
 /* Record webhooks are webhooks whose url column is their record's at-uri
  * (unique per DID like any webhook's URL) and target_url where they post. */
 #define STREAM_STATEMENTS(X)                                                                       \
@@ -152,8 +154,10 @@
 	X(RECORD_UPDATE, "UPDATE webhooks SET events = ?3, status = ?4, updated_at = ?5,"          \
 	                 " secret_name = ?6, target_url = ?7, scope = ?8, backlinks = ?9,"         \
 	                 " wisp_sign = ?10 WHERE id = ?1 AND did = ?2")                            \
-	X(RECORD_ALL, "SELECT id, did, url, target_url, scope, backlinks, events, status,"         \
-	              " secret_name, wisp_sign FROM webhooks WHERE target_url IS NOT NULL")        \
+	X(RECORD_ALL, "SELECT " RECORD_COLUMNS " FROM webhooks WHERE target_url IS NOT NULL")     \
+	X(RECORD_GET, "SELECT " RECORD_COLUMNS " FROM webhooks WHERE did = ?1 AND url = ?2"        \
+	              " AND target_url IS NOT NULL")                                               \
+	X(EVENT_DELETE, "DELETE FROM events WHERE seq = ?1")                                       \
 	X(DELIVERY_RECORD, "INSERT INTO deliveries (message_id, event_seq, webhook_id, next_at,"   \
 	                   " updated_at) SELECT 'msg_' || lower(hex(randomblob(16))), ?1, id, ?2," \
 	                   " ?2 FROM webhooks WHERE did = ?3 AND id = ?4 AND status = 0")          \
@@ -218,6 +222,8 @@ wh_result sq_stream_commit(wh_store *s, const wh_stream_op *ops, size_t n, int64
                            wh_stream_result *out, lexc_error *err);
 wh_result sq_stream_cursor(wh_store *s, int64_t *cursor, lexc_error *err);
 wh_result sq_stream_lead(wh_store *s, bool *leader, lexc_error *err);
+wh_result sq_record_hook_get(wh_store *s, lexc_str did, lexc_str uri, lexc_arena *a,
+                             wh_record_hook *out, bool *found, lexc_error *err);
 wh_result sq_record_hooks_each(wh_store *s,
                                bool (*fn)(void *user, const wh_record_hook *h, lexc_error *err),
                                void *user, lexc_error *err);

@@ -34,6 +34,15 @@ static wh_result run2(conn *c, enum stmt_id id, lexc_str did, lexc_str s2, lexc_
 	return sq_run(c, id, st, WH_FAILED, err);
 }
 
+static wh_result run_seq(conn *c, enum stmt_id id, int64_t seq, lexc_error *err)
+{
+	sqlite3_stmt *st = sq_stmt(c, id, err);
+	if (st == NULL)
+		return WH_FAILED;
+	sqlite3_bind_int64(st, 1, seq);
+	return sq_run(c, id, st, WH_FAILED, err);
+}
+
 static wh_result own_secret(conn *c, const wh_stream_op *op, lexc_str webhook_id, bool replace,
                             lexc_error *err)
 {
@@ -176,6 +185,10 @@ static wh_result event(conn *c, const wh_stream_op *op, int64_t now, int64_t ded
 			return r;
 		out->deliveries += sqlite3_changes(c->db);
 	}
+	/* None of its webhooks is active (delivery disabled them): no row
+	 * to keep. */
+	if (out->deliveries == 0)
+		return run_seq(c, STMT_EVENT_DELETE, seq, err);
 	return WH_OK;
 }
 
@@ -229,6 +242,44 @@ wh_result sq_stream_cursor(wh_store *base, int64_t *cursor, lexc_error *err)
 	return got < 0 ? WH_FAILED : WH_OK;
 }
 
+/* A RECORD_COLUMNS row into *h (arena); false if out of memory. */
+static bool read_record(sqlite3_stmt *st, lexc_arena *a, wh_record_hook *h)
+{
+	memset(h, 0, sizeof *h);
+	h->webhook_id = sq_col_str(st, 0, a);
+	h->did = sq_col_str(st, 1, a);
+	h->uri = sq_col_str(st, 2, a);
+	h->url = sq_col_str(st, 3, a);
+	h->scope = sq_col_str(st, 4, a);
+	h->backlinks = sqlite3_column_int(st, 5) != 0;
+	h->events = (uint32_t)sqlite3_column_int64(st, 6);
+	h->enabled = sqlite3_column_int(st, 7) == WH_STATUS_ACTIVE;
+	h->secret_name = sq_col_str(st, 8, a);
+	h->wisp_sign = sqlite3_column_int(st, 9) != 0;
+	return h->webhook_id.ptr != NULL && h->did.ptr != NULL && h->uri.ptr != NULL &&
+	       h->scope.ptr != NULL;
+}
+
+wh_result sq_record_hook_get(wh_store *base, lexc_str did, lexc_str uri, lexc_arena *a,
+                             wh_record_hook *out, bool *found, lexc_error *err)
+{
+	conn *c = sq_conn_get(sq_store_of(base), err);
+	sqlite3_stmt *st = c != NULL ? sq_stmt(c, STMT_RECORD_GET, err) : NULL;
+	if (st == NULL)
+		return WH_FAILED;
+	sq_bind_str(st, 1, did);
+	sq_bind_str(st, 2, uri);
+	int got = sq_row(c, STMT_RECORD_GET, st, err);
+	*found = got == 1;
+	wh_result r = got < 0 ? WH_FAILED : WH_OK;
+	if (got == 1 && !read_record(st, a, out)) {
+		lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
+		r = WH_FAILED;
+	}
+	sqlite3_reset(st);
+	return r;
+}
+
 wh_result sq_record_hooks_each(wh_store *base,
                                bool (*fn)(void *user, const wh_record_hook *h, lexc_error *err),
                                void *user, lexc_error *err)
@@ -243,18 +294,7 @@ wh_result sq_record_hooks_each(wh_store *base,
 	wh_result r = WH_OK;
 	while (r == WH_OK && (got = sq_row(c, STMT_RECORD_ALL, st, err)) == 1) {
 		wh_record_hook h;
-		memset(&h, 0, sizeof h);
-		h.webhook_id = sq_col_str(st, 0, &a);
-		h.did = sq_col_str(st, 1, &a);
-		h.uri = sq_col_str(st, 2, &a);
-		h.url = sq_col_str(st, 3, &a);
-		h.scope = sq_col_str(st, 4, &a);
-		h.backlinks = sqlite3_column_int(st, 5) != 0;
-		h.events = (uint32_t)sqlite3_column_int64(st, 6);
-		h.enabled = sqlite3_column_int(st, 7) == WH_STATUS_ACTIVE;
-		h.secret_name = sq_col_str(st, 8, &a);
-		h.wisp_sign = sqlite3_column_int(st, 9) != 0;
-		if (h.webhook_id.ptr == NULL || h.did.ptr == NULL || h.scope.ptr == NULL) {
+		if (!read_record(st, &a, &h)) {
 			lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
 			r = WH_FAILED;
 		} else if (!fn(user, &h, err)) {

@@ -16,6 +16,8 @@
 /* Record events are deduplicated by their derived id this long: far more
  * than any rewind, as for publishEvent's eventId. */
 enum { DEDUP_MS = 24 * 3600 * 1000 };
+/* Bytes of event bodies a batch holds before it commits. */
+enum { BATCH_BYTES = 32 << 20 };
 
 static const char WH_COLLECTION[] = "place.wisp.v2.wh";
 
@@ -45,6 +47,8 @@ struct wh_stream {
 	size_t n_events; /* messages in the batch */
 	int64_t cursor;  /* committed */
 	int64_t next_cursor;
+	size_t batch_bytes; /* of bodies and records in the batch */
+	bool stale;         /* the index could not be loaded: see load() */
 	wh_stream_stats stats;
 };
 
@@ -76,16 +80,56 @@ static bool index_one(void *user, const wh_record_hook *h, lexc_error *err)
 	return true;
 }
 
+/* Builds the index and reads the cursor from the store. The index it
+ * replaces stays until the new one is whole; on a failure the stream is
+ * stale: nothing is fed or committed until a load succeeds, so events are
+ * never matched against part of the webhooks. */
 static bool load(wh_stream *s, lexc_error *err)
 {
-	wh_recindex_free(s->index);
-	if ((s->index = wh_recindex_new()) == NULL) {
+	wh_recindex *fresh = wh_recindex_new(), *old = s->index;
+	int64_t cursor = 0;
+	if (fresh == NULL) {
 		lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
+		s->stale = true;
 		return false;
 	}
 	wh_store *st = s->svc->store;
-	return st->ops->record_hooks_each(st, index_one, s, err) == WH_OK &&
-	       st->ops->stream_cursor(st, &s->cursor, err) == WH_OK;
+	s->index = fresh; /* index_one fills s->index */
+	bool ok = st->ops->record_hooks_each(st, index_one, s, err) == WH_OK &&
+	          st->ops->stream_cursor(st, &cursor, err) == WH_OK;
+	if (!ok) {
+		s->index = old;
+		wh_recindex_free(fresh);
+		s->stale = true;
+		return false;
+	}
+	wh_recindex_free(old);
+	s->cursor = cursor;
+	s->next_cursor = cursor;
+	s->stale = false;
+	return true;
+}
+
+/* After a failed commit: the batch is gone, and the index may be ahead of
+ * the store. */
+static void drop_batch(wh_stream *s)
+{
+	s->n_ops = 0;
+	s->n_events = 0;
+	s->batch_bytes = 0;
+	lexc_arena_reset(&s->batch);
+	s->next_cursor = s->cursor;
+	lexc_error why;
+	lexc_error_clear(&why);
+	if (!load(s, &why))
+		fprintf(stderr, "webhookd: stream: reloading record webhooks failed: %s\n",
+		        why.message);
+}
+
+/* A stale stream tries to load first. */
+static bool fresh(wh_stream *s, lexc_error *err)
+{
+	return !s->stale || load(s, err);
 }
 
 wh_stream *wh_stream_new(wh_service *svc, const wh_stream_config *c, lexc_error *err)
@@ -108,7 +152,6 @@ wh_stream *wh_stream_new(wh_service *svc, const wh_stream_config *c, lexc_error 
 		wh_stream_free(s);
 		return NULL;
 	}
-	s->next_cursor = s->cursor;
 	return s;
 }
 
@@ -127,11 +170,9 @@ bool wh_stream_reload(wh_stream *s, lexc_error *err)
 {
 	s->n_ops = 0;
 	s->n_events = 0;
+	s->batch_bytes = 0;
 	lexc_arena_reset(&s->batch);
-	if (!load(s, err))
-		return false;
-	s->next_cursor = s->cursor;
-	return true;
+	return load(s, err);
 }
 
 int64_t wh_stream_resume_cursor(const wh_stream *s)
@@ -245,8 +286,8 @@ static bool wh_record(wh_stream *s, const dev_lexc_webhookd_jetstream__event *ev
 	place_wisp_v2_wh rec;
 	lexc_error why;
 	lexc_error_clear(&why);
-	if (!c->has_record ||
-	    place_wisp_v2_wh__decode(c->record.ptr, c->record.len, a, &rec, &why) != LEXC_OK) {
+	if (!c->has_record || place_wisp_v2_wh__decode(c->record.ptr, c->record.len, &s->scratch,
+	                                               &rec, &why) != LEXC_OK) {
 		s->stats.hooks_refused++;
 		log_skip(s, "%.*s: not a valid place.wisp.v2.wh record: %s; ignored", (int)uri.len,
 		         uri.ptr, c->has_record ? why.message : "no record");
@@ -303,7 +344,14 @@ static bool wh_record(wh_stream *s, const dev_lexc_webhookd_jetstream__event *ev
 	char fresh[WH_SECRET_LEN + 1];
 	lexc_str plain;
 	if (!rec.has_secretId && rec.has_secret) {
-		plain = lexc_str_printf(a, "raw:%.*s", (int)rec.secret.len, rec.secret.ptr);
+		/* By length: a secret may hold a NUL. */
+		char *p = lexc_arena_alloc(a, 4 + rec.secret.len + 1);
+		if (p != NULL) {
+			memcpy(p, "raw:", 4);
+			memcpy(p + 4, rec.secret.ptr, rec.secret.len);
+			p[4 + rec.secret.len] = '\0';
+		}
+		plain = lexc_str_borrow_n(p, p != NULL ? 4 + rec.secret.len : 0);
 		op->replace_secret = true;
 	} else {
 		if (!wh_secret_generate(fresh))
@@ -331,6 +379,29 @@ oom:
 	return false;
 }
 
+/* After a commit: the index entry of a refused PUT's record becomes what
+ * the store has for it. The ops are replayed in order, so the last op on
+ * a record decides, as in the store. */
+static bool restore(wh_stream *s, const wh_stream_op *op, lexc_error *err)
+{
+	wh_store *st = s->svc->store;
+	wh_record_hook h;
+	bool found = false;
+	lexc_arena_reset(&s->scratch);
+	if (st->ops->record_hook_get(st, op->hook.did, op->hook.uri, &s->scratch, &h, &found, err) !=
+	    WH_OK)
+		return false;
+	if (!found) {
+		wh_recindex_remove(s->index, op->hook.uri);
+		return true;
+	}
+	if (!wh_recindex_put(s->index, &h)) {
+		lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
+		return false;
+	}
+	return true;
+}
+
 static bool commit(wh_stream *s, lexc_error *err)
 {
 	if (s->n_events == 0)
@@ -355,46 +426,45 @@ static bool commit(wh_stream *s, lexc_error *err)
 				wake = wake || res[i].deliveries > 0;
 			} else if (op->kind == WH_STREAM_REMOVE) {
 				s->stats.hooks_removed += res[i].r == WH_OK;
+				wh_recindex_remove(s->index, op->hook.uri);
 			} else if (res[i].r != WH_OK) {
 				s->stats.hooks_refused++;
-				wh_recindex_remove(s->index, op->hook.uri);
 				log_skip(s, "%.*s: %s; ignored", (int)op->hook.uri.len,
 				         op->hook.uri.ptr,
 				         res[i].r == WH_TOO_MANY
 				                 ? "the DID has as many webhooks as it may"
 				                 : "no named secret of that secretId");
+				/* The index took the refused version; it gets back what
+				 * the store kept (an earlier version, or nothing). */
+				if (!restore(s, op, err))
+					r = WH_FAILED;
 			} else {
 				s->stats.hooks_put++;
 				wh_record_hook h = op->hook;
 				h.webhook_id = res[i].webhook_id;
-				if (!lexc_str_eq(h.webhook_id, op->hook.webhook_id) &&
-				    !wh_recindex_put(s->index, &h)) {
+				if (!wh_recindex_put(s->index, &h)) {
 					lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
 					r = WH_FAILED;
 				}
 			}
 		}
 	}
-	s->n_ops = 0;
-	s->n_events = 0;
-	lexc_arena_reset(&s->batch);
 	if (wake && s->svc->deliverer != NULL)
 		wh_deliverer_wake(s->svc->deliverer);
-	if (r == WH_OK)
-		return true;
-	/* The index ran ahead of the store: rebuild it from what committed. */
-	s->next_cursor = s->cursor;
-	lexc_error ignored;
-	lexc_error_clear(&ignored);
-	if (!load(s, &ignored))
-		fprintf(stderr, "webhookd: stream: reloading record webhooks failed: %s\n",
-		        ignored.message);
-	return false;
+	if (r != WH_OK) {
+		drop_batch(s); /* the index ran ahead of the store: rebuilt from it */
+		return false;
+	}
+	s->n_ops = 0;
+	s->n_events = 0;
+	s->batch_bytes = 0;
+	lexc_arena_reset(&s->batch);
+	return true;
 }
 
 bool wh_stream_flush(wh_stream *s, lexc_error *err)
 {
-	return commit(s, err);
+	return fresh(s, err) && commit(s, err);
 }
 
 /* Decodes msg into *ev (scratch); false if it is not a commit event this
@@ -437,6 +507,7 @@ static bool add_events(wh_stream *s, const dev_lexc_webhookd_jetstream__event *e
 	lexc_str id = event_id(a, ev), body;
 	if (id.ptr == NULL || !record_body(a, ev, id, &body, err))
 		return false;
+	s->batch_bytes += body.len;
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
 		while (j < n && lexc_str_eq(m[j].did, m[i].did))
@@ -466,6 +537,8 @@ static bool add_events(wh_stream *s, const dev_lexc_webhookd_jetstream__event *e
 
 bool wh_stream_feed(wh_stream *s, const char *msg, size_t len, lexc_error *err)
 {
+	if (!fresh(s, err))
+		return false;
 	s->stats.messages++;
 	dev_lexc_webhookd_jetstream__event ev;
 	uint32_t op;
@@ -513,17 +586,14 @@ bool wh_stream_feed(wh_stream *s, const char *msg, size_t len, lexc_error *err)
 			lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
 	}
 	if (!ok) {
-		/* Drop the batch as a failed commit would. */
-		s->n_ops = 0;
-		s->n_events = 0;
-		lexc_arena_reset(&s->batch);
-		s->next_cursor = s->cursor;
-		lexc_error ignored;
-		lexc_error_clear(&ignored);
-		load(s, &ignored);
+		drop_batch(s); /* as a failed commit would */
 		return false;
 	}
-	return s->n_events < s->cfg.batch || commit(s, err);
+	/* A batch is bounded by events and by bytes (bodies carry records of
+	 * up to max_message each). */
+	if (s->n_events < s->cfg.batch && s->batch_bytes < BATCH_BYTES)
+		return true;
+	return commit(s, err);
 }
 
 bool wh_stream_index_put(wh_stream *s, const wh_record_hook *h)
