@@ -16,8 +16,9 @@
  * feeding place.wisp.v2.wh create events (decoded, validated, their
  * secrets sealed and stored). Scopes: 40% a DID, 30% a DID's collection,
  * 20% one record, 10% a collection with backlinks; their owners and
- * targets are spread over 1,000,000 DIDs, so most events fire nothing and a
- * few fire several, as on the network. */
+ * targets, and the events' repos, are spread over 30,000,000 DIDs (about
+ * the network's accounts), so most events fire nothing, as on the
+ * network. */
 #include "config.h"
 
 #include "stream.h"
@@ -30,7 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { DIDS = 1000000 };
+enum { DIDS = 30000000 };
 
 static double now_s(void)
 {

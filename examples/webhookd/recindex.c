@@ -64,21 +64,24 @@ typedef struct entry entry;
 typedef struct node {
 	struct node *chain;
 	uint64_t hash;
-	uint64_t seen; /* the match serial that took its webhooks last */
+	uint64_t did_hash; /* of the key's DID part */
+	uint64_t seen;     /* the match serial that took its webhooks last */
 	entry *head;
 	size_t len;
 	char key[];
 } node;
 
-/* A map is chained buckets of nodes, and in front of them a filter of one
- * 64-bit word per key's two bits (a blocked Bloom filter, 16 to 32 bits a key):
- * most look-ups are of keys no webhook has, and the filter answers those
- * from one word, without touching the buckets or a node. */
+/* A map is chained buckets of nodes, and in front of them two filters of
+ * one 64-bit word per key's two bits (blocked Bloom filters, 16 to 32 bits
+ * a key): one of the keys, one of their DIDs. Most events are of a DID no
+ * scope names, and the DID filter answers that from one word for all
+ * three keys of the event; most other look-ups are of keys no webhook has,
+ * and the key filter answers those without touching a bucket or a node. */
 typedef struct map {
 	node **buckets;
 	size_t mask, count;
-	uint64_t *filter;
-	size_t filter_mask; /* words - 1 */
+	uint64_t *filter, *dids;
+	size_t filter_mask; /* words - 1, of each */
 	size_t dropped;     /* keys removed since the filter was built */
 } map;
 
@@ -87,10 +90,15 @@ static inline uint64_t filter_bits(uint64_t h)
 	return (1ULL << ((h >> 52) & 63)) | (1ULL << ((h >> 58) & 63));
 }
 
-static inline bool filter_may_have(const map *m, uint64_t h)
+static inline bool filter_may_have(const uint64_t *f, size_t mask, uint64_t h)
 {
 	uint64_t bits = filter_bits(h);
-	return (m->filter[(h >> 20) & m->filter_mask] & bits) == bits;
+	return (f[(h >> 20) & mask] & bits) == bits;
+}
+
+static inline bool did_may_have(const map *m, uint64_t did_hash)
+{
+	return filter_may_have(m->dids, m->filter_mask, did_hash);
 }
 
 /* Sizes the filter for the map's keys (32 bits each), rebuilt from them:
@@ -100,16 +108,23 @@ static bool filter_build(map *m)
 	size_t words = 64;
 	while (words * 64 < (m->count + 1) * 32)
 		words *= 2;
-	uint64_t *f = calloc(words, sizeof *f);
-	if (f == NULL)
+	uint64_t *f = calloc(words, sizeof *f), *d = calloc(words, sizeof *d);
+	if (f == NULL || d == NULL) {
+		free(f);
+		free(d);
 		return false;
+	}
 	free(m->filter);
+	free(m->dids);
 	m->filter = f;
+	m->dids = d;
 	m->filter_mask = words - 1;
 	m->dropped = 0;
 	for (size_t i = 0; i <= m->mask; i++)
-		for (node *n = m->buckets[i]; n != NULL; n = n->chain)
+		for (node *n = m->buckets[i]; n != NULL; n = n->chain) {
 			f[(n->hash >> 20) & m->filter_mask] |= filter_bits(n->hash);
+			d[(n->did_hash >> 20) & m->filter_mask] |= filter_bits(n->did_hash);
+		}
 	return true;
 }
 
@@ -142,7 +157,7 @@ static bool map_init(map *m)
 	m->mask = 63;
 	m->count = 0;
 	m->buckets = calloc(m->mask + 1, sizeof *m->buckets);
-	m->filter = NULL;
+	m->filter = m->dids = NULL;
 	return m->buckets != NULL && filter_build(m);
 }
 
@@ -155,11 +170,12 @@ static void map_free(map *m)
 		}
 	free(m->buckets);
 	free(m->filter);
+	free(m->dids);
 }
 
 static node *map_find(const map *m, uint64_t h, const char *key, size_t len)
 {
-	if (!filter_may_have(m, h))
+	if (!filter_may_have(m->filter, m->filter_mask, h))
 		return NULL;
 	for (node *n = m->buckets[h & m->mask]; n != NULL; n = n->chain)
 		if (n->hash == h && n->len == len && memcmp(n->key, key, len) == 0)
@@ -185,7 +201,7 @@ static bool map_grow(map *m)
 	return true;
 }
 
-static node *map_get(map *m, uint64_t h, const char *key, size_t len)
+static node *map_get(map *m, uint64_t h, uint64_t did_hash, const char *key, size_t len)
 {
 	node *n = map_find(m, h, key, len);
 	if (n != NULL)
@@ -195,6 +211,7 @@ static node *map_get(map *m, uint64_t h, const char *key, size_t len)
 	if ((n = malloc(sizeof *n + len + 1)) == NULL)
 		return NULL;
 	n->hash = h;
+	n->did_hash = did_hash;
 	n->seen = 0;
 	n->head = NULL;
 	n->len = len;
@@ -204,6 +221,7 @@ static node *map_get(map *m, uint64_t h, const char *key, size_t len)
 	m->buckets[h & m->mask] = n;
 	m->count++;
 	m->filter[(h >> 20) & m->filter_mask] |= filter_bits(h);
+	m->dids[(did_hash >> 20) & m->filter_mask] |= filter_bits(did_hash);
 	return n;
 }
 
@@ -419,7 +437,9 @@ bool wh_recindex_put(wh_recindex *ix, const wh_record_hook *h)
 		return false;
 	size_t len = make_key(ix, did, coll, rkey);
 	map *m = h->backlinks ? &ix->back : &ix->direct;
-	node *n = len == 0 ? NULL : map_get(m, hash(ix, ix->buf, len), ix->buf, len);
+	node *n = len == 0 ? NULL
+	                   : map_get(m, hash(ix, ix->buf, len), hash(ix, did.ptr, did.len), ix->buf,
+	                             len);
 	entry *e =
 	        n == NULL ? NULL : malloc(sizeof *e + h->uri.len + h->did.len + h->webhook_id.len);
 	if (e == NULL) {
@@ -472,16 +492,11 @@ static bool take(wh_recindex *ix, size_t *n, const entry *e)
 	return true;
 }
 
-/* Takes the webhooks under key (did, coll, rkey) of map m that want op. */
-static bool lookup(wh_recindex *ix, map *m, lexc_str did, lexc_str coll, lexc_str rkey, uint32_t op,
-                   size_t *n)
+/* Takes the webhooks under key[0..len) (hash h) of map m that want op. */
+static bool lookup_key(wh_recindex *ix, map *m, uint64_t h, const char *key, size_t len,
+                       uint32_t op, size_t *n)
 {
-	if (m->count == 0)
-		return true;
-	size_t len = make_key(ix, did, coll, rkey);
-	if (len == 0)
-		return false;
-	node *nd = map_find(m, hash(ix, ix->buf, len), ix->buf, len);
+	node *nd = map_find(m, h, key, len);
 	/* A key a record mentions many times costs its webhooks once: the op
 	 * is the event's, so the first visit took all that want it. */
 	if (nd == NULL || nd->seen == ix->serial)
@@ -497,13 +512,35 @@ static bool lookup(wh_recindex *ix, map *m, lexc_str did, lexc_str coll, lexc_st
 	return true;
 }
 
+/* The webhooks of map m under the keys of (did, coll, rkey) that want op:
+ * the DID's, and the collection's and the record's where given. did_hash
+ * is the DID's hash (its key's). */
+static bool lookup_all(wh_recindex *ix, map *m, lexc_str did, uint64_t did_hash, lexc_str coll,
+                       lexc_str rkey, uint32_t op, size_t *n)
+{
+	lexc_str none = lexc_str_borrow_n("", 0);
+	if (m->count == 0 || !did_may_have(m, did_hash))
+		return true;
+	if (!lookup_key(ix, m, did_hash, did.ptr, did.len, op, n))
+		return false;
+	for (int level = 2; level <= 3; level++) {
+		if (coll.len == 0 || (level == 3 && rkey.len == 0))
+			break;
+		size_t len = make_key(ix, did, coll, level == 3 ? rkey : none);
+		if (len == 0 || !lookup_key(ix, m, hash(ix, ix->buf, len), ix->buf, len, op, n))
+			return false;
+	}
+	return true;
+}
+
 /* A string of the record: an at-uri fires the backlinks of its DID, its
  * collection and its record; a DID those of the DID. */
 static bool mention(wh_recindex *ix, const char *s, size_t len, uint32_t op, size_t *n)
 {
 	lexc_str none = lexc_str_borrow_n("", 0);
 	if (len > 4 && memcmp(s, "did:", 4) == 0)
-		return lookup(ix, &ix->back, lexc_str_borrow_n(s, len), none, none, op, n);
+		return lookup_all(ix, &ix->back, lexc_str_borrow_n(s, len), hash(ix, s, len), none,
+		                  none, op, n);
 	if (len <= 5 || memcmp(s, "at://", 5) != 0)
 		return true;
 	/* Split, not validated: a look-up of a malformed key finds nothing. */
@@ -522,11 +559,7 @@ static bool mention(wh_recindex *ix, const char *s, size_t len, uint32_t op, siz
 	lexc_str did = part[0], coll = part[1], rkey = part[2];
 	if (did.len < 4 || memcmp(did.ptr, "did:", 4) != 0)
 		return true;
-	if (!lookup(ix, &ix->back, did, none, none, op, n))
-		return false;
-	if (coll.len > 0 && !lookup(ix, &ix->back, did, coll, none, op, n))
-		return false;
-	return rkey.len == 0 || lookup(ix, &ix->back, did, coll, rkey, op, n);
+	return lookup_all(ix, &ix->back, did, hash(ix, did.ptr, did.len), coll, rkey, op, n);
 }
 
 /* Every string of the record, in one pass. The record is JSON the decoder
@@ -581,14 +614,12 @@ ptrdiff_t wh_recindex_match(wh_recindex *ix, const wh_rec_event *ev, lexc_arena 
                             const wh_rec_match **out)
 {
 	size_t n = 0;
-	lexc_str none = lexc_str_borrow_n("", 0);
 	ix->serial++;
 	*out = ix->out;
 	if (ix->count == 0)
 		return 0;
-	if (!lookup(ix, &ix->direct, ev->did, none, none, ev->op, &n) ||
-	    !lookup(ix, &ix->direct, ev->did, ev->collection, none, ev->op, &n) ||
-	    !lookup(ix, &ix->direct, ev->did, ev->collection, ev->rkey, ev->op, &n))
+	if (!lookup_all(ix, &ix->direct, ev->did, hash(ix, ev->did.ptr, ev->did.len),
+	                ev->collection, ev->rkey, ev->op, &n))
 		return -1;
 	if (ix->n_back > 0 && ev->record.ptr != NULL && !mentions(ix, ev, scratch, &n))
 		return -1;

@@ -183,9 +183,9 @@ static bool exec(sqlite3 *db, const char *sql, lexc_error *err)
 }
 
 /* Each connection's page cache (16 MiB) and reads through mmap (up to
- * 256 MiB of the file): with many webhooks, the lookups an event makes stay
+ * 1 GiB of the file): with many webhooks, the lookups an event makes stay
  * in memory instead of becoming pread() calls. */
-#define SQ_CACHE " PRAGMA cache_size = -16384; PRAGMA mmap_size = 268435456;"
+#define SQ_CACHE " PRAGMA cache_size = -16384; PRAGMA mmap_size = 1073741824;"
 
 static conn *conn_open(sqlite_store *s, lexc_error *err)
 {

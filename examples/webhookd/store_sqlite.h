@@ -154,7 +154,7 @@
 	X(RECORD_UPDATE, "UPDATE webhooks SET events = ?3, status = ?4, updated_at = ?5,"          \
 	                 " secret_name = ?6, target_url = ?7, scope = ?8, backlinks = ?9,"         \
 	                 " wisp_sign = ?10 WHERE id = ?1 AND did = ?2")                            \
-	X(RECORD_ALL, "SELECT " RECORD_COLUMNS " FROM webhooks WHERE target_url IS NOT NULL")     \
+	X(RECORD_ALL, "SELECT " RECORD_COLUMNS " FROM webhooks WHERE target_url IS NOT NULL")      \
 	X(RECORD_GET, "SELECT " RECORD_COLUMNS " FROM webhooks WHERE did = ?1 AND url = ?2"        \
 	              " AND target_url IS NOT NULL")                                               \
 	X(EVENT_DELETE, "DELETE FROM events WHERE seq = ?1")                                       \

@@ -388,8 +388,8 @@ static bool restore(wh_stream *s, const wh_stream_op *op, lexc_error *err)
 	wh_record_hook h;
 	bool found = false;
 	lexc_arena_reset(&s->scratch);
-	if (st->ops->record_hook_get(st, op->hook.did, op->hook.uri, &s->scratch, &h, &found, err) !=
-	    WH_OK)
+	if (st->ops->record_hook_get(st, op->hook.did, op->hook.uri, &s->scratch, &h, &found,
+	                             err) != WH_OK)
 		return false;
 	if (!found) {
 		wh_recindex_remove(s->index, op->hook.uri);
