@@ -40,13 +40,13 @@ struct wh_jetstream {
 	bool msg_oversize;
 	/* connection state */
 	bool connected;
-	bool leading;     /* this process reads the stream (stream_lead) */
+	bool leading; /* this process reads the stream (stream_lead) */
 	/* A commit failed: nothing more is fed or committed on this
 	 * connection (its later messages would move the cursor past the lost
 	 * batch); it is dropped and the next one resumes from the cursor. */
 	bool resync;
-	bool retry_pending; /* connect_now is scheduled */
-	bool told_follow; /* said once that another process does */
+	bool retry_pending;    /* connect_now is scheduled */
+	bool told_follow;      /* said once that another process does */
 	uint64_t got_messages; /* on this connection */
 	int64_t backoff_ms;
 	int64_t last_commit_ms;
@@ -166,8 +166,9 @@ static bool lead(wh_jetstream *j)
 	}
 	if (!leader) {
 		if (!j->told_follow)
-			fprintf(stderr, "webhookd: jetstream: another process reads the stream; this "
-			                "one takes over if it stops\n");
+			fprintf(stderr,
+			        "webhookd: jetstream: another process reads the stream; this "
+			        "one takes over if it stops\n");
 		j->told_follow = true;
 		return false;
 	}
@@ -341,8 +342,9 @@ static void *run(void *arg)
 	lws_sul_schedule(j->ctx, 0, &j->tick, on_tick, j->cfg.flush_ms * LWS_US_PER_MS);
 	while (!atomic_load(&j->stop))
 		if (lws_service(j->ctx, 0) < 0) {
-			fprintf(stderr, "webhookd: jetstream: the event loop failed; record webhooks "
-			                "stop until webhookd restarts\n");
+			fprintf(stderr,
+			        "webhookd: jetstream: the event loop failed; record webhooks "
+			        "stop until webhookd restarts\n");
 			break;
 		}
 	lws_sul_cancel(&j->retry);

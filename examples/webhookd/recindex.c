@@ -586,7 +586,8 @@ static bool mentions(wh_recindex *ix, const wh_rec_event *ev, lexc_arena *scratc
 		p = q + 1;
 		bool escaped = memchr(s, '\\', len) != NULL;
 		/* Only strings that can be an at-uri or a DID are looked at. */
-		if (len < 5 || (!escaped && memcmp(s, "at://", 5) != 0 && memcmp(s, "did:", 4) != 0))
+		if (len < 5 ||
+		    (!escaped && memcmp(s, "at://", 5) != 0 && memcmp(s, "did:", 4) != 0))
 			continue;
 		if (escaped) {
 			lexc_json_reader r;

@@ -65,8 +65,9 @@
 	X(WEBHOOK_URL_TAKEN, "SELECT 1 FROM webhooks WHERE did = $1 AND url = $2 AND id <> $3")    \
 	X(WEBHOOK_INSERT, "INSERT INTO webhooks (" PG_WEBHOOK_COLUMNS ") VALUES ($1, $2, $3, $4,"  \
 	                  " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)")               \
-	X(WEBHOOK_GET, "SELECT " PG_WEBHOOK_COLUMNS ", format, target_url, wisp_sign FROM webhooks" \
-	               " WHERE did = $1 AND id = $2")                                              \
+	X(WEBHOOK_GET,                                                                             \
+	  "SELECT " PG_WEBHOOK_COLUMNS ", format, target_url, wisp_sign FROM webhooks"             \
+	  " WHERE did = $1 AND id = $2")                                                           \
 	/* In write transactions: the row is read, changed and written whole. */                   \
 	X(WEBHOOK_GET_LOCKED, "SELECT " PG_WEBHOOK_COLUMNS ", format, target_url, wisp_sign"       \
 	                      " FROM webhooks"                                                     \
@@ -102,13 +103,14 @@
 #define PG_STREAM_STATEMENTS(X)                                                                    \
 	X(RECORD_FIND, "SELECT id FROM webhooks WHERE did = $1 AND url = $2"                       \
 	               " AND target_url IS NOT NULL FOR UPDATE")                                   \
-	X(RECORD_INSERT, "INSERT INTO webhooks (id, did, url, events, status, created_at,"         \
-	                 " updated_at, secret_name, format, target_url, scope, backlinks,"         \
-	                 " wisp_sign) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, 1, $8, $9, $10, $11)") \
+	X(RECORD_INSERT,                                                                           \
+	  "INSERT INTO webhooks (id, did, url, events, status, created_at,"                        \
+	  " updated_at, secret_name, format, target_url, scope, backlinks,"                        \
+	  " wisp_sign) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, 1, $8, $9, $10, $11)")              \
 	X(RECORD_UPDATE, "UPDATE webhooks SET events = $3, status = $4, updated_at = $5,"          \
 	                 " secret_name = $6, target_url = $7, scope = $8, backlinks = $9,"         \
 	                 " wisp_sign = $10 WHERE id = $1 AND did = $2")                            \
-	X(RECORD_ALL, "SELECT " PG_RECORD_COLUMNS " FROM webhooks WHERE target_url IS NOT NULL")  \
+	X(RECORD_ALL, "SELECT " PG_RECORD_COLUMNS " FROM webhooks WHERE target_url IS NOT NULL")   \
 	X(RECORD_GET, "SELECT " PG_RECORD_COLUMNS " FROM webhooks WHERE did = $1 AND url = $2"     \
 	              " AND target_url IS NOT NULL")                                               \
 	X(EVENT_DELETE, "DELETE FROM events WHERE seq = $1")                                       \
