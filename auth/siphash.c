@@ -26,15 +26,18 @@
 		v2 = ROTL(v2, 32);                                                                 \
 	} while (0)
 
-static uint64_t le64(const unsigned char *p)
+/* Written out so that compilers make it one load on little-endian hosts. */
+static inline uint64_t le64(const unsigned char *p)
 {
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
+	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+	       (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
+	       (uint64_t)p[7] << 56;
 }
 
-uint64_t auth_siphash24(const unsigned char key[16], const void *data, size_t len)
+/* SipHash-c-d: c rounds per 8-byte word, d to finish. Inlined with
+ * constants by both callers below. */
+static inline uint64_t siphash(const unsigned char key[16], const void *data, size_t len, int c,
+                               int d)
 {
 	const unsigned char *in = data;
 	uint64_t k0 = le64(key), k1 = le64(key + 8);
@@ -44,8 +47,8 @@ uint64_t auth_siphash24(const unsigned char key[16], const void *data, size_t le
 	for (size_t i = 0; i < whole; i += 8) {
 		uint64_t m = le64(in + i);
 		v3 ^= m;
-		SIPROUND;
-		SIPROUND;
+		for (int r = 0; r < c; r++)
+			SIPROUND;
 		v0 ^= m;
 	}
 	unsigned char last[8] = {0};
@@ -53,15 +56,23 @@ uint64_t auth_siphash24(const unsigned char key[16], const void *data, size_t le
 		memcpy(last, in + whole, len % 8);
 	uint64_t b = (uint64_t)len << 56 | le64(last);
 	v3 ^= b;
-	SIPROUND;
-	SIPROUND;
+	for (int r = 0; r < c; r++)
+		SIPROUND;
 	v0 ^= b;
 	v2 ^= 0xff;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
+	for (int r = 0; r < d; r++)
+		SIPROUND;
 	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+uint64_t auth_siphash24(const unsigned char key[16], const void *data, size_t len)
+{
+	return siphash(key, data, len, 2, 4);
+}
+
+uint64_t auth_siphash13(const unsigned char key[16], const void *data, size_t len)
+{
+	return siphash(key, data, len, 1, 3);
 }
 
 int auth_siphash_key(unsigned char key[16])

@@ -49,7 +49,6 @@ struct wh_jetstream {
 	bool told_follow;      /* said once that another process does */
 	uint64_t got_messages; /* on this connection */
 	int64_t backoff_ms;
-	int64_t last_commit_ms;
 	lws_sorted_usec_list_t tick, retry;
 	/* for metrics, from other threads */
 	pthread_mutex_t lock;
@@ -89,25 +88,30 @@ static void schedule_retry(wh_jetstream *j)
 	lws_sul_schedule(j->ctx, 0, &j->retry, connect_now, wait * LWS_US_PER_MS);
 }
 
-/* Commits what is fed; on a store failure drops the connection so that
- * it resumes from the committed cursor. */
+/* After a feed or flush: a failed commit stops this connection's feeding
+ * (resync) and counts; the connection is then dropped, and the next one
+ * resumes from the committed cursor. */
+static bool committed(wh_jetstream *j, bool ok, const lexc_error *err)
+{
+	if (ok)
+		return true;
+	j->resync = true;
+	fprintf(stderr, "webhookd: jetstream: committing failed: %s; resuming from the cursor\n",
+	        err->message);
+	pthread_mutex_lock(&j->lock);
+	j->store_failures++;
+	pthread_mutex_unlock(&j->lock);
+	return false;
+}
+
+/* Commits what is fed. */
 static bool flush(wh_jetstream *j)
 {
-	lexc_error err;
-	lexc_error_clear(&err);
 	if (j->resync)
 		return false;
-	bool ok = wh_stream_flush(j->stream, &err);
-	j->last_commit_ms = wh_now_ms();
-	if (!ok) {
-		j->resync = true;
-		fprintf(stderr,
-		        "webhookd: jetstream: committing failed: %s; resuming from the cursor\n",
-		        err.message);
-		pthread_mutex_lock(&j->lock);
-		j->store_failures++;
-		pthread_mutex_unlock(&j->lock);
-	}
+	lexc_error err;
+	lexc_error_clear(&err);
+	bool ok = committed(j, wh_stream_flush(j->stream, &err), &err);
 	snapshot(j);
 	return ok;
 }
@@ -230,28 +234,14 @@ static void connect_now(lws_sorted_usec_list_t *sul)
 static bool message(wh_jetstream *j)
 {
 	j->got_messages++;
-	if (j->msg_oversize) {
-		/* Fed as its size alone, so the stream logs and counts it. */
-		j->msg_oversize = false;
-		j->msg_len = 0;
-		lexc_error err;
-		lexc_error_clear(&err);
-		return wh_stream_feed(j->stream, "", j->cfg.stream.max_message + 1, &err);
-	}
+	/* One too long is fed as its size alone: the stream logs and counts it. */
+	bool oversize = j->msg_oversize;
+	size_t len = oversize ? j->cfg.stream.max_message + 1 : j->msg_len;
+	j->msg_oversize = false;
+	j->msg_len = 0;
 	lexc_error err;
 	lexc_error_clear(&err);
-	bool ok = wh_stream_feed(j->stream, j->msg, j->msg_len, &err);
-	j->msg_len = 0;
-	if (!ok) {
-		j->resync = true;
-		fprintf(stderr,
-		        "webhookd: jetstream: committing failed: %s; resuming from the cursor\n",
-		        err.message);
-		pthread_mutex_lock(&j->lock);
-		j->store_failures++;
-		pthread_mutex_unlock(&j->lock);
-	}
-	return ok;
+	return committed(j, wh_stream_feed(j->stream, oversize ? "" : j->msg, len, &err), &err);
 }
 
 static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,

@@ -1,60 +1,14 @@
 /* recindex.c: the record webhook index (recindex.h). */
 #include "config.h"
 
-#include "crypto.h"
 #include "recindex.h"
+#include "siphash.h"
 
 #include <lexc/format.h>
 #include <lexc/json.h>
 
 #include <stdlib.h>
 #include <string.h>
-
-/* SipHash-1-3 ------------------------------------------------------------------ */
-
-#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
-#define SIPROUND                                                                                   \
-	do {                                                                                       \
-		v0 += v1;                                                                          \
-		v1 = ROTL(v1, 13);                                                                 \
-		v1 ^= v0;                                                                          \
-		v0 = ROTL(v0, 32);                                                                 \
-		v2 += v3;                                                                          \
-		v3 = ROTL(v3, 16);                                                                 \
-		v3 ^= v2;                                                                          \
-		v0 += v3;                                                                          \
-		v3 = ROTL(v3, 21);                                                                 \
-		v3 ^= v0;                                                                          \
-		v2 += v1;                                                                          \
-		v1 = ROTL(v1, 17);                                                                 \
-		v1 ^= v2;                                                                          \
-		v2 = ROTL(v2, 32);                                                                 \
-	} while (0)
-
-static uint64_t siphash13(const uint64_t k[2], const unsigned char *p, size_t len)
-{
-	uint64_t v0 = 0x736f6d6570736575ULL ^ k[0], v1 = 0x646f72616e646f6dULL ^ k[1];
-	uint64_t v2 = 0x6c7967656e657261ULL ^ k[0], v3 = 0x7465646279746573ULL ^ k[1];
-	uint64_t b = (uint64_t)len << 56;
-	size_t i = 0;
-	for (; i + 8 <= len; i += 8) {
-		uint64_t m;
-		memcpy(&m, p + i, 8); /* little-endian hosts; the hash need not be portable */
-		v3 ^= m;
-		SIPROUND;
-		v0 ^= m;
-	}
-	for (size_t j = 0; i + j < len; j++)
-		b |= (uint64_t)p[i + j] << (8 * j);
-	v3 ^= b;
-	SIPROUND;
-	v0 ^= b;
-	v2 ^= 0xff;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	return v0 ^ v1 ^ v2 ^ v3;
-}
 
 /* The maps ------------------------------------------------------------------- */
 
@@ -141,7 +95,7 @@ struct entry {
 };
 
 struct wh_recindex {
-	uint64_t key[2];
+	unsigned char key[16]; /* SipHash-1-3 */
 	map direct, back;
 	entry **by_uri;
 	size_t uri_mask, count, n_back;
@@ -250,7 +204,7 @@ wh_recindex *wh_recindex_new(void)
 	ix->uri_mask = 63;
 	ix->by_uri = calloc(ix->uri_mask + 1, sizeof *ix->by_uri);
 	if (ix->by_uri == NULL || !map_init(&ix->direct) || !map_init(&ix->back) ||
-	    !wh_random(ix->key, sizeof ix->key)) {
+	    !auth_siphash_key(ix->key)) {
 		wh_recindex_free(ix);
 		return NULL;
 	}
@@ -284,30 +238,34 @@ size_t wh_recindex_backlinks(const wh_recindex *ix)
 	return ix->n_back;
 }
 
+/* Cuts "at://A[/B[/C]]" (a query and a fragment dropped) into its parts,
+ * empty when absent; C is the rest, slashes and all. false if it is not
+ * at://. Nothing is validated. */
+static bool split_aturi(const char *s, size_t len, lexc_str part[3])
+{
+	if (len < 5 || memcmp(s, "at://", 5) != 0)
+		return false;
+	const char *p = s + 5, *end = s + len;
+	const char *q = memchr(p, '?', (size_t)(end - p));
+	end = q != NULL ? q : end;
+	q = memchr(p, '#', (size_t)(end - p));
+	end = q != NULL ? q : end;
+	for (size_t i = 0; i < 3; i++) {
+		const char *slash = i < 2 && p < end ? memchr(p, '/', (size_t)(end - p)) : NULL;
+		const char *stop = slash != NULL ? slash : end;
+		part[i] = lexc_str_borrow_n(p, (size_t)(stop - p));
+		p = slash != NULL ? slash + 1 : end;
+	}
+	return true;
+}
+
 bool wh_scope_parse(lexc_str aturi, lexc_str *did, lexc_str *collection, lexc_str *rkey,
                     const char **why)
 {
-	const char *p = aturi.ptr, *end = aturi.ptr + aturi.len;
+	lexc_str part[3];
 	*why = "not an at-uri (at://DID[/COLLECTION[/RKEY]])";
-	if (aturi.len < 5 || memcmp(p, "at://", 5) != 0)
+	if (!split_aturi(aturi.ptr, aturi.len, part))
 		return false;
-	p += 5;
-	for (const char *q = p; q < end; q++)
-		if (*q == '?' || *q == '#') {
-			end = q;
-			break;
-		}
-	lexc_str part[3] = {{p, 0}, {end, 0}, {end, 0}};
-	for (size_t i = 0; i < 3 && p <= end; i++) {
-		const char *slash = memchr(p, '/', (size_t)(end - p));
-		const char *stop = slash != NULL ? slash : end;
-		part[i] = lexc_str_borrow_n(p, (size_t)(stop - p));
-		if (slash == NULL)
-			break;
-		p = slash + 1;
-		if (i == 2 && p < end) /* more than three parts */
-			return false;
-	}
 	*did = part[0];
 	*collection = part[1];
 	*rkey = part[2];
@@ -322,6 +280,7 @@ bool wh_scope_parse(lexc_str aturi, lexc_str *did, lexc_str *collection, lexc_st
 	}
 	if (rkey->len > 0 && collection->len == 0)
 		return false;
+	/* A record key has no '/': this also refuses more than three parts. */
 	if (rkey->len > 0 &&
 	    !lexc_format_check(LEXC_FORMAT_RECORD_KEY, rkey->ptr, rkey->len, NULL)) {
 		*why = "the at-uri's record key is not a record key";
@@ -361,7 +320,7 @@ static size_t make_key(wh_recindex *ix, lexc_str did, lexc_str coll, lexc_str rk
 
 static uint64_t hash(const wh_recindex *ix, const char *p, size_t len)
 {
-	return siphash13(ix->key, (const unsigned char *)p, len);
+	return auth_siphash13(ix->key, p, len);
 }
 
 static entry *find_uri(const wh_recindex *ix, uint64_t h, lexc_str uri, entry ***where)
@@ -541,21 +500,10 @@ static bool mention(wh_recindex *ix, const char *s, size_t len, uint32_t op, siz
 	if (len > 4 && memcmp(s, "did:", 4) == 0)
 		return lookup_all(ix, &ix->back, lexc_str_borrow_n(s, len), hash(ix, s, len), none,
 		                  none, op, n);
-	if (len <= 5 || memcmp(s, "at://", 5) != 0)
-		return true;
 	/* Split, not validated: a look-up of a malformed key finds nothing. */
-	const char *p = s + 5, *end = s + len;
-	const char *q = memchr(p, '?', (size_t)(end - p));
-	end = q != NULL ? q : end;
-	q = memchr(p, '#', (size_t)(end - p));
-	end = q != NULL ? q : end;
-	lexc_str part[3] = {none, none, none};
-	for (size_t i = 0; i < 3 && p < end; i++) {
-		const char *slash = i < 2 ? memchr(p, '/', (size_t)(end - p)) : NULL;
-		const char *stop = slash != NULL ? slash : end;
-		part[i] = lexc_str_borrow_n(p, (size_t)(stop - p));
-		p = slash != NULL ? slash + 1 : end;
-	}
+	lexc_str part[3];
+	if (len <= 5 || !split_aturi(s, len, part))
+		return true;
 	lexc_str did = part[0], coll = part[1], rkey = part[2];
 	if (did.len < 4 || memcmp(did.ptr, "did:", 4) != 0)
 		return true;

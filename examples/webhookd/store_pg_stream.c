@@ -93,35 +93,23 @@ static wh_result put(pg_conn *c, const wh_stream_op *op, int64_t now, size_t max
 		}
 		id = h->webhook_id;
 		out->created = true;
-		pg_p_init(&p);
-		pg_p_str(&p, id);
-		pg_p_str(&p, h->did);
-		pg_p_str(&p, h->uri);
-		pg_p_int(&p, h->events);
-		pg_p_int(&p, h->enabled ? WH_STATUS_ACTIVE : WH_STATUS_SUSPENDED);
-		pg_p_int(&p, now);
-		pg_p_str(&p, h->secret_name);
-		pg_p_str(&p, h->url);
-		pg_p_str(&p, h->scope);
-		pg_p_bool(&p, h->backlinks);
-		pg_p_bool(&p, h->wisp_sign);
-		if ((r = pg_run(c, PG_RECORD_INSERT, &p, WH_FAILED, NULL, err)) != WH_OK)
-			return r;
-	} else {
-		pg_p_init(&p);
-		pg_p_str(&p, id);
-		pg_p_str(&p, h->did);
-		pg_p_int(&p, h->events);
-		pg_p_int(&p, h->enabled ? WH_STATUS_ACTIVE : WH_STATUS_SUSPENDED);
-		pg_p_int(&p, now);
-		pg_p_str(&p, h->secret_name);
-		pg_p_str(&p, h->url);
-		pg_p_str(&p, h->scope);
-		pg_p_bool(&p, h->backlinks);
-		pg_p_bool(&p, h->wisp_sign);
-		if ((r = pg_run(c, PG_RECORD_UPDATE, &p, WH_FAILED, NULL, err)) != WH_OK)
-			return r;
 	}
+	/* RECORD_INSERT and RECORD_UPDATE take the same parameters. */
+	pg_p_init(&p);
+	pg_p_str(&p, id);
+	pg_p_str(&p, h->did);
+	pg_p_str(&p, h->uri);
+	pg_p_int(&p, h->events);
+	pg_p_int(&p, h->enabled ? WH_STATUS_ACTIVE : WH_STATUS_SUSPENDED);
+	pg_p_int(&p, now);
+	pg_p_str(&p, h->secret_name);
+	pg_p_str(&p, h->url);
+	pg_p_str(&p, h->scope);
+	pg_p_bool(&p, h->backlinks);
+	pg_p_bool(&p, h->wisp_sign);
+	if ((r = pg_run(c, out->created ? PG_RECORD_INSERT : PG_RECORD_UPDATE, &p, WH_FAILED, NULL,
+	                err)) != WH_OK)
+		return r;
 	if (out->created || op->replace_secret)
 		r = own_secret(c, op, id, !out->created, err);
 	out->webhook_id = id;

@@ -151,9 +151,9 @@
 	  "INSERT INTO webhooks (id, did, url, events, status, created_at,"                        \
 	  " updated_at, secret_name, format, target_url, scope, backlinks,"                        \
 	  " wisp_sign) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, 1, ?8, ?9, ?10, ?11)")              \
-	X(RECORD_UPDATE, "UPDATE webhooks SET events = ?3, status = ?4, updated_at = ?5,"          \
-	                 " secret_name = ?6, target_url = ?7, scope = ?8, backlinks = ?9,"         \
-	                 " wisp_sign = ?10 WHERE id = ?1 AND did = ?2")                            \
+	X(RECORD_UPDATE, "UPDATE webhooks SET events = ?4, status = ?5, updated_at = ?6,"          \
+	                 " secret_name = ?7, target_url = ?8, scope = ?9, backlinks = ?10,"        \
+	                 " wisp_sign = ?11 WHERE id = ?1 AND did = ?2 AND url = ?3")               \
 	X(RECORD_ALL, "SELECT " RECORD_COLUMNS " FROM webhooks WHERE target_url IS NOT NULL")      \
 	X(RECORD_GET, "SELECT " RECORD_COLUMNS " FROM webhooks WHERE did = ?1 AND url = ?2"        \
 	              " AND target_url IS NOT NULL")                                               \

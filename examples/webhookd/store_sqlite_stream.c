@@ -100,37 +100,24 @@ static wh_result put(conn *c, const wh_stream_op *op, int64_t now, size_t max_pe
 		}
 		id = h->webhook_id;
 		out->created = true;
-		if ((st = sq_stmt(c, STMT_RECORD_INSERT, err)) == NULL)
-			return WH_FAILED;
-		sq_bind_str(st, 1, id);
-		sq_bind_str(st, 2, h->did);
-		sq_bind_str(st, 3, h->uri);
-		sqlite3_bind_int64(st, 4, h->events);
-		sqlite3_bind_int(st, 5, h->enabled ? WH_STATUS_ACTIVE : WH_STATUS_SUSPENDED);
-		sqlite3_bind_int64(st, 6, now);
-		sq_bind_str(st, 7, h->secret_name);
-		sq_bind_str(st, 8, h->url);
-		sq_bind_str(st, 9, h->scope);
-		sqlite3_bind_int(st, 10, h->backlinks);
-		sqlite3_bind_int(st, 11, h->wisp_sign);
-		if ((r = sq_run(c, STMT_RECORD_INSERT, st, WH_FAILED, err)) != WH_OK)
-			return r;
-	} else {
-		if ((st = sq_stmt(c, STMT_RECORD_UPDATE, err)) == NULL)
-			return WH_FAILED;
-		sq_bind_str(st, 1, id);
-		sq_bind_str(st, 2, h->did);
-		sqlite3_bind_int64(st, 3, h->events);
-		sqlite3_bind_int(st, 4, h->enabled ? WH_STATUS_ACTIVE : WH_STATUS_SUSPENDED);
-		sqlite3_bind_int64(st, 5, now);
-		sq_bind_str(st, 6, h->secret_name);
-		sq_bind_str(st, 7, h->url);
-		sq_bind_str(st, 8, h->scope);
-		sqlite3_bind_int(st, 9, h->backlinks);
-		sqlite3_bind_int(st, 10, h->wisp_sign);
-		if ((r = sq_run(c, STMT_RECORD_UPDATE, st, WH_FAILED, err)) != WH_OK)
-			return r;
 	}
+	/* RECORD_INSERT and RECORD_UPDATE take the same parameters. */
+	enum stmt_id which = out->created ? STMT_RECORD_INSERT : STMT_RECORD_UPDATE;
+	if ((st = sq_stmt(c, which, err)) == NULL)
+		return WH_FAILED;
+	sq_bind_str(st, 1, id);
+	sq_bind_str(st, 2, h->did);
+	sq_bind_str(st, 3, h->uri);
+	sqlite3_bind_int64(st, 4, h->events);
+	sqlite3_bind_int(st, 5, h->enabled ? WH_STATUS_ACTIVE : WH_STATUS_SUSPENDED);
+	sqlite3_bind_int64(st, 6, now);
+	sq_bind_str(st, 7, h->secret_name);
+	sq_bind_str(st, 8, h->url);
+	sq_bind_str(st, 9, h->scope);
+	sqlite3_bind_int(st, 10, h->backlinks);
+	sqlite3_bind_int(st, 11, h->wisp_sign);
+	if ((r = sq_run(c, which, st, WH_FAILED, err)) != WH_OK)
+		return r;
 	if (out->created || op->replace_secret)
 		r = own_secret(c, op, id, !out->created, err);
 	out->webhook_id = id;

@@ -535,6 +535,16 @@ static bool add_events(wh_stream *s, const dev_lexc_webhookd_jetstream__event *e
 	return true;
 }
 
+/* The webhooks commit event ev (operation op) fires, into *m. */
+static ptrdiff_t match(wh_stream *s, const dev_lexc_webhookd_jetstream__event *ev, uint32_t op,
+                       const wh_rec_match **m)
+{
+	const dev_lexc_webhookd_jetstream__commit *c = ev->commit;
+	wh_rec_event re = {ev->did, c->collection, c->rkey, op,
+	                   c->has_record ? c->record : lexc_str_borrow(NULL)};
+	return wh_recindex_match(s->index, &re, &s->scratch, m);
+}
+
 bool wh_stream_feed(wh_stream *s, const char *msg, size_t len, lexc_error *err)
 {
 	if (!fresh(s, err))
@@ -552,9 +562,7 @@ bool wh_stream_feed(wh_stream *s, const char *msg, size_t len, lexc_error *err)
 	const dev_lexc_webhookd_jetstream__commit *c = op != 0 ? ev.commit : NULL;
 	if (c != NULL && !lexc_str_eq_cstr(c->collection, WH_COLLECTION)) {
 		const wh_rec_match *m;
-		wh_rec_event re = {ev.did, c->collection, c->rkey, op,
-		                   c->has_record ? c->record : lexc_str_borrow(NULL)};
-		ptrdiff_t n = wh_recindex_match(s->index, &re, &s->scratch, &m);
+		ptrdiff_t n = match(s, &ev, op, &m);
 		if (n < 0 || (n > 0 && !add_events(s, &ev, op, m, (size_t)n, err))) {
 			if (err->code == LEXC_OK)
 				lexc_error_set(err, LEXC_NO_MEMORY, "out of memory");
@@ -610,9 +618,6 @@ ptrdiff_t wh_stream_match_only(wh_stream *s, const char *msg, size_t len, bool d
 		return -1;
 	if (decode_only || op == 0)
 		return 0;
-	const dev_lexc_webhookd_jetstream__commit *c = ev.commit;
-	wh_rec_event re = {ev.did, c->collection, c->rkey, op,
-	                   c->has_record ? c->record : lexc_str_borrow(NULL)};
 	const wh_rec_match *m;
-	return wh_recindex_match(s->index, &re, &s->scratch, &m);
+	return match(s, &ev, op, &m);
 }
